@@ -1,0 +1,94 @@
+/** The agent: wires identity, trust, the libp2p host, handlers and tasks together. */
+import { mkdir } from 'node:fs/promises';
+import { platform, arch } from 'node:os';
+import type { Server } from 'node:net';
+import { PROTOCOL, PAIRING_WINDOW_MS } from '../shared/constants.js';
+import { createHost, type Host } from '../shared/node/host.js';
+import { fingerprint, loadOrCreateKey } from '../shared/node/identity.js';
+import type { AgentInfo } from '../shared/protocol/control.js';
+import { AgentPaths } from './paths.js';
+import { Allowlist, PairingWindow, displayCode } from './trust.js';
+import { BlobStore } from './blob-store.js';
+import { RepoCache } from './repo-cache.js';
+import { TaskManager } from './tasks.js';
+import { handleControl } from './handlers/control.js';
+import { handleTerm } from './handlers/term.js';
+import { handleBlob } from './handlers/blob.js';
+import { handlePair } from './handlers/pair.js';
+import type { HandlerContext } from './handlers/context.js';
+import type { AgentEvent } from './events.js';
+import { serveLocalControl, type PairOpened } from './local-control.js';
+import { VERSION } from '../shared/version.js';
+
+export interface AgentConfig {
+  dataDir: string;
+  listen: string[];
+  slots: number;
+  name: string;
+  claudeBin: string;
+  mdns: boolean;
+  pairOnStart: boolean;
+}
+
+/** Streams per protocol a single connection may open at once. */
+const MAX_INBOUND_STREAMS = { control: 4, term: 256, blob: 16, pair: 2 } as const;
+
+export class Agent {
+  private constructor(
+    readonly host: Host,
+    readonly tasks: TaskManager,
+    private readonly local: Server,
+    readonly fingerprint: string,
+  ) {}
+
+  static async start(cfg: AgentConfig, emit: (e: AgentEvent) => void): Promise<Agent> {
+    const paths = new AgentPaths(cfg.dataDir);
+    await mkdir(paths.root, { recursive: true, mode: 0o700 });
+    const privateKey = await loadOrCreateKey(paths.key);
+    const allowlist = await Allowlist.load(paths.allowlist);
+    const pairing = new PairingWindow();
+    const blobs = new BlobStore(paths.blobs);
+    await blobs.init();
+    const repos = new RepoCache(paths);
+    const tasks = new TaskManager({ paths, repos, blobs, slots: cfg.slots, claudeBin: cfg.claudeBin, env: process.env });
+
+    const host = await createHost({
+      privateKey,
+      listen: cfg.listen,
+      mdns: cfg.mdns ? { broadcast: true } : false,
+      gater: {
+        // Unknown peers may connect only while a pairing window is open (then only pair works).
+        denyInboundEncryptedConnection: (peerId) => !allowlist.has(peerId.toString()) && !pairing.isOpen(),
+      },
+    });
+    const fp = fingerprint(host.peerId);
+    const info = (): AgentInfo => ({
+      peerId: host.peerId.toString(), name: cfg.name, version: VERSION, platform: `${platform()}-${arch()}`,
+      slots: tasks.slots, running: tasks.busy, claudeBin: cfg.claudeBin,
+    });
+    const ctx: HandlerContext = { allowlist, pairing, tasks, repos, blobs, info, emit };
+    const opts = (n: number) => ({ maxInboundStreams: n, runOnLimitedConnection: false });
+    await host.handle(PROTOCOL.control, (s, c) => handleControl(ctx, s, c), opts(MAX_INBOUND_STREAMS.control));
+    await host.handle(PROTOCOL.term, (s, c) => handleTerm(ctx, s, c), opts(MAX_INBOUND_STREAMS.term));
+    await host.handle(PROTOCOL.blob, (s, c) => handleBlob(ctx, s, c), opts(MAX_INBOUND_STREAMS.blob));
+    await host.handle(PROTOCOL.pair, (s, c) => handlePair(ctx, s, c, cfg.name), opts(MAX_INBOUND_STREAMS.pair));
+    tasks.on('state', (_owner, e) => emit({ type: 'task', runId: e.runId, taskId: e.taskId, state: e.state, ...(e.detail ? { detail: e.detail } : {}) }));
+
+    const openPairing = (): PairOpened => {
+      const { code, expiresAt } = pairing.open(PAIRING_WINDOW_MS);
+      const opened = { code: displayCode(code), expiresAt: new Date(expiresAt).toISOString(), fingerprint: fp };
+      emit({ type: 'pairing', ...opened });
+      return opened;
+    };
+    const local = await serveLocalControl(paths.socket, openPairing);
+    emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns });
+    if (cfg.pairOnStart) openPairing();
+    return new Agent(host, tasks, local, fp);
+  }
+
+  async stop(): Promise<void> {
+    await this.tasks.stop();
+    await new Promise<void>((resolve) => this.local.close(() => resolve()));
+    await this.host.stop();
+  }
+}

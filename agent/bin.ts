@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/** `claudecluster-agent`: a headless worker that runs Claude Code tasks for paired drivers. */
+import { availableParallelism, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
+import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
+import { EXIT, UsageError, defaultHome, parseFlags, positiveInt } from '../shared/node/cli-args.js';
+import { Agent, type AgentConfig } from './agent.js';
+import { printEvent } from './events.js';
+import { requestPairing } from './local-control.js';
+import { AgentPaths } from './paths.js';
+
+const USAGE = `Usage:
+  claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
+                      [--claude-bin PATH] [--no-mdns] [--pair] [--json]
+  claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
+
+const MAX_SLOTS = 64;
+
+const FLAGS = {
+  'data-dir': { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  slots: { type: 'string' },
+  name: { type: 'string' },
+  'claude-bin': { type: 'string' },
+  'no-mdns': { type: 'boolean' },
+  pair: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, FLAGS);
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const dataDir = resolve(values['data-dir'] ?? join(defaultHome(), 'agent'));
+  const json = values.json ?? false;
+  if (positionals[0] === 'pair' && positionals.length === 1) {
+    const opened = await requestPairing(new AgentPaths(dataDir).socket).catch((err: Error) => {
+      throw new UsageError(`${err.message} (${dataDir}); start one with: claudecluster-agent --pair`);
+    });
+    printEvent({ type: 'pairing', ...opened }, json);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+
+  const listen = values.listen ?? [`/ip4/0.0.0.0/tcp/${DEFAULT_AGENT_PORT}`];
+  for (const a of listen) {
+    try {
+      multiaddr(a);
+    } catch {
+      throw new UsageError(`--listen "${a}" is not a multiaddr (e.g. /ip4/0.0.0.0/tcp/${DEFAULT_AGENT_PORT})`);
+    }
+  }
+  const cfg: AgentConfig = {
+    dataDir,
+    listen,
+    slots: positiveInt('--slots', values.slots, MAX_SLOTS) ?? availableParallelism(),
+    name: values.name ?? hostname(),
+    claudeBin: values['claude-bin'] ?? 'claude',
+    mdns: !values['no-mdns'],
+    pairOnStart: values.pair ?? false,
+  };
+  const agent = await Agent.start(cfg, (e) => printEvent(e, json)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') throw new UsageError(`cannot listen on ${listen.join(', ')}: the port is in use (another agent?). Choose another with --listen.`);
+    throw err;
+  });
+  await new Promise<void>((done) => {
+    const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await agent.stop();
+  printEvent({ type: 'stopped' }, json);
+  return EXIT.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`claudecluster-agent: ${err.message}\n${USAGE}\n`);
+      process.exit(EXIT.usage);
+    }
+    process.stderr.write(`claudecluster-agent: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(EXIT.failed);
+  },
+);

@@ -1,0 +1,43 @@
+/** What an agent reports on stdout: lines for people, or NDJSON with --json. */
+import type { TaskStateName } from '../shared/protocol/control.js';
+
+export type AgentEvent =
+  | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean }
+  | { type: 'pairing'; code: string; expiresAt: string; fingerprint: string }
+  | { type: 'paired'; peerId: string; name: string }
+  | { type: 'pair-failed'; peerId: string; attemptsLeft: number }
+  | { type: 'refused'; peerId: string; protocol: string }
+  | { type: 'task'; runId: string; taskId: string; state: TaskStateName; detail?: string }
+  | { type: 'stopped' };
+
+export function printEvent(event: AgentEvent, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ ...event, time: new Date().toISOString() }) + '\n');
+    return;
+  }
+  process.stdout.write(describe(event) + '\n');
+}
+
+function describe(e: AgentEvent): string {
+  switch (e.type) {
+    case 'listening':
+      return [
+        `claudecluster-agent "${e.name}" ready with ${e.slots} slot(s)${e.mdns ? ', announced on the LAN by mDNS' : ''}`,
+        `  peer id:     ${e.peerId}`,
+        `  fingerprint: ${e.fingerprint}`,
+        ...e.addrs.map((a) => `  listening:   ${a}`),
+      ].join('\n');
+    case 'pairing':
+      return `Pairing open until ${e.expiresAt}. On the driver run:\n  claudecluster pair ${e.code} --agent <this agent's address or peer id>\nand check the fingerprint it shows is ${e.fingerprint}.`;
+    case 'paired':
+      return `Paired with driver ${e.name} (${e.peerId}).`;
+    case 'pair-failed':
+      return `A wrong pairing code was tried by ${e.peerId}; ${e.attemptsLeft} attempt(s) left${e.attemptsLeft === 0 ? ' — pairing closed' : ''}.`;
+    case 'refused':
+      return `Refused ${e.protocol} from unpaired peer ${e.peerId}.`;
+    case 'task':
+      return `task ${e.runId}/${e.taskId}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'stopped':
+      return 'claudecluster-agent stopped.';
+  }
+}

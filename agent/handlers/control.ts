@@ -1,0 +1,58 @@
+/** `/claudecluster/control/1.0.0` on the agent: JSON-RPC requests from one paired driver. */
+import type { Connection, Stream } from '@libp2p/interface';
+import { RPC_ERROR, RpcError, RpcServer, controlContract, type ControlContract } from '../../shared/protocol/index.js';
+import { rpcOverStream } from '../../shared/node/frames.js';
+import { PROTOCOL } from '../../shared/constants.js';
+import type { HandlerContext } from './context.js';
+
+export function handleControl(ctx: HandlerContext, stream: Stream, connection: Connection): void {
+  const peer = connection.remotePeer.toString();
+  if (!ctx.allowlist.has(peer)) {
+    ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });
+    const { send } = rpcOverStream(stream, () => undefined);
+    send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.notPaired, message: 'not paired with this agent: pair first (claudecluster pair CODE --agent ...)' } });
+    void stream.close().catch(() => stream.abort(new Error('refused')));
+    return;
+  }
+  let server: RpcServer<ControlContract> | undefined;
+  const { send, done } = rpcOverStream(stream, (raw) => server!.receive(raw));
+  server = new RpcServer(controlContract, send);
+  const srv = server;
+
+  srv.handle('agent.info', () => ctx.info());
+  srv.handle('repo.tips', async ({ repoId }) => ({ tips: await ctx.repos.tips(repoId) }));
+  srv.handle('repo.apply', async ({ repoId, blob, commit }) => {
+    const size = await ctx.blobs.size(blob);
+    if (size === undefined) throw new RpcError(RPC_ERROR.notFound, `blob ${blob} has not been uploaded`);
+    try {
+      await ctx.repos.apply(repoId, ctx.blobs.path(blob), commit);
+    } catch (err) {
+      throw new RpcError(RPC_ERROR.failed, (err as Error).message);
+    }
+    return { ok: true as const };
+  });
+  srv.handle('task.start', async (spec) => {
+    const task = await ctx.tasks.start(spec, peer);
+    return { accepted: true as const, state: task.state };
+  });
+  srv.handle('task.cancel', (ref) => ({ cancelled: ctx.tasks.cancel(ref, peer) }));
+  srv.handle('task.list', ({ runId }) => ({
+    tasks: ctx.tasks.list(runId).filter((t) => t.owner === peer).map((t) => ({
+      runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, ...(t.result ? { result: t.result } : {}),
+    })),
+  }));
+
+  // Forward this driver's task events on this stream.
+  const onState = (owner: string, event: Parameters<typeof srv.notify<'task.state'>>[1]): void => {
+    if (owner === peer) srv.notify('task.state', event);
+  };
+  const onResult = (owner: string, result: Parameters<typeof srv.notify<'task.result'>>[1]): void => {
+    if (owner === peer) srv.notify('task.result', result);
+  };
+  ctx.tasks.on('state', onState);
+  ctx.tasks.on('result', onResult);
+  void done.finally(() => {
+    ctx.tasks.off('state', onState);
+    ctx.tasks.off('result', onResult);
+  });
+}

@@ -1,0 +1,64 @@
+/** `/claudecluster/term/1.0.0` on the agent: replay a task's terminal from an offset, then live. */
+import type { Connection, Stream } from '@libp2p/interface';
+import { FramedStream, FrameError } from '../../shared/node/frames.js';
+import { sendAll } from '../../shared/node/stream-io.js';
+import { TermInput, TermOpen } from '../../shared/protocol/term.js';
+import { PROTOCOL } from '../../shared/constants.js';
+import type { HandlerContext } from './context.js';
+
+export async function handleTerm(ctx: HandlerContext, stream: Stream, connection: Connection): Promise<void> {
+  const peer = connection.remotePeer.toString();
+  const framed = new FramedStream(stream);
+  if (!ctx.allowlist.has(peer)) {
+    ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.term });
+    await framed.write({ ok: false, error: 'not paired with this agent' }).catch(() => undefined);
+    await stream.close().catch(() => undefined);
+    return;
+  }
+  let open: TermOpen;
+  try {
+    open = await framed.read(TermOpen);
+  } catch (err) {
+    const msg = err instanceof FrameError ? `bad request: ${err.message}` : 'bad request';
+    await framed.write({ ok: false, error: msg }).catch(() => undefined);
+    await stream.close().catch(() => undefined);
+    return;
+  }
+  const task = ctx.tasks.get(open);
+  if (!task || task.owner !== peer) {
+    await framed.write({ ok: false, error: `no task ${open.runId}/${open.taskId} of yours on this agent` });
+    await stream.close();
+    return;
+  }
+  await framed.write({ ok: true, size: task.log.size });
+  readInput(framed, task);
+
+  // Chunks are queued and sent in order, each waiting for the stream to drain.
+  let chain: Promise<void> = Promise.resolve();
+  let broken = false;
+  const push = (chunk: Uint8Array): void => {
+    chain = chain.then(() => (broken ? undefined : sendAll(stream, chunk))).catch(() => { broken = true; });
+  };
+  const detach = task.log.attach(open.offset, {
+    data: push,
+    end: () => { chain = chain.then(() => stream.close()).catch(() => undefined); },
+  });
+  stream.addEventListener('close', () => detach(), { once: true });
+}
+
+/** Input and resize frames from the driver go to the task's session, if it is still running. */
+function readInput(framed: FramedStream, task: { session?: { write(d: string): void; resize(c: number, r: number): void } }): void {
+  void (async () => {
+    for (;;) {
+      let msg: TermInput;
+      try {
+        msg = await framed.read(TermInput);
+      } catch (err) {
+        if (err instanceof FrameError) continue; // A malformed frame is dropped; the terminal keeps going.
+        return; // The driver closed its side or the stream ended.
+      }
+      if (msg.type === 'input') task.session?.write(msg.data);
+      else task.session?.resize(msg.cols, msg.rows);
+    }
+  })();
+}

@@ -1,0 +1,17 @@
+/** Where an agent keeps things inside its data dir. */
+import { join } from 'node:path';
+
+export class AgentPaths {
+  constructor(readonly root: string) {}
+  get key(): string { return join(this.root, 'identity.key'); }
+  get allowlist(): string { return join(this.root, 'allowlist.json'); }
+  /** Local control socket for `claudecluster-agent pair` (owner-only). */
+  get socket(): string { return join(this.root, 'agent.sock'); }
+  get repos(): string { return join(this.root, 'repos'); }
+  get blobs(): string { return join(this.root, 'blobs'); }
+  get tasks(): string { return join(this.root, 'tasks'); }
+  get work(): string { return join(this.root, 'work'); }
+  repo(repoId: string): string { return join(this.repos, `${repoId}.git`); }
+  task(key: string): string { return join(this.tasks, key); }
+  worktree(key: string): string { return join(this.work, key); }
+}

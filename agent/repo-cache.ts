@@ -1,0 +1,112 @@
+/**
+ * One bare cache repository per origin repo. Drivers send only the objects it lacks (bundles
+ * of `commit ^tips`); tasks run in worktrees of it; results leave as bundles of `base..task`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { git, gitOut } from '../shared/node/git.js';
+import type { AgentPaths } from './paths.js';
+
+/** Refs the cache keeps: commits received from drivers, and task results. */
+const HAVE_PREFIX = 'refs/cc/have/';
+const TASK_PREFIX = 'refs/cc/task/';
+const INCOMING_PREFIX = 'refs/cc/incoming/';
+/** How many tips to advertise; the newest are the ones the next task will build on. */
+const MAX_TIPS = 200;
+
+export class RepoError extends Error {
+  override readonly name = 'RepoError';
+}
+
+export class RepoCache {
+  /** Serializes git operations that change refs of one repo. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly paths: AgentPaths) {}
+
+  private async ensure(repoId: string): Promise<string> {
+    const dir = this.paths.repo(repoId);
+    if (!existsSync(dir)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await git(['init', '--quiet', '--bare', dir], { cwd: this.paths.root });
+      // Never let background gc drop objects a running worktree may still need.
+      await git(['config', 'gc.auto', '0'], { cwd: dir });
+    }
+    return dir;
+  }
+
+  private locked<T>(repoId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(repoId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.locks.set(repoId, next.catch(() => undefined));
+    return next;
+  }
+
+  /** Commits this cache can use as bundle prerequisites, newest first. */
+  async tips(repoId: string): Promise<string[]> {
+    if (!existsSync(this.paths.repo(repoId))) return [];
+    const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname)', 'refs/cc/'], { cwd: this.paths.repo(repoId) });
+    return [...new Set(out.split('\n').filter(Boolean))];
+  }
+
+  async hasCommit(repoId: string, commit: string): Promise<boolean> {
+    if (!existsSync(this.paths.repo(repoId))) return false;
+    const r = await git(['cat-file', '-e', `${commit}^{commit}`], { cwd: this.paths.repo(repoId), allowFail: true });
+    return r.code === 0;
+  }
+
+  /** Verifies a bundle against the cache, then fetches it and pins `commit`. */
+  apply(repoId: string, bundle: string, commit: string): Promise<void> {
+    return this.locked(repoId, async () => {
+      const dir = await this.ensure(repoId);
+      const verify = await git(['bundle', 'verify', '--quiet', bundle], { cwd: dir, allowFail: true });
+      if (verify.code !== 0) throw new RepoError(`bundle rejected: ${verify.stderr.trim() || 'verification failed'}`);
+      await git(['fetch', '--quiet', '--no-tags', bundle, `+refs/*:${INCOMING_PREFIX}*`], { cwd: dir });
+      if (!(await this.hasCommit(repoId, commit))) throw new RepoError(`bundle does not contain commit ${commit}`);
+      await git(['update-ref', `${HAVE_PREFIX}${commit}`, commit], { cwd: dir });
+      await this.dropIncoming(dir);
+    });
+  }
+
+  private async dropIncoming(dir: string): Promise<void> {
+    const refs = await gitOut(['for-each-ref', '--format=%(refname)', INCOMING_PREFIX], { cwd: dir });
+    const input = refs.split('\n').filter(Boolean).map((r) => `delete ${r}\n`).join('');
+    if (input) await git(['update-ref', '--stdin'], { cwd: dir, input });
+  }
+
+  /** A fresh detached worktree at `base` in `dir`. */
+  addWorktree(repoId: string, base: string, dir: string): Promise<void> {
+    return this.locked(repoId, async () => {
+      await git(['worktree', 'add', '--quiet', '--detach', dir, base], { cwd: this.paths.repo(repoId) });
+    });
+  }
+
+  removeWorktree(repoId: string, dir: string): Promise<void> {
+    return this.locked(repoId, async () => {
+      await git(['worktree', 'remove', '--force', dir], { cwd: this.paths.repo(repoId), allowFail: true });
+      await git(['worktree', 'prune'], { cwd: this.paths.repo(repoId), allowFail: true });
+    });
+  }
+
+  /**
+   * Commits everything in the worktree (the session may also have committed itself).
+   * Returns the task's head commit, or null when nothing changed since `base`.
+   */
+  async commitAll(worktree: string, base: string, message: string): Promise<string | null> {
+    await git(['add', '--all'], { cwd: worktree });
+    const staged = await git(['diff', '--cached', '--quiet'], { cwd: worktree, allowFail: true });
+    if (staged.code === 1) await git(['commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree });
+    const head = await gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
+    return head === base ? null : head;
+  }
+
+  /** Pins a task's commit under a ref and writes a bundle of `base..commit` to `out`. */
+  bundleResult(repoId: string, key: string, base: string, commit: string, out: string): Promise<void> {
+    return this.locked(repoId, async () => {
+      const dir = this.paths.repo(repoId);
+      const ref = `${TASK_PREFIX}${key}`;
+      await git(['update-ref', ref, commit], { cwd: dir });
+      await git(['bundle', 'create', '--quiet', out, ref, `^${base}`], { cwd: dir });
+    });
+  }
+}

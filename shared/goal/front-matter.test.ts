@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFrontMatter } from './front-matter.js';
+
+const parse = (text: string) => parseFrontMatter('g.md', text.split('\n'));
+const where = (text: string) => parse(text).errors.map((e) => [e.line, e.message]);
+
+test('front matter sets base, verify and session, renaming the session keys', () => {
+  const result = parse('---\nbase: main\nverify: npm test\nsession:\n  model: sonnet\n  permission_mode: plan\n  max_turns: 30\n---\n# T');
+  assert.deepEqual(result, {
+    options: { base: 'main', verify: 'npm test', session: { model: 'sonnet', permissionMode: 'plan', maxTurns: 30 } },
+    bodyStart: 8,
+    errors: [],
+  });
+});
+
+test('a file without front matter starts its Markdown at the first line', () => {
+  assert.deepEqual(parse('# T\n---\nbase: x\n---'), { options: { session: {} }, bodyStart: 0, errors: [] });
+});
+
+test('empty front matter, or only comments, sets nothing', () => {
+  assert.deepEqual(parse('---\n---\nx'), { options: { session: {} }, bodyStart: 2, errors: [] });
+  assert.deepEqual(parse('---\n# a comment\n---\nx'), { options: { session: {} }, bodyStart: 3, errors: [] });
+});
+
+test('unknown keys are errors naming the key at its line, at the top and under session', () => {
+  assert.deepEqual(where('---\nbase: main\nbranch: dev\nsession:\n  model: x\n  turns: 3\n---'), [
+    [3, 'unknown front matter key "branch": the keys are base, verify and session'],
+    [6, 'unknown front matter key "session.turns": the keys under "session" are model, permission_mode and max_turns'],
+  ]);
+});
+
+test('wrong types are errors naming the key at its line', () => {
+  assert.deepEqual(where('---\nverify: [npm, test]\nsession:\n  max_turns: 0\n  permission_mode: yolo\n---'), [
+    [2, 'front matter key "verify" must be a shell command, as text'],
+    [4, 'front matter key "session.max_turns" must be a whole number above 0'],
+    [5, 'front matter key "session.permission_mode" must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, plan'],
+  ]);
+});
+
+test('max_turns must be a whole number', () => {
+  assert.deepEqual(where('---\nsession:\n  max_turns: 2.5\n---'), [[3, 'front matter key "session.max_turns" must be a whole number above 0']]);
+});
+
+test('a base that YAML reads as a number asks to be quoted', () => {
+  assert.deepEqual(where('---\nbase: 1234567\n---'), [
+    [2, 'front matter key "base" must be a branch name or commit, as text (quote it if it looks like a number)'],
+  ]);
+  assert.equal(parse('---\nbase: "1234567"\n---').options.base, '1234567');
+});
+
+test('a key with no value is an error', () => {
+  assert.deepEqual(where('---\nbase:\n---').map(([line]) => line), [2]);
+});
+
+test('session must be a mapping', () => {
+  assert.deepEqual(where('---\nsession: fast\n---'), [
+    [2, 'front matter key "session" must be indented "key: value" lines (model, permission_mode and max_turns)'],
+  ]);
+});
+
+test('front matter that is not a mapping is an error at its first line', () => {
+  assert.deepEqual(where('---\n- a\n- b\n---'), [[2, 'the front matter must be "key: value" lines']]);
+});
+
+test('YAML syntax errors give the file line', () => {
+  const errors = parse('---\nbase: main\nverify: [npm\n---').errors;
+  assert.equal(errors.length > 0, true);
+  assert.equal(errors[0]?.code, 'front-matter');
+  assert.match(errors[0]?.message ?? '', /^the front matter is not valid YAML: /);
+  assert.equal(errors[0]?.line, 3);
+});
+
+test('a duplicated key is a YAML error at its second occurrence', () => {
+  const errors = parse('---\nbase: a\nverify: x\nbase: b\n---').errors;
+  assert.deepEqual(errors.map((e) => [e.code, e.line]), [['front-matter', 4]]);
+});
+
+test('front matter that is never closed is one error at line 1 and no body', () => {
+  assert.deepEqual(parse('---\nbase: main\n# Title'), {
+    options: { session: {} },
+    bodyStart: undefined,
+    errors: [{ code: 'front-matter', file: 'g.md', line: 1, message: 'the front matter that starts here is never closed: end it with a "---" line' }],
+  });
+});

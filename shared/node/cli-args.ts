@@ -1,0 +1,31 @@
+/** Helpers for the two command lines: strict flag parsing with a clear error and exit 2. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** A usage error: the message is shown with the command's usage, and the exit code is 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+export function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not "${value}"`);
+  return n;
+}
+
+/** ~/.claudecluster, or $CLAUDECLUSTER_HOME. */
+export function defaultHome(): string {
+  return process.env['CLAUDECLUSTER_HOME'] ?? join(homedir(), '.claudecluster');
+}

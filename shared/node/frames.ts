@@ -1,0 +1,81 @@
+/** Length-prefixed JSON frames on a libp2p stream, capped in size, parsed at the boundary. */
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
+import type { Stream } from '@libp2p/interface';
+import type { z } from 'zod';
+import { MAX_FRAME_BYTES } from '../constants.js';
+import { describeIssues } from '../protocol/common.js';
+import { RPC_ERROR, type RpcMessage } from '../protocol/jsonrpc.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A frame that is not JSON or does not match its schema. */
+export class FrameError extends Error {
+  override readonly name = 'FrameError';
+}
+
+export class FramedStream {
+  private readonly lp: LengthPrefixedStream<Stream>;
+
+  constructor(readonly stream: Stream, maxFrameBytes = MAX_FRAME_BYTES) {
+    this.lp = lpStream(stream, { maxDataLength: maxFrameBytes });
+  }
+
+  /** The next frame as parsed JSON; `FrameError` if it is not JSON. */
+  async readJson(signal?: AbortSignal): Promise<unknown> {
+    const bytes = await this.lp.read(signal ? { signal } : undefined);
+    try {
+      return JSON.parse(decoder.decode(bytes.subarray()));
+    } catch {
+      throw new FrameError('frame is not valid UTF-8 JSON');
+    }
+  }
+
+  /** The next frame, validated; `FrameError` naming what is wrong otherwise. */
+  async read<S extends z.ZodType>(schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+    const raw = await this.readJson(signal);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new FrameError(describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  async write(value: unknown): Promise<void> {
+    await this.lp.write(encoder.encode(JSON.stringify(value)));
+  }
+
+  /** The raw stream, with any bytes read ahead given back to it. */
+  unwrap(): Stream {
+    return this.lp.unwrap();
+  }
+}
+
+/**
+ * Runs a JSON-RPC endpoint on a stream: each frame goes to `receive`; `send` writes frames.
+ * Resolves when the stream ends; a frame that is not JSON gets a parse-error reply.
+ */
+export function rpcOverStream(stream: Stream, receive: (raw: unknown) => unknown): { send: (m: RpcMessage) => void; done: Promise<void> } {
+  const framed = new FramedStream(stream);
+  const send = (m: RpcMessage): void => {
+    framed.write(m).catch(() => {
+      // The stream is closing; its reader loop below reports the end to the owner.
+    });
+  };
+  const done = (async () => {
+    for (;;) {
+      let raw: unknown;
+      try {
+        raw = await framed.readJson();
+      } catch (err) {
+        if (err instanceof FrameError) {
+          send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.parse, message: err.message } });
+          continue;
+        }
+        // End of stream (UnexpectedEOF on a clean close) or a reset/oversized frame: stop serving it.
+        if (stream.status === 'open') stream.abort(err as Error);
+        return;
+      }
+      await receive(raw);
+    }
+  })();
+  return { send, done };
+}

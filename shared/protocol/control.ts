@@ -1,0 +1,106 @@
+/**
+ * `/claudecluster/control/1.0.0`: length-prefixed JSON-RPC 2.0 between a driver (client)
+ * and an agent (server). One long-lived stream per driver connection.
+ */
+import { z } from 'zod';
+import { Id, Oid, Sha256, TaskRef } from './common.js';
+import type { RpcContract } from './rpc-endpoint.js';
+
+export const MAX_PROMPT_CHARS = 256 * 1024;
+
+export const SessionOptionsSchema = z.object({
+  model: z.string().max(100).optional(),
+  permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).optional(),
+  maxTurns: z.number().int().positive().max(10_000).optional(),
+}).strict();
+
+export const AgentInfo = z.object({
+  peerId: z.string().max(128),
+  name: z.string().max(100),
+  version: z.string().max(40),
+  platform: z.string().max(40),
+  slots: z.number().int().positive(),
+  running: z.number().int().nonnegative(),
+  claudeBin: z.string().max(4096),
+}).strict();
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+/** What the driver asks an agent to run. */
+export const TaskSpec = TaskRef.extend({
+  title: z.string().min(1).max(500),
+  prompt: z.string().min(1).max(MAX_PROMPT_CHARS),
+  /** Identifies the origin repository; the agent keeps one cache per repoId. */
+  repoId: Sha256,
+  /** The commit the task's worktree starts at; the agent must already have it (repo.apply). */
+  base: Oid,
+  session: SessionOptionsSchema,
+}).strict();
+export type TaskSpec = z.infer<typeof TaskSpec>;
+
+export const TASK_STATES = ['queued', 'starting', 'working', 'committing', 'done', 'failed', 'cancelled'] as const;
+export const TaskStateName = z.enum(TASK_STATES);
+export type TaskStateName = z.infer<typeof TaskStateName>;
+/** States after which a task never changes again. */
+export const FINAL_STATES: ReadonlySet<TaskStateName> = new Set(['done', 'failed', 'cancelled']);
+
+export const TaskStateEvent = TaskRef.extend({
+  state: TaskStateName,
+  /** Milliseconds since the epoch, on the agent. */
+  at: z.number(),
+  detail: z.string().max(2000).optional(),
+}).strict();
+export type TaskStateEvent = z.infer<typeof TaskStateEvent>;
+
+/** The session's own summary (Claude Code's final `result` event). */
+export const SessionSummary = z.object({
+  subtype: z.string().max(64),
+  isError: z.boolean(),
+  costUsd: z.number().nonnegative(),
+  numTurns: z.number().int().nonnegative(),
+  text: z.string().max(20_000).optional(),
+}).strict();
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const TaskResult = TaskRef.extend({
+  ok: z.boolean(),
+  base: Oid,
+  /** The task's commit on top of base; null when the session changed nothing. */
+  commit: Oid.nullable(),
+  /** A bundle of base..commit, fetched over the blob protocol. */
+  bundle: z.object({ sha256: Sha256, size: z.number().int().nonnegative() }).strict().nullable(),
+  exitCode: z.number().int().nullable(),
+  session: SessionSummary.nullable(),
+  /** Why the task failed, for people. */
+  error: z.string().max(4000).optional(),
+  /** Bytes in the task's terminal log. */
+  logBytes: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+}).strict();
+export type TaskResult = z.infer<typeof TaskResult>;
+
+export const TaskSummary = TaskRef.extend({
+  state: TaskStateName,
+  logBytes: z.number().int().nonnegative(),
+  result: TaskResult.optional(),
+}).strict();
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) }).strict();
+
+export const controlContract = {
+  requests: {
+    'agent.info': { params: Empty, result: AgentInfo },
+    /** Commits the agent already has for this repo, so the driver sends only the rest. */
+    'repo.tips': { params: z.object({ repoId: Sha256 }).strict(), result: z.object({ tips: z.array(Oid).max(1000) }).strict() },
+    /** Verify and apply a bundle (already uploaded as a blob) to the agent's cache of the repo. */
+    'repo.apply': { params: z.object({ repoId: Sha256, blob: Sha256, commit: Oid }).strict(), result: Ok },
+    'task.start': { params: TaskSpec, result: z.object({ accepted: z.literal(true), state: TaskStateName }).strict() },
+    'task.cancel': { params: TaskRef, result: z.object({ cancelled: z.boolean() }).strict() },
+    'task.list': { params: z.object({ runId: Id.optional() }).strict(), result: z.object({ tasks: z.array(TaskSummary).max(10_000) }).strict() },
+  },
+  notifications: {
+    'task.state': TaskStateEvent,
+    'task.result': TaskResult,
+  },
+} as const satisfies RpcContract;
+export type ControlContract = typeof controlContract;

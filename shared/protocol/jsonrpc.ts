@@ -1,0 +1,54 @@
+/** JSON-RPC 2.0 message shapes and error codes (https://www.jsonrpc.org/specification). */
+import { z } from 'zod';
+
+export const RPC_ERROR = {
+  parse: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internal: -32603,
+  /** Application errors (the spec leaves -32000..-32099 to implementations). */
+  notPaired: -32001,
+  busy: -32002,
+  notFound: -32003,
+  failed: -32004,
+} as const;
+
+const RpcId = z.union([z.number().int(), z.string().max(64)]);
+
+export const RpcRequest = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: RpcId,
+  method: z.string().max(64),
+  params: z.unknown().optional(),
+}).strict();
+
+export const RpcNotification = z.object({
+  jsonrpc: z.literal('2.0'),
+  method: z.string().max(64),
+  params: z.unknown().optional(),
+}).strict();
+
+export const RpcErrorBody = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.unknown().optional(),
+}).strict();
+
+export const RpcResponse = z.union([
+  z.object({ jsonrpc: z.literal('2.0'), id: RpcId.nullable(), result: z.unknown() }).strict(),
+  z.object({ jsonrpc: z.literal('2.0'), id: RpcId.nullable(), error: RpcErrorBody }).strict(),
+]);
+
+export type RpcRequest = z.infer<typeof RpcRequest>;
+export type RpcNotification = z.infer<typeof RpcNotification>;
+export type RpcResponse = z.infer<typeof RpcResponse>;
+export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
+
+/** An error that crosses the wire with a stable numeric code. */
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+  constructor(readonly code: number, message: string, readonly data?: unknown) {
+    super(message);
+  }
+}
