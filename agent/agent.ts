@@ -4,7 +4,7 @@ import { platform, arch } from 'node:os';
 import type { Server } from 'node:net';
 import { PROTOCOL, PAIRING_WINDOW_MS } from '../shared/constants.js';
 import { createHost, type Host } from '../shared/node/host.js';
-import { fingerprint, loadOrCreateKey } from '../shared/node/identity.js';
+import { fingerprint, loadOrCreateKey, peerIdFromPrivateKey } from '../shared/node/identity.js';
 import type { AgentInfo } from '../shared/protocol/control.js';
 import { AgentPaths } from './paths.js';
 import { Allowlist, PairingWindow, displayCode } from './trust.js';
@@ -28,6 +28,8 @@ export interface AgentConfig {
   claudeBin: string;
   mdns: boolean;
   pairOnStart: boolean;
+  /** Driver PeerIds to trust without a code (a driver that owns this data dir). */
+  trust: string[];
 }
 
 /** Streams per protocol a single connection may open at once. */
@@ -46,12 +48,21 @@ export class Agent {
     await mkdir(paths.root, { recursive: true, mode: 0o700 });
     const privateKey = await loadOrCreateKey(paths.key);
     const allowlist = await Allowlist.load(paths.allowlist);
+    for (const peerId of cfg.trust) await allowlist.add(peerId, 'trusted at start');
     const pairing = new PairingWindow();
     const blobs = new BlobStore(paths.blobs);
     await blobs.init();
     const repos = new RepoCache(paths);
+    const fp = fingerprint(peerIdFromPrivateKey(privateKey));
     const tasks = new TaskManager({ paths, repos, blobs, slots: cfg.slots, claudeBin: cfg.claudeBin, env: process.env });
 
+    const openPairing = (): PairOpened => {
+      const { code, expiresAt } = pairing.open(PAIRING_WINDOW_MS);
+      const opened = { code: displayCode(code), expiresAt: new Date(expiresAt).toISOString(), fingerprint: fp };
+      emit({ type: 'pairing', ...opened });
+      return opened;
+    };
+    const local = await serveLocalControl(paths.socket, openPairing);
     const host = await createHost({
       privateKey,
       listen: cfg.listen,
@@ -61,7 +72,6 @@ export class Agent {
         denyInboundEncryptedConnection: (peerId) => !allowlist.has(peerId.toString()) && !pairing.isOpen(),
       },
     });
-    const fp = fingerprint(host.peerId);
     const info = (): AgentInfo => ({
       peerId: host.peerId.toString(), name: cfg.name, version: VERSION, platform: `${platform()}-${arch()}`,
       slots: tasks.slots, running: tasks.busy, claudeBin: cfg.claudeBin,
@@ -74,13 +84,6 @@ export class Agent {
     await host.handle(PROTOCOL.pair, (s, c) => handlePair(ctx, s, c, cfg.name), opts(MAX_INBOUND_STREAMS.pair));
     tasks.on('state', (_owner, e) => emit({ type: 'task', runId: e.runId, taskId: e.taskId, state: e.state, ...(e.detail ? { detail: e.detail } : {}) }));
 
-    const openPairing = (): PairOpened => {
-      const { code, expiresAt } = pairing.open(PAIRING_WINDOW_MS);
-      const opened = { code: displayCode(code), expiresAt: new Date(expiresAt).toISOString(), fingerprint: fp };
-      emit({ type: 'pairing', ...opened });
-      return opened;
-    };
-    const local = await serveLocalControl(paths.socket, openPairing);
     emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns });
     if (cfg.pairOnStart) openPairing();
     return new Agent(host, tasks, local, fp);

@@ -7,15 +7,18 @@ import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
 import { EXIT, UsageError, defaultHome, parseFlags, positiveInt } from '../shared/node/cli-args.js';
 import { Agent, type AgentConfig } from './agent.js';
 import { printEvent } from './events.js';
-import { requestPairing } from './local-control.js';
+import { DataDirInUseError, requestPairing } from './local-control.js';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { AgentPaths } from './paths.js';
 
 const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
-                      [--claude-bin PATH] [--no-mdns] [--pair] [--json]
+                      [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
   claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
 
 const MAX_SLOTS = 64;
+
+class DataDirBusy extends Error {}
 
 const FLAGS = {
   'data-dir': { type: 'string' },
@@ -25,6 +28,7 @@ const FLAGS = {
   'claude-bin': { type: 'string' },
   'no-mdns': { type: 'boolean' },
   pair: { type: 'boolean' },
+  trust: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -59,11 +63,20 @@ async function main(argv: string[]): Promise<number> {
     listen,
     slots: positiveInt('--slots', values.slots, MAX_SLOTS) ?? availableParallelism(),
     name: values.name ?? hostname(),
-    claudeBin: values['claude-bin'] ?? 'claude',
+    claudeBin: values['claude-bin'] ?? process.env['CLAUDECLUSTER_CLAUDE_BIN'] ?? 'claude',
     mdns: !values['no-mdns'],
     pairOnStart: values.pair ?? false,
+    trust: values.trust ?? [],
   };
+  for (const id of cfg.trust) {
+    try {
+      peerIdFromString(id);
+    } catch {
+      throw new UsageError(`--trust "${id}" is not a PeerId`);
+    }
+  }
   const agent = await Agent.start(cfg, (e) => printEvent(e, json)).catch((err: NodeJS.ErrnoException) => {
+    if (err instanceof DataDirInUseError) throw new DataDirBusy(`${err.message} (${dataDir})`);
     if (err.code === 'EADDRINUSE') throw new UsageError(`cannot listen on ${listen.join(', ')}: the port is in use (another agent?). Choose another with --listen.`);
     throw err;
   });
@@ -80,6 +93,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof DataDirBusy) {
+      process.stderr.write(`claudecluster-agent: ${err.message}\n`);
+      process.exit(EXIT.dataDirInUse);
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`claudecluster-agent: ${err.message}\n${USAGE}\n`);
       process.exit(EXIT.usage);

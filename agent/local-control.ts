@@ -13,7 +13,14 @@ export type PairOpened = z.infer<typeof PairOpened>;
 /** Largest request line accepted on the socket. */
 const MAX_REQUEST_BYTES = 4096;
 
+/** Another agent process is serving this data dir. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
 export async function serveLocalControl(path: string, openPairing: () => PairOpened): Promise<Server> {
+  if (await isAlive(path)) throw new DataDirInUseError('another claudecluster-agent is running with this data dir');
+  // A socket file left by an agent that died: nobody answers on it, so it is safe to replace.
   await rm(path, { force: true });
   const server = createServer((sock) => {
     let buf = '';
@@ -60,5 +67,13 @@ export function requestPairing(path: string): Promise<PairOpened> {
     sock.on('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new Error('no agent is running with this data dir') : err);
     });
+  });
+}
+
+function isAlive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection(path);
+    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('error', () => resolve(false));
   });
 }

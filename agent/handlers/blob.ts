@@ -1,6 +1,6 @@
 /** `/claudecluster/blob/1.0.0` on the agent: resumable, verified uploads and downloads. */
 import type { Connection, Stream } from '@libp2p/interface';
-import { FramedStream, FrameError } from '../../shared/node/frames.js';
+import { FramedStream, FrameError, encodeFrame } from '../../shared/node/frames.js';
 import { consume, sendAll } from '../../shared/node/stream-io.js';
 import { BlobRequest } from '../../shared/protocol/blob.js';
 import { PROTOCOL } from '../../shared/constants.js';
@@ -60,6 +60,6 @@ async function servePut(ctx: HandlerContext, framed: FramedStream, stream: Strea
     }
     await ctx.blobs.commit(sha256, size);
   }
-  await new FramedStream(raw).write({ ok: true, sha256 });
+  await sendAll(raw, encodeFrame({ ok: true, sha256 }));
   await raw.close();
 }

@@ -58,7 +58,8 @@ export function parseFrontMatter(file: string, lines: readonly string[]): FrontM
   const close = lines.findIndex((line, index) => index > 0 && DELIMITER.test(line));
   if (close < 0) {
     const message = 'the front matter that starts here is never closed: end it with a "---" line';
-    return { options: { session: {} }, bodyStart: undefined, errors: [{ code: 'front-matter', file, line: 1, message }] };
+    const errors: GoalError[] = [{ code: 'front-matter', file, line: 1, message }];
+    return { options: { session: {} }, bodyStart: undefined, errors };
   }
   const { options, errors } = parseYaml(file, lines.slice(1, close).join('\n'));
   return { options, bodyStart: close + 1, errors };
@@ -100,15 +101,16 @@ function parseYaml(file: string, source: string): { options: FrontMatterOptions;
       }));
     }
     const subject = path.length === 0 ? 'the front matter' : `front matter key "${path.join('.')}"`;
-    return [{ code: 'front-matter', file, line: at(keyLine(doc, counter, path) ?? 1), message: `${subject} ${issue.message}` }];
+    const line = at(keyLine(doc, counter, path) ?? 1);
+    return [{ code: 'front-matter', file, line, message: `${subject} ${issue.message}` }];
   });
   return { options: empty, errors: errors.sort((a, b) => a.line - b.line) };
 }
 
 function unknownKeyMessage(parent: readonly string[], key: string): string {
-  return parent.length === 0
-    ? `unknown front matter key "${key}": the keys are ${ROOT_KEYS}`
-    : `unknown front matter key "${[...parent, key].join('.')}": the keys under "${parent.join('.')}" are ${SESSION_KEYS}`;
+  if (parent.length === 0) return `unknown front matter key "${key}": the keys are ${ROOT_KEYS}`;
+  const where = parent.join('.');
+  return `unknown front matter key "${where}.${key}": the keys under "${where}" are ${SESSION_KEYS}`;
 }
 
 function toOptions(data: z.infer<typeof SCHEMA>): FrontMatterOptions {

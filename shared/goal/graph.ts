@@ -20,15 +20,14 @@ export function validateGraph(file: string, tasks: readonly GoalTask[]): GoalErr
   const byId = new Map<string, GoalTask>();
   for (const task of tasks) {
     const first = byId.get(task.id);
-    if (first) report('duplicate-id', task, `task id "${task.id}" is already used by the task at line ${first.line}; ids must be unique`);
-    else byId.set(task.id, task);
+    if (!first) byId.set(task.id, task);
+    else report('duplicate-id', task, `task id "${task.id}" is already used by the task at line ${first.line}; ids must be unique`);
   }
   for (const task of tasks) {
     if (!SAYS_SOMETHING.test(task.title)) report('empty-prompt', task, emptyPromptMessage(task));
     for (const dependency of new Set(task.after)) {
-      if (!byId.has(dependency)) {
-        report('unknown-dependency', task, `task "${task.id}" depends on "${dependency}", which is not a task in this goal`);
-      }
+      if (byId.has(dependency)) continue;
+      report('unknown-dependency', task, `task "${task.id}" depends on "${dependency}", which is not a task in this goal`);
     }
   }
   const adjacency = new Map([...byId].map(([id, task]) => [id, task.after]));
@@ -60,13 +59,14 @@ function cycleMessage(cycle: readonly string[]): string {
  */
 export function topologicalOrder(tasks: readonly GoalTask[]): string[] {
   const position = new Map(tasks.map((task, index) => [task.id, index]));
-  if (position.size !== tasks.length) throw new Error('topologicalOrder: task ids are not unique; run validateGraph first');
+  const invalid = (problem: string) => new Error(`topologicalOrder: ${problem}; run validateGraph first`);
+  if (position.size !== tasks.length) throw invalid('task ids are not unique');
   const dependents: number[][] = tasks.map(() => []);
   const waitingFor = tasks.map((task, index) => {
     const dependencies = new Set(task.after);
     for (const dependency of dependencies) {
       const at = position.get(dependency);
-      if (at === undefined) throw new Error(`topologicalOrder: unknown dependency "${dependency}"; run validateGraph first`);
+      if (at === undefined) throw invalid(`unknown dependency "${dependency}"`);
       dependents[at]?.push(index);
     }
     return dependencies.size;
@@ -82,7 +82,7 @@ export function topologicalOrder(tasks: readonly GoalTask[]): string[] {
       if (left === 0) insertDescending(ready, dependent);
     }
   }
-  if (order.length !== tasks.length) throw new Error('topologicalOrder: the tasks have a dependency cycle; run validateGraph first');
+  if (order.length !== tasks.length) throw invalid('the tasks have a dependency cycle');
   return order;
 }
 

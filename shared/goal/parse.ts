@@ -17,6 +17,7 @@ const TITLE_LEVEL = 1;
 const TASKS_LEVEL = 2;
 const TASKS_HEADING = 'tasks';
 const BYTES_PER_MIB = 1024 * 1024;
+const EMPTY_GOAL = 'the goal file says nothing to do: write the goal below its title, or list tasks under "## Tasks"';
 
 /** Where the title and the Tasks section are, as 0-based line indexes. */
 interface Layout {
@@ -41,6 +42,7 @@ export function parseGoal(file: string, text: string): GoalResult {
   const frontMatter = parseFrontMatter(file, lines);
   if (frontMatter.bodyStart === undefined) return { ok: false, errors: frontMatter.errors };
   const bodyStart = frontMatter.bodyStart;
+  // Front matter lines are never Markdown, so fences are tracked from the body on.
   const kinds: LineKind[] = [...lines.slice(0, bodyStart).map((): LineKind => 'text'), ...classifyLines(lines.slice(bodyStart))];
   const layout = findLayout(file, lines, kinds, bodyStart);
   const title = layout.title?.text ?? baseName(file);
@@ -57,10 +59,10 @@ export function parseGoal(file: string, text: string): GoalResult {
   } else {
     const firstLine = context[0]?.index;
     if (firstLine === undefined) {
-      const message = 'the goal file says nothing to do: write the goal below its title, or list tasks under "## Tasks"';
-      errors.push({ code: 'empty-goal', file, line: 0, message });
+      errors.push({ code: 'empty-goal', file, line: 0, message: EMPTY_GOAL });
     }
-    tasks = [{ id: SINGLE_TASK_ID, title, body: context.map((c) => c.line).join('\n'), after: [], line: (firstLine ?? 0) + 1 }];
+    const body = context.map((c) => c.line).join('\n');
+    tasks = [{ id: SINGLE_TASK_ID, title, body, after: [], line: (firstLine ?? 0) + 1 }];
   }
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
   const goal: Goal = {
@@ -80,10 +82,13 @@ function findLayout(file: string, lines: readonly string[], kinds: readonly Line
     if (!heading) continue;
     // The section runs to the next heading of level 1 or 2; `end` is the file's end until then.
     if (layout.tasks && layout.tasks.end === lines.length && heading.level <= TASKS_LEVEL) layout.tasks.end = index;
-    if (heading.level === TITLE_LEVEL && !layout.title && heading.text !== '') layout.title = { index, text: heading.text };
+    if (heading.level === TITLE_LEVEL && !layout.title && heading.text !== '') {
+      layout.title = { index, text: heading.text };
+    }
     if (heading.level !== TASKS_LEVEL || heading.text.toLowerCase() !== TASKS_HEADING) continue;
     if (layout.tasks) {
-      const message = `a goal file has one Tasks section, and it starts at line ${layout.tasks.heading + 1}: move these tasks there`;
+      const first = layout.tasks.heading + 1;
+      const message = `a goal file has one Tasks section, and it starts at line ${first}: move these tasks there`;
       layout.errors.push({ code: 'task-syntax', file, line: index + 1, message });
     } else {
       layout.tasks = { heading: index, end: lines.length };

@@ -11,6 +11,8 @@ const DEPENDENCY_SEPARATOR = /[\s,]+/;
 
 const ITEM_FORM = '"- <id>: <title>"';
 const ID_RULE = 'use letters, digits, "-" and "_", start with a letter or digit, at most 64 characters';
+const LONE_CODE_BLOCK = `a code block cannot stand on its own in the Tasks section: indent it under a task written ${ITEM_FORM}`;
+const UNINDENTED_AFTER = /^after[ \t]*:/;
 
 /** The lines of a Tasks section: content lines are [start, end); the heading is the line before. */
 export interface TaskSection {
@@ -57,7 +59,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
     } else if (kind !== 'text') {
       // A code block at the start of a line is not a task; report its opening line only.
       finish();
-      if (kind === 'fence' && !inTopLevelFence) fail(index, `a code block cannot stand on its own in the Tasks section: indent it under a task written ${ITEM_FORM}`);
+      if (kind === 'fence' && !inTopLevelFence) fail(index, LONE_CODE_BLOCK);
       if (kind === 'fence') inTopLevelFence = !inTopLevelFence;
       skipping = true;
     } else {
@@ -83,6 +85,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
 function readItem(line: string): { id: string; title: string } | string {
   const rest = ITEM.exec(line)?.[1];
   if (rest === undefined) {
+    if (UNINDENTED_AFTER.test(line)) return '"after:" belongs to a task: indent it under the task it is for';
     return `only tasks may start a line in the Tasks section: write each as ${ITEM_FORM} and indent its details`;
   }
   const colon = rest.indexOf(':');

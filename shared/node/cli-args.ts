@@ -8,7 +8,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes; `dataDirInUse`: another agent already runs with that data dir. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, dataDirInUse: 3 } as const;
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {

@@ -50,6 +50,23 @@ export class FramedStream {
 }
 
 /**
+ * One length-prefixed JSON frame as bytes (unsigned varint length, then UTF-8 JSON), for
+ * writing on a stream whose reading side belongs to someone else (an unwrapped raw stream).
+ */
+export function encodeFrame(value: unknown): Uint8Array {
+  const body = encoder.encode(JSON.stringify(value));
+  const prefix: number[] = [];
+  for (let n = body.byteLength; ; n = Math.floor(n / 128)) {
+    if (n < 128) { prefix.push(n); break; }
+    prefix.push((n % 128) | 128);
+  }
+  const out = new Uint8Array(prefix.length + body.byteLength);
+  out.set(prefix, 0);
+  out.set(body, prefix.length);
+  return out;
+}
+
+/**
  * Runs a JSON-RPC endpoint on a stream: each frame goes to `receive`; `send` writes frames.
  * Resolves when the stream ends; a frame that is not JSON gets a parse-error reply.
  */

@@ -1,0 +1,61 @@
+/** Live progress for people: task states, and each task's terminal output with a task prefix. */
+import type { RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
+
+/** Longer lines of terminal output are cut when printed with a prefix (the full log stays on the agent). */
+const MAX_LINE_CHARS = 240;
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
+
+const MARK: Record<string, string> = {
+  waiting: '·', dispatching: '→', queued: '…', running: '▶', integrating: '⇄', merged: '✓', failed: '✗', blocked: '⊘',
+};
+
+export class HumanOutput implements RunOutput {
+  private readonly partial = new Map<string, string>();
+
+  constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s), private readonly showOutput = true) {}
+
+  runStarted(info: { runId: string; branch: string; base: string; tasks: Array<{ id: string; title: string; after: string[] }> }): void {
+    this.write(`Run ${info.runId}: ${info.tasks.length} task(s) from ${info.base.slice(0, 12)} into branch ${info.branch}\n`);
+    for (const t of info.tasks) this.write(`  ${t.id}: ${t.title}${t.after.length ? `  (after ${t.after.join(', ')})` : ''}\n`);
+  }
+
+  agentJoined(info: { name: string; peerId: string; slots: number }): void {
+    this.write(`agent ${info.name} joined (${info.slots} slot(s))\n`);
+  }
+
+  agentLost(info: { name: string; reason: string }): void {
+    this.write(`agent ${info.name} lost: ${info.reason}\n`);
+  }
+
+  taskStatus(t: TaskReport, detail?: string): void {
+    const where = t.agent ? ` on ${t.agent}` : '';
+    const extra = t.status === 'failed' ? `: ${t.error}` : detail ? ` (${detail})` : '';
+    const figures = t.status === 'merged' && t.durationMs !== undefined ? ` in ${(t.durationMs / 1000).toFixed(1)}s, $${(t.costUsd ?? 0).toFixed(4)}` : '';
+    this.write(`${MARK[t.status] ?? '?'} ${t.id} ${t.status}${where}${figures}${extra}\n`);
+  }
+
+  taskOutput(taskId: string, chunk: Uint8Array): void {
+    if (!this.showOutput) return;
+    const text = (this.partial.get(taskId) ?? '') + Buffer.from(chunk).toString('utf8');
+    const lines = text.split('\n');
+    this.partial.set(taskId, lines.pop() ?? '');
+    for (const raw of lines) {
+      const line = raw.replace(ESCAPES, '').replace(/\r/g, '');
+      if (line.trim() === '') continue;
+      const cut = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+      this.write(`  ${taskId} │ ${cut}\n`);
+    }
+  }
+
+  warning(message: string): void {
+    this.write(`warning: ${message}\n`);
+  }
+
+  runFinished(s: RunSummary): void {
+    const merged = s.tasks.filter((t) => t.status === 'merged').length;
+    this.write(`\n${s.ok ? 'Done' : 'Finished with problems'}: ${merged}/${s.tasks.length} task(s) merged in ${(s.elapsedMs / 1000).toFixed(1)}s, cost $${s.costUsd.toFixed(4)}\n`);
+    for (const t of s.tasks.filter((x) => x.status !== 'merged')) this.write(`  ${t.id} ${t.status}: ${t.error ?? ''}\n`);
+    this.write(`Result branch: ${s.branch}   (git log ${s.branch})\n`);
+  }
+}

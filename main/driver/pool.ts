@@ -1,0 +1,77 @@
+/**
+ * The agents a driver works with: explicit addresses, local agents, and pinned agents found
+ * by mDNS. Only agents whose PeerId this driver has pinned (paired) or started are used.
+ */
+import { EventEmitter } from 'node:events';
+import type { PeerId } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
+import type { Host } from '../../shared/node/host.js';
+import { AgentClient } from './agent-client.js';
+
+export interface PoolEvents {
+  agent: [AgentClient];
+  lost: [AgentClient, Error];
+  error: [string];
+}
+
+export class AgentPool extends EventEmitter<PoolEvents> {
+  private readonly clients = new Map<string, AgentClient>();
+  private readonly connecting = new Set<string>();
+
+  constructor(private readonly host: Host, private readonly trusted: Set<string>) {
+    super();
+  }
+
+  get agents(): AgentClient[] {
+    return [...this.clients.values()];
+  }
+
+  trust(peerId: string): void {
+    this.trusted.add(peerId);
+  }
+
+  /** Connects to an agent at an address; it must be pinned or local. */
+  async add(target: Multiaddr | PeerId): Promise<AgentClient> {
+    const client = await AgentClient.connect(this.host, target);
+    const id = client.peerId.toString();
+    if (!this.trusted.has(id)) {
+      await client.close();
+      throw new Error(`agent ${client.name} (${id}) is not paired with this driver: run "claudecluster pair CODE --agent ${id}" after "claudecluster-agent pair" on that machine`);
+    }
+    return this.register(client);
+  }
+
+  /** Connects to pinned agents as mDNS finds them. */
+  discover(): void {
+    this.host.addEventListener('peer:discovery', (evt) => {
+      const id = evt.detail.id.toString();
+      if (!this.trusted.has(id) || this.clients.has(id) || this.connecting.has(id)) return;
+      this.connecting.add(id);
+      AgentClient.connect(this.host, evt.detail.id)
+        .then((c) => this.register(c))
+        .catch((err: Error) => this.emit('error', `could not connect to discovered agent ${id}: ${err.message}`))
+        .finally(() => this.connecting.delete(id));
+    });
+  }
+
+  private register(client: AgentClient): AgentClient {
+    const id = client.peerId.toString();
+    const existing = this.clients.get(id);
+    if (existing) {
+      void client.close();
+      return existing;
+    }
+    this.clients.set(id, client);
+    client.onClose((why) => {
+      this.clients.delete(id);
+      this.emit('lost', client, why);
+    });
+    this.emit('agent', client);
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.agents.map((c) => c.close()));
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Gets a commit onto an agent, sending only the objects it lacks: the agent lists the commits
+ * it has, the driver bundles `commit ^those`, uploads it as a blob and has the agent apply it.
+ */
+import { join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { sha256File } from '../../shared/node/hash.js';
+import type { AgentClient } from './agent-client.js';
+import type { UserRepo } from './user-repo.js';
+import { putBlob } from './blob-client.js';
+
+export class RepoSync {
+  /** Per agent: commits it is known to have. */
+  private readonly known = new Map<string, Set<string>>();
+  /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(private readonly repo: UserRepo, private readonly workDir: string, private readonly runId: string) {}
+
+  ensure(agent: AgentClient, commit: string): Promise<void> {
+    const key = `${agent.peerId.toString()}:${commit}`;
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.send(agent, commit);
+      this.inflight.set(key, p);
+      p.catch(() => this.inflight.delete(key));
+    }
+    return p;
+  }
+
+  private async send(agent: AgentClient, commit: string): Promise<void> {
+    const id = agent.peerId.toString();
+    let known = this.known.get(id);
+    if (!known) {
+      known = new Set((await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips);
+      this.known.set(id, known);
+    }
+    if (known.has(commit)) return;
+    const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
+    const tmpRef = `refs/claudecluster/${this.runId}/sync-${commit.slice(0, 12)}-${id.slice(-8)}`;
+    try {
+      if (await this.repo.bundle(commit, [...known], file, tmpRef)) {
+        const sha256 = await sha256File(file);
+        const { size } = await stat(file);
+        await putBlob(agent, file, sha256, size);
+        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit });
+      }
+      known.add(commit);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/** Driver side of `/claudecluster/term/1.0.0`: attach to a task's terminal from a byte offset. */
+import { PROTOCOL } from '../../shared/constants.js';
+import { TermOpened, type TermInput } from '../../shared/protocol/term.js';
+import type { TaskRef } from '../../shared/protocol/common.js';
+import { FramedStream, encodeFrame } from '../../shared/node/frames.js';
+import { consume, sendAll } from '../../shared/node/stream-io.js';
+import type { AgentClient } from './agent-client.js';
+
+export interface TermAttachment {
+  /** Resolves when the agent has sent everything (the session ended) or the stream broke. */
+  done: Promise<void>;
+  /** Total bytes received, counting from the requested offset. */
+  readonly received: number;
+  input(data: string): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  close(): void;
+}
+
+export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: number, onData: (chunk: Uint8Array) => void): Promise<TermAttachment> {
+  const stream = await agent.openStream(PROTOCOL.term);
+  const framed = new FramedStream(stream);
+  await framed.write({ runId: ref.runId, taskId: ref.taskId, offset });
+  const opened = await framed.read(TermOpened);
+  if (!opened.ok) {
+    await stream.close().catch(() => undefined);
+    throw new Error(`agent ${agent.name} refused the terminal: ${opened.error}`);
+  }
+  const raw = framed.unwrap();
+  let received = 0;
+  const done = consume(raw, (chunk) => {
+    received += chunk.byteLength;
+    onData(chunk);
+  });
+  const send = (msg: TermInput): Promise<void> => sendAll(raw, encodeFrame(msg));
+  return {
+    done,
+    get received() { return received; },
+    input: (data) => send({ type: 'input', data }),
+    resize: (cols, rows) => send({ type: 'resize', cols, rows }),
+    close: () => { void raw.close().catch(() => raw.abort(new Error('closed'))); },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The user's repository, as the driver sees it. Only refs under refs/claudecluster/ and the
+ * run branch are ever written; the user's checkout, branch and files are never touched.
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { git, gitOut } from '../../shared/node/git.js';
+import { RESULT_REF_PREFIX } from '../../shared/constants.js';
+
+/** Bad input about the repo: reported with exit code 2 before anything starts. */
+export class RepoInputError extends Error {
+  override readonly name = 'RepoInputError';
+}
+
+export class UserRepo {
+  private constructor(readonly root: string, readonly repoId: string) {}
+
+  static async open(dir: string): Promise<UserRepo> {
+    const abs = resolve(dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new RepoInputError(`--repo ${dir}: no such directory`);
+    const top = await git(['rev-parse', '--show-toplevel'], { cwd: abs, allowFail: true });
+    if (top.code !== 0) throw new RepoInputError(`${abs} is not a git repository (run "git init" and commit, or pass --repo DIR)`);
+    const root = top.stdout.trim();
+    const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root, allowFail: true });
+    if (head.code !== 0) throw new RepoInputError(`${root} has no commits yet: commit something first, tasks start from a commit`);
+    // One cache per origin on each agent: identify the repo by its root commit(s), which every clone shares.
+    const roots = (await gitOut(['rev-list', '--max-parents=0', 'HEAD'], { cwd: root })).split('\n').sort().join('\n');
+    return new UserRepo(root, createHash('sha256').update(roots).digest('hex'));
+  }
+
+  /** Resolves a branch, tag or commit to a commit id; a RepoInputError naming `rev` if it is not one. */
+  async resolveCommit(rev: string): Promise<string> {
+    const r = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: this.root, allowFail: true });
+    if (r.code !== 0) throw new RepoInputError(`"${rev}" is not a branch, tag or commit in ${this.root}`);
+    return r.stdout.trim();
+  }
+
+  /** True when the working tree has changes not in HEAD (they are not sent to agents). */
+  async hasUncommittedChanges(): Promise<boolean> {
+    return (await gitOut(['status', '--porcelain', '--untracked-files=normal'], { cwd: this.root })).length > 0;
+  }
+
+  async currentBranch(): Promise<string> {
+    return gitOut(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: this.root });
+  }
+
+  /** Of `oids`, those this repo has as commits. */
+  async knownCommits(oids: readonly string[]): Promise<string[]> {
+    if (oids.length === 0) return [];
+    const out = await gitOut(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: this.root, input: oids.join('\n') + '\n' });
+    return out.split('\n').map((l) => l.split(' ')).filter(([, type]) => type === 'commit').map(([oid]) => oid!);
+  }
+
+  /**
+   * Writes a bundle with `commit` and every object it needs that `known` commits lack.
+   * Returns false when the agent already has everything (no bundle written).
+   */
+  async bundle(commit: string, known: readonly string[], out: string, tmpRef: string): Promise<boolean> {
+    const have = await this.knownCommits(known);
+    const negatives = have.map((k) => `^${k}`);
+    const count = await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root });
+    if (count === '0') return false;
+    await git(['update-ref', tmpRef, commit], { cwd: this.root });
+    try {
+      await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root });
+    } finally {
+      await git(['update-ref', '-d', tmpRef], { cwd: this.root, allowFail: true });
+    }
+    return true;
+  }
+
+  /** Verifies a result bundle and fetches its commit into `ref`. */
+  async fetchResult(bundle: string, commit: string, ref: string): Promise<void> {
+    const verify = await git(['bundle', 'verify', '--quiet', bundle], { cwd: this.root, allowFail: true });
+    if (verify.code !== 0) throw new Error(`result bundle rejected: ${verify.stderr.trim()}`);
+    const heads = await gitOut(['bundle', 'list-heads', bundle], { cwd: this.root });
+    const head = heads.split('\n').map((l) => l.split(' ')).find(([oid]) => oid === commit);
+    if (!head || !head[1]) throw new Error(`result bundle does not carry commit ${commit}`);
+    await git(['fetch', '--quiet', '--no-tags', bundle, `+${head[1]}:${ref}`], { cwd: this.root });
+  }
+
+  resultRef(runId: string, taskId: string): string {
+    return `${RESULT_REF_PREFIX}${runId}/${taskId}`;
+  }
+}
