@@ -1,7 +1,7 @@
 /** `/claudecluster/control/1.0.0` on the agent: JSON-RPC requests from one paired driver. */
 import type { Connection, Stream } from '@libp2p/interface';
 import { RPC_ERROR, RpcError, RpcServer, controlContract, type ControlContract } from '../../shared/protocol/index.js';
-import { rpcOverStream } from '../../shared/node/frames.js';
+import { rpcChannel } from '../../shared/node/frames.js';
 import { PROTOCOL } from '../../shared/constants.js';
 import type { HandlerContext } from './context.js';
 
@@ -9,15 +9,12 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   const peer = connection.remotePeer.toString();
   if (!ctx.allowlist.has(peer)) {
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });
-    const { send } = rpcOverStream(stream, () => undefined);
-    send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.notPaired, message: 'not paired with this agent: pair first (claudecluster pair CODE --agent ...)' } });
+    rpcChannel(stream).send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.notPaired, message: 'not paired with this agent: pair first (claudecluster pair CODE --agent ...)' } });
     void stream.close().catch(() => stream.abort(new Error('refused')));
     return;
   }
-  let server: RpcServer<ControlContract> | undefined;
-  const { send, done } = rpcOverStream(stream, (raw) => server!.receive(raw));
-  server = new RpcServer(controlContract, send);
-  const srv = server;
+  const channel = rpcChannel(stream);
+  const srv: RpcServer<ControlContract> = new RpcServer(controlContract, channel.send);
 
   srv.handle('agent.info', () => ctx.info());
   srv.handle('repo.tips', async ({ repoId }) => ({ tips: await ctx.repos.tips(repoId) }));
@@ -51,7 +48,7 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   };
   ctx.tasks.on('state', onState);
   ctx.tasks.on('result', onResult);
-  void done.finally(() => {
+  void channel.start((raw) => srv.receive(raw)).finally(() => {
     ctx.tasks.off('state', onState);
     ctx.tasks.off('result', onResult);
   });

@@ -6,7 +6,7 @@ import type { PeerId, Stream } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { PROTOCOL } from '../../shared/constants.js';
 import { RpcClient, RpcError, controlContract, type AgentInfo, type ControlContract } from '../../shared/protocol/index.js';
-import { rpcOverStream } from '../../shared/node/frames.js';
+import { rpcChannel } from '../../shared/node/frames.js';
 import type { Host } from '../../shared/node/host.js';
 
 /** How long to wait for an agent to answer a dial and its first request. */
@@ -27,13 +27,13 @@ export class AgentClient {
     const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
     const conn = await host.dial(target, { signal });
     const stream = await conn.newStream(PROTOCOL.control, { signal });
-    let rpc: RpcClient<ControlContract> | undefined;
-    const { send, done } = rpcOverStream(stream, (raw) => {
-      const problem = rpc!.receive(raw);
+    const channel = rpcChannel(stream);
+    const rpc = new RpcClient(controlContract, channel.send);
+    const done = channel.start((raw) => {
+      const problem = rpc.receive(raw);
       // An error addressed to no request is the agent refusing the whole stream (e.g. not paired).
-      if (problem && isStreamError(raw)) rpc!.close(new RpcError(raw.error.code, raw.error.message));
+      if (problem && isStreamError(raw)) rpc.close(new RpcError(raw.error.code, raw.error.message));
     });
-    rpc = new RpcClient(controlContract, send);
     const client = new AgentClient(host, conn.remotePeer, rpc, stream, undefined as unknown as AgentInfo);
     void done.finally(() => client.onClosed(new Error('connection to agent closed')));
     client.info = await withTimeout(rpc.request('agent.info', {}), CONNECT_TIMEOUT_MS, 'agent did not answer agent.info');

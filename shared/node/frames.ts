@@ -67,17 +67,17 @@ export function encodeFrame(value: unknown): Uint8Array {
 }
 
 /**
- * Runs a JSON-RPC endpoint on a stream: each frame goes to `receive`; `send` writes frames.
- * Resolves when the stream ends; a frame that is not JSON gets a parse-error reply.
+ * A JSON-RPC channel on a stream: `send` writes frames; `start(receive)` reads frames until
+ * the stream ends, answering frames that are not JSON with a parse error.
  */
-export function rpcOverStream(stream: Stream, receive: (raw: unknown) => unknown): { send: (m: RpcMessage) => void; done: Promise<void> } {
+export function rpcChannel(stream: Stream): { send: (m: RpcMessage) => void; start(receive: (raw: unknown) => unknown): Promise<void> } {
   const framed = new FramedStream(stream);
   const send = (m: RpcMessage): void => {
     framed.write(m).catch(() => {
-      // The stream is closing; its reader loop below reports the end to the owner.
+      // The stream is closing; the reader loop reports the end to the owner.
     });
   };
-  const done = (async () => {
+  const start = async (receive: (raw: unknown) => unknown): Promise<void> => {
     for (;;) {
       let raw: unknown;
       try {
@@ -87,12 +87,12 @@ export function rpcOverStream(stream: Stream, receive: (raw: unknown) => unknown
           send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.parse, message: err.message } });
           continue;
         }
-        // End of stream (UnexpectedEOF on a clean close) or a reset/oversized frame: stop serving it.
+        // End of stream, or a reset or oversized frame: stop serving it.
         if (stream.status === 'open') stream.abort(err as Error);
         return;
       }
       await receive(raw);
     }
-  })();
-  return { send, done };
+  };
+  return { send, start };
 }
