@@ -1,10 +1,11 @@
 /**
  * Picks Claude Code's final stream-json `result` event out of terminal output. Inside a PTY
- * lines end in \r\n and escape sequences may trail a line, so only lines that start with `{`
- * are parsed (notes/claude-code.md).
+ * lines end in \r\n and escape sequences may sit around a line, so escapes are stripped and only
+ * lines that then start with `{` are parsed (notes/claude-code.md).
  */
 import { z } from 'zod';
 import type { SessionSummary } from '../shared/protocol/control.js';
+import { stripAnsi } from '../shared/ansi.js';
 
 /** Longer lines are not result events worth keeping; drop them rather than grow without bound. */
 const MAX_LINE_BYTES = 1024 * 1024;
@@ -47,7 +48,7 @@ export class ResultScanner {
   }
 
   private finishLine(): void {
-    const line = this.line.replace(/\r$/, '').trim();
+    const line = stripAnsi(this.line).replace(/\r$/, '').trim();
     this.line = '';
     const wasOverflow = this.overflow;
     this.overflow = false;

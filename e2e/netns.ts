@@ -38,7 +38,9 @@ export interface Lan {
   readonly hosts: Record<string, LanHost>;
   /** A command prefix that runs a program inside `host`'s namespace (the harness's `wrap`). */
   wrap(host: string): string[];
-  /** Deletes every namespace (and with them, every link). Safe to call twice. */
+  /** Signals every process still running in `host`'s namespace (all of them were started by the test). */
+  kill(host: string, signal?: NodeJS.Signals): number;
+  /** Kills what still runs inside, then deletes every namespace (and with them, every link). Safe to call twice. */
   destroy(): void;
 }
 
@@ -74,6 +76,8 @@ export function createLan(hostNames: string[], opts: { subnet?: string; tag?: st
     destroyed = true;
     process.off('exit', destroy);
     for (const ns of [...namespaces].reverse()) {
+      // A namespace with processes in it outlives `ip netns del`, links and all.
+      killIn(ns, 'SIGKILL');
       try {
         ip('netns', 'del', ns);
       } catch {
@@ -126,13 +130,37 @@ export function createLan(hostNames: string[], opts: { subnet?: string; tag?: st
     prefix,
     namespaces,
     hosts,
-    wrap: (host) => {
-      const h = hosts[host];
-      if (!h) throw new Error(`no host "${host}" on this LAN`);
-      return ['ip', 'netns', 'exec', h.ns];
-    },
+    wrap: (host) => ['ip', 'netns', 'exec', hostNs(hosts, host)],
+    kill: (host, signal = 'SIGTERM') => killIn(hostNs(hosts, host), signal),
     destroy,
   };
+}
+
+function hostNs(hosts: Record<string, LanHost>, host: string): string {
+  const h = hosts[host];
+  if (!h) throw new Error(`no host "${host}" on this LAN`);
+  return h.ns;
+}
+
+/** Signals each process in `ns` by pid; returns how many were signalled. */
+function killIn(ns: string, signal: NodeJS.Signals): number {
+  let pids: number[];
+  try {
+    pids = ip('netns', 'pids', ns).split('\n').filter((l) => l.trim() !== '').map(Number);
+  } catch {
+    // The namespace is gone already: nothing runs in it.
+    return 0;
+  }
+  let n = 0;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+      n++;
+    } catch {
+      // It exited between listing and signalling.
+    }
+  }
+  return n;
 }
 
 /** Namespaces whose names start with `prefix` (to check that none were left behind). */

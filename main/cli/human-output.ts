@@ -1,10 +1,9 @@
 /** Live progress for people: task states, and each task's terminal output with a task prefix. */
 import type { RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
+import { stripAnsi } from '../../shared/ansi.js';
 
 /** Longer lines of terminal output are cut when printed with a prefix (the full log stays on the agent). */
 const MAX_LINE_CHARS = 240;
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
 
 const MARK: Record<string, string> = {
   waiting: '·', dispatching: '→', queued: '…', running: '▶', integrating: '⇄', merged: '✓', failed: '✗', blocked: '⊘',
@@ -41,7 +40,7 @@ export class HumanOutput implements RunOutput {
     const lines = text.split('\n');
     this.partial.set(taskId, lines.pop() ?? '');
     for (const raw of lines) {
-      const line = raw.replace(ESCAPES, '').replace(/\r/g, '');
+      const line = stripAnsi(raw).replace(/\r/g, '');
       if (line.trim() === '') continue;
       const cut = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
       this.write(`  ${taskId} │ ${cut}\n`);

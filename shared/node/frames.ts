@@ -1,4 +1,5 @@
 /** Length-prefixed JSON frames on a libp2p stream, capped in size, parsed at the boundary. */
+import './polyfill.js';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 import type { Stream } from '@libp2p/interface';
 import type { z } from 'zod';

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: terminal throughput, live PTY streaming and per-task overhead, each printed
+ * beside a baseline measured in the same run (median and range of several runs, and the ratio).
+ * Loopback only, never mDNS; every process and temp dir it starts is gone when it ends.
+ */
+import { availableParallelism } from 'node:os';
+import { Scope } from '../harness.js';
+import { AgentLink } from './agent-link.js';
+import { measureThroughput, type ThroughputResult } from './throughput.js';
+import { measureLive, type LiveResult } from './pty-live.js';
+import { measureOverhead, CHAIN_TASKS, REPO_FILES, type OverheadResult } from './overhead.js';
+import { MIB, fmt, printTable, type Row } from './stats.js';
+
+const REPLAY_RUNS = 5;
+const LIVE_RUNS = 5;
+const CHAIN_RUNS = 3;
+const STAND_IN_RUNS = 10;
+/** (b) passes when live on the driver reaches this share of the local PTY rate. */
+const LIVE_TARGET_RATIO = 0.9;
+/** (c) passes when the warm per-task overhead p50 is below this. */
+const OVERHEAD_TARGET_P50_MS = 300;
+
+function reportThroughput(a: ThroughputResult): Row {
+  const ratio = a.term.median / a.raw.median;
+  console.log(`(a) term replay of a ${(a.logBytes / MIB).toFixed(1)} MiB log, ${a.term.values.length} runs (MiB/s)`);
+  console.log(`    term protocol  ${fmt(a.term)}`);
+  console.log(`    raw TCP        ${fmt(a.raw)}`);
+  console.log(`    ratio          ${ratio.toFixed(3)}`);
+  console.log(`    (the PTY produced that log at ${a.producedMiBs.toFixed(1)} MiB/s; agent RSS after replays ${(a.child.rssBytes / MIB).toFixed(0)} MiB,` +
+    ` peak ${(a.child.maxRssBytes / MIB).toFixed(0)} MiB, longest event-loop stall ${a.child.maxLoopDelayMs.toFixed(0)} ms)`);
+  return { figure: '(a) term replay MiB/s vs raw TCP', measured: fmt(a.term), baseline: fmt(a.raw), ratio: ratio.toFixed(3), target: '-' };
+}
+
+function reportLive(b: LiveResult): Row {
+  const ratio = b.live.median / b.local.median;
+  const verdict = ratio >= LIVE_TARGET_RATIO ? 'PASS' : 'MISS';
+  console.log(`(b) PTY flood of ${(b.bytes / MIB).toFixed(1)} MiB, ${b.live.values.length} runs (MiB/s, first to last byte)`);
+  console.log(`    live on driver ${fmt(b.live)}`);
+  console.log(`    local PTY      ${fmt(b.local)}`);
+  console.log(`    ratio          ${ratio.toFixed(3)}  ${verdict} (target ≥ ${LIVE_TARGET_RATIO})`);
+  return { figure: '(b) live PTY MiB/s vs local PTY', measured: fmt(b.live), baseline: fmt(b.local), ratio: ratio.toFixed(3), target: `≥ ${LIVE_TARGET_RATIO} ${verdict}` };
+}
+
+function reportOverhead(c: OverheadResult): Row[] {
+  const verdict = c.p50.median < OVERHEAD_TARGET_P50_MS ? 'PASS' : 'MISS';
+  console.log(`(c) chain of ${CHAIN_TASKS} tasks on a ${REPO_FILES}-file repo, --local 2, ${c.p50.values.length} runs (ms, dispatching → merged)`);
+  console.log(`    warm p50       ${fmt(c.p50, 0)}  ${verdict} (target < ${OVERHEAD_TARGET_P50_MS} ms)`);
+  console.log(`    warm p95       ${fmt(c.p95, 0)}`);
+  console.log(`    cold t1        ${fmt(c.cold, 0)}  (fresh agent: syncs the repo first)`);
+  console.log(`    stand-in alone ${fmt(c.standIn, 0)}  (${c.standIn.values.length} direct runs)`);
+  console.log(`    warm phases    ${c.phases.map((p) => `${p.phase} ${p.ms.toFixed(0)}`).join(', ')}`);
+  console.log(`    whole CLI run  ${fmt(c.wall, 0)}`);
+  const r = (s: { median: number }): string => `${(s.median / c.standIn.median).toFixed(2)}×`;
+  return [
+    { figure: '(c) per-task p50 ms vs stand-in', measured: fmt(c.p50, 0), baseline: fmt(c.standIn, 0), ratio: r(c.p50), target: `< ${OVERHEAD_TARGET_P50_MS} ${verdict}` },
+    { figure: '(c) per-task p95 ms vs stand-in', measured: fmt(c.p95, 0), baseline: fmt(c.standIn, 0), ratio: r(c.p95), target: '-' },
+    { figure: '(c) cold first task ms vs stand-in', measured: fmt(c.cold, 0), baseline: fmt(c.standIn, 0), ratio: r(c.cold), target: '-' },
+  ];
+}
+
+async function main(): Promise<number> {
+  const scope = new Scope();
+  const started = Date.now();
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    void scope.cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  console.log(`claudecluster bench: node ${process.version}, ${availableParallelism()} cores, loopback, no mDNS`);
+  const rows: Row[] = [];
+  try {
+    const link = await AgentLink.start(scope);
+    try {
+      rows.push(reportThroughput(await measureThroughput(link, REPLAY_RUNS)));
+      rows.push(reportLive(await measureLive(link, LIVE_RUNS)));
+    } finally {
+      await link.stop();
+    }
+    rows.push(...reportOverhead(await measureOverhead(scope, CHAIN_RUNS, STAND_IN_RUNS)));
+    console.log('');
+    printTable(rows);
+    console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    if (!interrupted) await scope.cleanup();
+  }
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * (a) Term-protocol throughput agent → driver: replaying a finished task's 64 MiB log from
+ * offset 0, against reading the same byte count from a raw TCP socket between the same two
+ * processes. Runs alternate so machine noise hits both alike.
+ */
+import { attachTerm } from '../../main/driver/term-client.js';
+import type { AgentLink } from './agent-link.js';
+import type { ChildStats } from './agent-child.js';
+import { MIB, mibPerSec, now, sample, type Sample } from './stats.js';
+
+/** Bytes the flood task writes; its log is this plus a few JSON lines. */
+export const REPLAY_FLOOD_BYTES = 64 * MIB;
+
+export interface ThroughputResult {
+  logBytes: number;
+  /** How fast the agent's PTY produced the log while the task ran (bytes / task duration). */
+  producedMiBs: number;
+  term: Sample;
+  raw: Sample;
+  /** Agent-process memory and longest event-loop stall across the replays. */
+  child: ChildStats;
+}
+
+export async function measureThroughput(link: AgentLink, runs: number): Promise<ThroughputResult> {
+  const spec = link.spec(`!flood ${REPLAY_FLOOD_BYTES}`);
+  const result = link.awaitResult(spec);
+  await link.start(spec);
+  const done = await result;
+  const logBytes = done.logBytes;
+  await link.childStats(); // resets the child's event-loop histogram: count only the replays
+
+  const term: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    const att = await attachTerm(link.client, spec, 0, () => undefined);
+    await att.done;
+    const ms = now() - t0;
+    if (att.received !== logBytes) throw new Error(`term replay delivered ${att.received} of ${logBytes} bytes`);
+    term.push(mibPerSec(logBytes, ms));
+
+    const r = await link.rawRead(logBytes, now);
+    if (r.received !== logBytes) throw new Error(`raw TCP delivered ${r.received} of ${logBytes} bytes`);
+    raw.push(mibPerSec(logBytes, r.ms));
+  }
+  const child = await link.childStats();
+  return { logBytes, producedMiBs: mibPerSec(logBytes, done.durationMs), term: sample(term), raw: sample(raw), child };
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RpcClient, RpcServer } from './rpc-endpoint.js';
+import { RPC_ERROR, RpcError, type RpcMessage } from './jsonrpc.js';
+import { controlContract } from './control.js';
+
+/** A client and server wired back to back, the way a stream would carry them. */
+function pair() {
+  const toServer: RpcMessage[] = [];
+  let server!: RpcServer<typeof controlContract>;
+  const client = new RpcClient(controlContract, (m) => { toServer.push(m); void server.receive(JSON.parse(JSON.stringify(m))); });
+  server = new RpcServer(controlContract, (m) => client.receive(JSON.parse(JSON.stringify(m))));
+  return { client, server, toServer };
+}
+
+const info = { peerId: 'p', name: 'n', version: '1', platform: 'linux-x64', slots: 2, running: 0, claudeBin: 'claude' };
+
+test('a request reaches its handler and the validated result comes back', async () => {
+  const { client, server } = pair();
+  server.handle('agent.info', () => info);
+  assert.deepEqual(await client.request('agent.info', {}), info);
+});
+
+test('params that break the schema never reach the handler', async () => {
+  const { client, server } = pair();
+  let called = false;
+  server.handle('repo.tips', () => { called = true; return { tips: [] }; });
+  await assert.rejects(client.request('repo.tips', { repoId: 'not-a-hash' } as never), (e: RpcError) => e.code === RPC_ERROR.invalidParams && /repoId/.test(e.message));
+  assert.equal(called, false);
+});
+
+test('unknown fields are refused with a clear error', async () => {
+  const { client, server } = pair();
+  server.handle('agent.info', () => info);
+  await assert.rejects(client.request('agent.info', { extra: 1 } as never), (e: RpcError) => e.code === RPC_ERROR.invalidParams && /extra/.test(e.message));
+});
+
+test('a malformed result from the server is rejected by the client', async () => {
+  const { client, server } = pair();
+  server.handle('agent.info', () => ({ ...info, slots: -1 }));
+  await assert.rejects(client.request('agent.info', {}), /malformed result/);
+});
+
+test('unknown methods and garbage get errors, not crashes', async () => {
+  const replies: RpcMessage[] = [];
+  const server = new RpcServer(controlContract, (m) => replies.push(m));
+  await server.receive({ jsonrpc: '2.0', id: 7, method: 'rm -rf', params: {} });
+  await server.receive({ jsonrpc: '2.0', id: 8, method: 'constructor', params: {} });
+  await server.receive({ hello: 'world' });
+  await server.receive(42);
+  assert.equal(replies.length, 4);
+  const codes = replies.map((r) => ('error' in r ? r.error.code : 0));
+  assert.deepEqual(codes, [RPC_ERROR.methodNotFound, RPC_ERROR.methodNotFound, RPC_ERROR.invalidRequest, RPC_ERROR.invalidRequest]);
+});
+
+test('a handler error crosses as an RpcError with its code', async () => {
+  const { client, server } = pair();
+  server.handle('task.cancel', () => { throw new RpcError(RPC_ERROR.notFound, 'no such task'); });
+  await assert.rejects(client.request('task.cancel', { runId: 'r', taskId: 't' }), (e: RpcError) => e.code === RPC_ERROR.notFound);
+});
+
+test('notifications are validated before listeners see them; close fails pending requests', async () => {
+  const seen: unknown[] = [];
+  const client = new RpcClient(controlContract, () => undefined);
+  client.on('task.state', (e) => seen.push(e));
+  assert.match(client.receive({ jsonrpc: '2.0', method: 'task.state', params: { runId: 'r', taskId: 't', state: 'bogus', at: 1 } }) ?? '', /state/);
+  assert.equal(client.receive({ jsonrpc: '2.0', method: 'task.state', params: { runId: 'r', taskId: 't', state: 'working', at: 1 } }), undefined);
+  assert.equal(seen.length, 1);
+  const pending = client.request('agent.info', {});
+  client.close(new Error('gone'));
+  await assert.rejects(pending, /gone/);
+  await assert.rejects(client.request('agent.info', {}), /gone/);
+});
