@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** `claudecluster-agent`: a headless worker that runs Claude Code tasks for paired drivers. */
 import { availableParallelism, hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { dataDir as checkedDataDir } from '../shared/node/data-dir.js';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
 import { EXIT, UsageError, defaultHome, parseFlags, positiveInt } from '../shared/node/cli-args.js';
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return EXIT.ok;
   }
-  const dataDir = resolve(values['data-dir'] ?? join(defaultHome(), 'agent'));
+  const dataDir = checkedDataDir('--data-dir', values['data-dir'], join(defaultHome(), 'agent'));
   const json = values.json ?? false;
   if (positionals[0] === 'pair' && positionals.length === 1) {
     const opened = await requestPairing(new AgentPaths(dataDir).socket).catch((err: Error) => {

@@ -6,11 +6,12 @@ import { controlContract } from './control.js';
 
 /** A client and server wired back to back, the way a stream would carry them. */
 function pair() {
-  const toServer: RpcMessage[] = [];
-  let server!: RpcServer<typeof controlContract>;
-  const client = new RpcClient(controlContract, (m) => { toServer.push(m); void server.receive(JSON.parse(JSON.stringify(m))); });
-  server = new RpcServer(controlContract, (m) => client.receive(JSON.parse(JSON.stringify(m))));
-  return { client, server, toServer };
+  // Messages go through JSON, as on the wire; each side is reached through a holder.
+  const wire = { server: undefined as RpcServer<typeof controlContract> | undefined };
+  const client = new RpcClient(controlContract, (m) => { void wire.server?.receive(JSON.parse(JSON.stringify(m))); });
+  const server = new RpcServer(controlContract, (m) => client.receive(JSON.parse(JSON.stringify(m))));
+  wire.server = server;
+  return { client, server };
 }
 
 const info = { peerId: 'p', name: 'n', version: '1', platform: 'linux-x64', slots: 2, running: 0, claudeBin: 'claude' };
