@@ -87,7 +87,8 @@ test('a driver finds two paired agents on the LAN by mDNS and runs one task on e
   const deadline = setTimeout(() => lan.kill('driver'), RUN_DEADLINE_MS);
   const r = await runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--json'], { wrap: lan.wrap('driver') });
   clearTimeout(deadline);
-  assert.equal(r.code, 0, `run failed or was stopped after ${RUN_DEADLINE_MS} ms: ${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const printed = r.events.filter((e) => e['type'] !== 'task-output').map((e) => JSON.stringify(e)).join('\n');
+  assert.equal(r.code, 0, `run failed or was stopped after ${RUN_DEADLINE_MS} ms: ${r.stderr}\n${printed}`);
 
   const joined = r.events.filter((e) => e['type'] === 'agent-joined');
   assert.deepEqual(new Set(joined.map((e) => e['peerId'])), new Set(agents.map((a) => a.peerId)));

@@ -41,17 +41,22 @@ export class AgentPool extends EventEmitter<PoolEvents> {
     return this.register(client);
   }
 
-  /** Connects to pinned agents as mDNS finds them. */
+  /** Connects to pinned agents as mDNS finds them, including any found before this call. */
   discover(): void {
-    this.host.addEventListener('peer:discovery', (evt) => {
-      const id = evt.detail.id.toString();
-      if (!this.trusted.has(id) || this.clients.has(id) || this.connecting.has(id)) return;
-      this.connecting.add(id);
-      AgentClient.connect(this.host, evt.detail.id)
-        .then((c) => this.register(c))
-        .catch((err: Error) => this.emit('error', `could not connect to discovered agent ${id}: ${err.message}`))
-        .finally(() => this.connecting.delete(id));
+    this.host.addEventListener('peer:discovery', (evt) => this.connectDiscovered(evt.detail.id));
+    void this.host.peerStore.all().then((peers) => {
+      for (const p of peers) this.connectDiscovered(p.id);
     });
+  }
+
+  private connectDiscovered(peer: PeerId): void {
+    const id = peer.toString();
+    if (!this.trusted.has(id) || this.clients.has(id) || this.connecting.has(id)) return;
+    this.connecting.add(id);
+    AgentClient.connect(this.host, peer)
+      .then((c) => this.register(c))
+      .catch((err: Error) => this.emit('error', `could not connect to discovered agent ${id}: ${err.message}`))
+      .finally(() => this.connecting.delete(id));
   }
 
   private register(client: AgentClient): AgentClient {

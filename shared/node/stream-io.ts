@@ -60,7 +60,16 @@ export function consume(stream: MessageStream, onChunk: (chunk: Uint8Array) => v
       }
       if (pending instanceof Promise) {
         stream.pause();
-        queue = queue.then(() => pending).then(() => { if (!failed) stream.resume(); }, fail);
+        queue = queue.then(() => pending).then(() => resume(), fail);
+      }
+    };
+    // The remote may finish (and the stream close) while we are paused: then there is nothing to resume.
+    const resume = (): void => {
+      if (failed) return;
+      try {
+        stream.resume();
+      } catch {
+        // Already closed: its buffered data was delivered, and 'end' or 'close' reports the outcome.
       }
     };
     const onEnd = (): void => {
