@@ -15,13 +15,14 @@ export interface TermSubscriber {
 const REPLAY_CHUNK = 64 * 1024;
 
 export class TermLog {
-  private readonly fd: number;
+  /** The append fd, open until the log ends. */
+  private fd: number | undefined;
   private ended = false;
   private readonly subscribers = new Set<TermSubscriber>();
   size: number;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a+', 0o600);
+    this.fd = openSync(path, 'a', 0o600);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -30,7 +31,7 @@ export class TermLog {
   }
 
   append(chunk: Uint8Array): void {
-    if (this.ended || chunk.byteLength === 0) return;
+    if (this.fd === undefined || chunk.byteLength === 0) return;
     let off = 0;
     while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off);
     this.size += chunk.byteLength;
@@ -40,12 +41,19 @@ export class TermLog {
   /** Replays [offset, size) synchronously, then delivers live chunks until the log ends. */
   attach(offset: number, sub: TermSubscriber): () => void {
     const end = this.size;
-    const buf = Buffer.allocUnsafe(REPLAY_CHUNK);
-    for (let pos = Math.min(offset, end); pos < end;) {
-      const n = readSync(this.fd, buf, 0, Math.min(REPLAY_CHUNK, end - pos), pos);
-      if (n <= 0) break;
-      sub.data(Buffer.from(buf.subarray(0, n)));
-      pos += n;
+    if (offset < end) {
+      const fd = openSync(this.path, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(REPLAY_CHUNK);
+        for (let pos = offset; pos < end;) {
+          const n = readSync(fd, buf, 0, Math.min(REPLAY_CHUNK, end - pos), pos);
+          if (n <= 0) break;
+          sub.data(Buffer.from(buf.subarray(0, n)));
+          pos += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
     }
     if (this.ended) {
       sub.end();
@@ -55,16 +63,13 @@ export class TermLog {
     return () => this.subscribers.delete(sub);
   }
 
-  /** No more output will come: tell subscribers and release the file. */
+  /** No more output will come: release the file and tell subscribers. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
     for (const s of this.subscribers) s.end();
     this.subscribers.clear();
-  }
-
-  close(): void {
-    this.end();
-    closeSync(this.fd);
   }
 }
