@@ -64,7 +64,7 @@ async function localOnce(): Promise<Arrivals> {
     if (exit.exitCode !== 0) throw new Error(`local stand-in exited with ${exit.exitCode}`);
     return seen;
   } finally {
-    log.close();
+    log.end();
     await rm(dir, { recursive: true, force: true });
   }
 }

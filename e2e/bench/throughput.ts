@@ -17,7 +17,9 @@ export interface ThroughputResult {
   producedMiBs: number;
   term: Sample;
   raw: Sample;
-  /** Agent-process memory and longest event-loop stall across the replays. */
+  /** Agent-process memory before the replays (after the flood task ran). */
+  before: ChildStats;
+  /** Agent-process memory after, and the longest event-loop stall during, the replays. */
   child: ChildStats;
 }
 
@@ -27,7 +29,7 @@ export async function measureThroughput(link: AgentLink, runs: number): Promise<
   await link.start(spec);
   const done = await result;
   const logBytes = done.logBytes;
-  await link.childStats(); // resets the child's event-loop histogram: count only the replays
+  const before = await link.childStats(); // also resets the event-loop histogram: count only the replays
 
   const term: number[] = [];
   const raw: number[] = [];
@@ -44,5 +46,5 @@ export async function measureThroughput(link: AgentLink, runs: number): Promise<
     raw.push(mibPerSec(logBytes, r.ms));
   }
   const child = await link.childStats();
-  return { logBytes, producedMiBs: mibPerSec(logBytes, done.durationMs), term: sample(term), raw: sample(raw), child };
+  return { logBytes, producedMiBs: mibPerSec(logBytes, done.durationMs), term: sample(term), raw: sample(raw), before, child };
 }
