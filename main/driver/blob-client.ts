@@ -57,6 +57,8 @@ export async function getBlob(agent: AgentClient, sha256: string, dest: string):
   } finally {
     out.end();
     await once(out, 'close');
+    // Release the stream: each connection may hold only a few blob streams open at once.
+    await raw.close().catch(() => raw.abort(new Error('closing')));
   }
   if (received !== reply.size) throw new BlobTransferError(`download of ${sha256} stopped at ${received} of ${reply.size} bytes`);
   const actual = await sha256File(part);

@@ -27,10 +27,11 @@ export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: numbe
   }
   const raw = framed.unwrap();
   let received = 0;
+  // Once the agent has sent everything, close our side too, so the stream is released.
   const done = consume(raw, (chunk) => {
     received += chunk.byteLength;
     onData(chunk);
-  });
+  }).finally(() => raw.close().catch(() => raw.abort(new Error('closing'))));
   const send = (msg: TermInput): Promise<void> => sendAll(raw, encodeFrame(msg));
   return {
     done,
