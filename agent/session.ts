@@ -9,6 +9,7 @@ import type { SessionOptions } from '../shared/goal/types.js';
 import type { SessionSummary } from '../shared/protocol/control.js';
 import type { TermLog } from './term-log.js';
 import { ResultScanner } from './result-scanner.js';
+import { EndMarkerScanner, WRAPPER, markerFor, newNonce } from './end-marker.js';
 
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 36;
@@ -43,19 +44,35 @@ export class Session {
   private pending: Buffer[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly scanner = new ResultScanner();
+  private readonly end: EndMarkerScanner;
+  private acked = false;
   readonly exited: Promise<SessionExit>;
 
   constructor(spec: SessionSpec) {
-    this.proc = pty.spawn(spec.bin, headlessArgs(spec.prompt, spec.options), {
+    const nonce = newNonce();
+    this.end = new EndMarkerScanner(markerFor(nonce));
+    this.proc = pty.spawn('/bin/sh', ['-c', WRAPPER, 'claudecluster-session', nonce, spec.bin, ...headlessArgs(spec.prompt, spec.options)], {
       name: 'xterm-256color',
       cols: DEFAULT_COLS,
       rows: DEFAULT_ROWS,
       cwd: spec.cwd,
       env: { ...spec.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' } as Record<string, string>,
+      // Raw bytes, not strings: no decode and re-encode per chunk, and no split UTF-8 sequences.
+      encoding: null,
     });
-    this.proc.onData((data) => this.buffer(spec.log, data));
+    // With `encoding: null` node-pty delivers Buffers, though its typings say string.
+    this.proc.onData((data: string | Buffer) => {
+      const { keep, ended } = this.end.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      if (keep.length > 0) this.buffer(spec.log, keep);
+      // Every byte the program wrote has been read: let the wrapper exit (once; later bytes are its echo).
+      if (ended && !this.acked) {
+        this.acked = true;
+        this.proc.write('\n');
+      }
+    });
     this.exited = new Promise((resolve) => {
       this.proc.onExit(({ exitCode, signal }) => {
+        if (!this.end.ended) this.buffer(spec.log, this.end.flush());
         this.flush(spec.log);
         resolve({ exitCode, signal: signal || undefined, summary: this.scanner.summary });
       });
@@ -66,8 +83,8 @@ export class Session {
     return this.proc.pid;
   }
 
-  private buffer(log: TermLog, data: string): void {
-    this.pending.push(Buffer.from(data, 'utf8'));
+  private buffer(log: TermLog, data: Buffer): void {
+    this.pending.push(data);
     this.timer ??= setTimeout(() => this.flush(log), TERM_BATCH_MS);
   }
 
@@ -89,9 +106,10 @@ export class Session {
     this.proc.resize(cols, rows);
   }
 
+  /** Signals the session's whole process group (the wrapper and the program it runs). */
   kill(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' = 'SIGTERM'): void {
     try {
-      this.proc.kill(signal);
+      process.kill(-this.proc.pid, signal);
     } catch {
       // Already gone: its exit event has fired or is about to.
     }

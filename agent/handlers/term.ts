@@ -33,17 +33,15 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
   await framed.write({ ok: true, size: task.log.size });
   readInput(framed, task);
 
-  // Chunks are queued and sent in order, each waiting for the stream to drain.
-  let chain: Promise<void> = Promise.resolve();
-  let broken = false;
-  const push = (chunk: Uint8Array): void => {
-    chain = chain.then(() => (broken ? undefined : sendAll(stream, chunk))).catch(() => { broken = true; });
-  };
-  const detach = task.log.attach(open.offset, {
-    data: push,
-    end: () => { chain = chain.then(() => stream.close()).catch(() => undefined); },
-  });
-  stream.addEventListener('close', () => detach(), { once: true });
+  // Pull from the log at the pace the stream drains; stop when the driver goes away.
+  const gone = new AbortController();
+  stream.addEventListener('close', () => gone.abort(), { once: true });
+  try {
+    for await (const chunk of task.log.read(open.offset, gone.signal)) await sendAll(stream, chunk);
+    await stream.close();
+  } catch {
+    // The driver closed or reset the stream mid-send: it re-attaches from its offset if it wants more.
+  }
 }
 
 /** Input and resize frames from the driver go to the task's session, if it is still running. */

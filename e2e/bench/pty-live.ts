@@ -58,9 +58,12 @@ async function localOnce(): Promise<Arrivals> {
   const log = new TermLog(join(dir, 'term.log'));
   try {
     const seen = new Arrivals();
-    log.attach(0, { data: (c) => seen.add(c), end: () => undefined });
+    // Read the log as the agent's term handler does, so the baseline pays the same disk path.
+    const reading = (async () => { for await (const c of log.read(0)) seen.add(c); })();
     const session = new Session({ bin: FAKE_CLAUDE, prompt: PROMPT, cwd: dir, options: {}, log, env: process.env });
     const exit = await session.exited;
+    log.end();
+    await reading;
     if (exit.exitCode !== 0) throw new Error(`local stand-in exited with ${exit.exitCode}`);
     return seen;
   } finally {
