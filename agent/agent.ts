@@ -1,5 +1,5 @@
 /** The agent: wires identity, trust, the libp2p host, handlers and tasks together. */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { platform, arch } from 'node:os';
 import type { Server } from 'node:net';
 import { PROTOCOL, PAIRING_WINDOW_MS } from '../shared/constants.js';
@@ -52,7 +52,9 @@ export class Agent {
     const pairing = new PairingWindow();
     const blobs = new BlobStore(paths.blobs);
     await blobs.init();
-    const repos = new RepoCache(paths);
+    // Worktrees left by an earlier run of this agent are not tracked any more: start clean.
+    await rm(paths.work, { recursive: true, force: true });
+    const repos = new RepoCache(paths, cfg.slots);
     const fp = fingerprint(peerIdFromPrivateKey(privateKey));
     const tasks = new TaskManager({ paths, repos, blobs, slots: cfg.slots, claudeBin: cfg.claudeBin, env: process.env });
 

@@ -13,5 +13,4 @@ export class AgentPaths {
   get work(): string { return join(this.root, 'work'); }
   repo(repoId: string): string { return join(this.repos, `${repoId}.git`); }
   task(key: string): string { return join(this.tasks, key); }
-  worktree(key: string): string { return join(this.work, key); }
 }

@@ -2,7 +2,9 @@
  * One bare cache repository per origin repo. Drivers send only the objects it lacks (bundles
  * of `commit ^tips`); tasks run in worktrees of it; results leave as bundles of `base..task`.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { git, gitOut } from '../shared/node/git.js';
 import type { AgentPaths } from './paths.js';
@@ -21,8 +23,11 @@ export class RepoError extends Error {
 export class RepoCache {
   /** Serializes git operations that change refs of one repo. */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Finished worktrees kept per repo for reuse: resetting one touches only the files that differ. */
+  private readonly spare = new Map<string, string[]>();
 
-  constructor(private readonly paths: AgentPaths) {}
+  /** `maxSpare`: how many finished worktrees to keep per repo (the agent's slot count). */
+  constructor(private readonly paths: AgentPaths, private readonly maxSpare: number) {}
 
   private async ensure(repoId: string): Promise<string> {
     const dir = this.paths.repo(repoId);
@@ -74,18 +79,39 @@ export class RepoCache {
     if (input) await git(['update-ref', '--stdin'], { cwd: dir, input });
   }
 
-  /** A fresh detached worktree at `base` in `dir`. */
-  addWorktree(repoId: string, base: string, dir: string): Promise<void> {
+  /**
+   * A worktree at `base` with nothing else in it: a spare one reset and cleaned (as good as
+   * fresh, and far cheaper on a large repo), or a new one.
+   */
+  acquireWorktree(repoId: string, base: string): Promise<string> {
     return this.locked(repoId, async () => {
+      const spare = this.spare.get(repoId);
+      for (let dir = spare?.pop(); dir; dir = spare?.pop()) {
+        const reset = await git(['checkout', '--quiet', '--detach', '--force', base], { cwd: dir, allowFail: true });
+        const clean = reset.code === 0 ? await git(['clean', '-ffdxq'], { cwd: dir, allowFail: true }) : reset;
+        if (clean.code === 0) return dir;
+        await this.dropWorktree(repoId, dir); // Damaged (e.g. removed by hand): fall back to a new one.
+      }
+      const dir = join(this.paths.work, `${repoId.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
       await git(['worktree', 'add', '--quiet', '--detach', dir, base], { cwd: this.paths.repo(repoId) });
+      return dir;
     });
   }
 
-  removeWorktree(repoId: string, dir: string): Promise<void> {
+  /** Keeps a finished task's worktree for the next task, or removes it if enough are spare. */
+  releaseWorktree(repoId: string, dir: string): Promise<void> {
     return this.locked(repoId, async () => {
-      await git(['worktree', 'remove', '--force', dir], { cwd: this.paths.repo(repoId), allowFail: true });
-      await git(['worktree', 'prune'], { cwd: this.paths.repo(repoId), allowFail: true });
+      const spare = this.spare.get(repoId) ?? [];
+      this.spare.set(repoId, spare);
+      if (spare.length < this.maxSpare) spare.push(dir);
+      else await this.dropWorktree(repoId, dir);
     });
+  }
+
+  private async dropWorktree(repoId: string, dir: string): Promise<void> {
+    await git(['worktree', 'remove', '--force', dir], { cwd: this.paths.repo(repoId), allowFail: true });
+    await rm(dir, { recursive: true, force: true });
+    await git(['worktree', 'prune'], { cwd: this.paths.repo(repoId), allowFail: true });
   }
 
   /**

@@ -4,7 +4,7 @@
  * bundle in the blob store and a TaskResult for the driver that started it.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RPC_ERROR, RpcError, errorMessage } from '../shared/protocol/index.js';
 import { taskKey, type TaskRef } from '../shared/protocol/common.js';
@@ -131,11 +131,9 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   private async run(task: Task): Promise<void> {
     const started = Date.now();
     const { spec } = task;
-    const worktree = this.opts.paths.worktree(task.key);
     this.setState(task, 'starting');
-    await rm(worktree, { recursive: true, force: true });
     await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
-    await this.opts.repos.addWorktree(spec.repoId, spec.base, worktree);
+    const worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
     try {
       const session = new Session({ bin: this.opts.claudeBin, prompt: spec.prompt, cwd: worktree, options: spec.session, log: task.log, env: this.opts.env });
       task.session = session;
@@ -159,7 +157,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       };
       this.finish(task, result, task.cancelRequested ? 'cancelled' : error ? 'failed' : 'done');
     } finally {
-      await this.opts.repos.removeWorktree(spec.repoId, worktree);
+      await this.opts.repos.releaseWorktree(spec.repoId, worktree);
     }
   }
 

@@ -17,6 +17,11 @@ export class RepoSync {
 
   constructor(private readonly repo: UserRepo, private readonly workDir: string, private readonly runId: string) {}
 
+  /** Records that the agent has `commit` (it made it), so it is never sent back. */
+  learn(agent: AgentClient, commit: string): void {
+    this.known.get(agent.peerId.toString())?.add(commit);
+  }
+
   ensure(agent: AgentClient, commit: string): Promise<void> {
     const key = `${agent.peerId.toString()}:${commit}`;
     let p = this.inflight.get(key);

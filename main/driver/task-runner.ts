@@ -43,6 +43,7 @@ export async function runTaskOn(agent: AgentClient, spec: TaskSpec, deps: TaskRu
     const final = await result;
     // The terminal stream ends right after the result; let it deliver its last bytes first.
     await term.done.catch(() => undefined);
+    if (final.commit) deps.sync.learn(agent, final.commit);
     if (!final.ok || !final.commit || !final.bundle) return { result: final };
     const file = join(deps.workDir, `result-${spec.taskId}.bundle`);
     try {
