@@ -9,8 +9,9 @@ import type { HandlerContext } from './context.js';
 export async function handleBlob(ctx: HandlerContext, stream: Stream, connection: Connection): Promise<void> {
   const peer = connection.remotePeer.toString();
   const framed = new FramedStream(stream);
+  // Written as a raw frame: valid whether or not the stream has been unwrapped for raw bytes.
   const fail = async (error: string): Promise<void> => {
-    await framed.write({ ok: false, error }).catch(() => undefined);
+    await sendAll(stream, encodeFrame({ ok: false, error })).catch(() => undefined);
     await stream.close().catch(() => undefined);
   };
   if (!ctx.allowlist.has(peer)) {
