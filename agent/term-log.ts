@@ -23,10 +23,6 @@ export class TermLog {
     this.size = fstatSync(this.fd).size;
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   append(chunk: Uint8Array): void {
     if (this.fd === undefined || chunk.byteLength === 0) return;
     let off = 0;

@@ -35,10 +35,6 @@ export class Allowlist {
     await writeJsonFile(this.path, this.data);
   }
 
-  /** Adds a driver to an allowlist file directly (the driver owns a local agent's data dir). */
-  static async grant(path: string, peerId: string, name: string): Promise<void> {
-    await (await Allowlist.load(path)).add(peerId, name);
-  }
 }
 
 export type PairAttempt =

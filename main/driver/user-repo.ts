@@ -41,9 +41,6 @@ export class UserRepo {
     return (await gitOut(['status', '--porcelain', '--untracked-files=normal'], { cwd: this.root })).length > 0;
   }
 
-  async currentBranch(): Promise<string> {
-    return gitOut(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: this.root });
-  }
 
   /** Of `oids`, those this repo has as commits. */
   async knownCommits(oids: readonly string[]): Promise<string[]> {
