@@ -19,6 +19,10 @@ import type { HandlerContext } from './handlers/context.js';
 import type { AgentEvent } from './events.js';
 import { serveLocalControl, type PairOpened } from './local-control.js';
 import { VERSION } from '../shared/version.js';
+import { HookServer } from './hooks/server.js';
+import { ClaudeDialogs } from './claude-config.js';
+import { Preflight } from './preflight.js';
+import { SAFE_PERMISSION_MODES, checkPermissions, type PermissionPolicy } from './permissions.js';
 
 export interface AgentConfig {
   dataDir: string;
@@ -30,6 +34,11 @@ export interface AgentConfig {
   pairOnStart: boolean;
   /** Driver PeerIds to trust without a code (a driver that owns this data dir). */
   trust: string[];
+  /** Session mode for goals that do not choose one. */
+  sessionMode: 'tui' | 'headless';
+  idleTimeoutMs: number;
+  /** The owner allows bypassPermissions. */
+  allowBypass: boolean;
 }
 
 /** Streams per protocol a single connection may open at once. */
@@ -41,6 +50,7 @@ export class Agent {
     readonly tasks: TaskManager,
     private readonly local: Server,
     readonly fingerprint: string,
+    private readonly hooks: HookServer,
   ) {}
 
   static async start(cfg: AgentConfig, emit: (e: AgentEvent) => void): Promise<Agent> {
@@ -56,7 +66,22 @@ export class Agent {
     await rm(paths.work, { recursive: true, force: true });
     const repos = new RepoCache(paths, cfg.slots);
     const fp = fingerprint(peerIdFromPrivateKey(privateKey));
-    const tasks = new TaskManager({ paths, repos, blobs, slots: cfg.slots, claudeBin: cfg.claudeBin, env: process.env });
+    const hooks = await HookServer.start(paths.hookSocket);
+    const dialogs = new ClaudeDialogs(process.env);
+    const policy: PermissionPolicy = {
+      allowed: cfg.allowBypass ? [...SAFE_PERMISSION_MODES, 'bypassPermissions'] : SAFE_PERMISSION_MODES,
+      isRoot: process.getuid?.() === 0,
+    };
+    const tasks = new TaskManager({
+      paths, repos, blobs, hooks, slots: cfg.slots, claudeBin: cfg.claudeBin, defaultMode: cfg.sessionMode, idleTimeoutMs: cfg.idleTimeoutMs,
+      env: (spec) => {
+        const check = checkPermissions(spec, policy);
+        return { ...process.env, ...(check.ok ? check.env : {}) };
+      },
+      prepare: (worktree) => dialogs.prepare(worktree),
+    });
+    const preflight = new Preflight(cfg.claudeBin, process.env);
+    await preflight.refresh();
 
     const openPairing = (): PairOpened => {
       const { code, expiresAt } = pairing.open(PAIRING_WINDOW_MS);
@@ -76,9 +101,9 @@ export class Agent {
     });
     const info = (): AgentInfo => ({
       peerId: host.peerId.toString(), name: cfg.name, version: VERSION, platform: `${platform()}-${arch()}`,
-      slots: tasks.slots, running: tasks.busy, claudeBin: cfg.claudeBin,
+      slots: tasks.slots, running: tasks.busy, claudeBin: cfg.claudeBin, claude: preflight.current(), permissionModes: [...policy.allowed],
     });
-    const ctx: HandlerContext = { allowlist, pairing, tasks, repos, blobs, info, emit };
+    const ctx: HandlerContext = { allowlist, pairing, tasks, repos, blobs, info, emit, policy };
     const opts = (n: number) => ({ maxInboundStreams: n, runOnLimitedConnection: false });
     await host.handle(PROTOCOL.control, (s, c) => handleControl(ctx, s, c), opts(MAX_INBOUND_STREAMS.control));
     await host.handle(PROTOCOL.term, (s, c) => handleTerm(ctx, s, c), opts(MAX_INBOUND_STREAMS.term));
@@ -86,13 +111,14 @@ export class Agent {
     await host.handle(PROTOCOL.pair, (s, c) => handlePair(ctx, s, c, cfg.name), opts(MAX_INBOUND_STREAMS.pair));
     tasks.on('state', (_owner, e) => emit({ type: 'task', runId: e.runId, taskId: e.taskId, state: e.state, ...(e.detail ? { detail: e.detail } : {}) }));
 
-    emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns });
+    emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns, claude: preflight.current() });
     if (cfg.pairOnStart) openPairing();
-    return new Agent(host, tasks, local, fp);
+    return new Agent(host, tasks, local, fp, hooks);
   }
 
   async stop(): Promise<void> {
     await this.tasks.stop();
+    await this.hooks.close();
     await new Promise<void>((resolve) => this.local.close(() => resolve()));
     await this.host.stop();
   }

@@ -15,9 +15,18 @@ import { AgentPaths } from './paths.js';
 const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
                       [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
+                      [--session-mode tui|headless] [--idle-timeout SECONDS] [--allow-bypass]
   claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
 
 const MAX_SLOTS = 64;
+/** Sessions that delivered their result close after this long without activity. */
+const DEFAULT_IDLE_SECONDS = 30 * 60;
+const MAX_IDLE_SECONDS = 7 * 24 * 3600;
+
+function sessionMode(value: string | undefined): 'tui' | 'headless' {
+  if (value === undefined || value === 'tui' || value === 'headless') return value ?? 'tui';
+  throw new UsageError(`--session-mode must be tui or headless, not "${value}"`);
+}
 
 class DataDirBusy extends Error {}
 
@@ -30,6 +39,9 @@ const FLAGS = {
   'no-mdns': { type: 'boolean' },
   pair: { type: 'boolean' },
   trust: { type: 'string', multiple: true },
+  'session-mode': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'allow-bypass': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -68,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
     mdns: !values['no-mdns'],
     pairOnStart: values.pair ?? false,
     trust: values.trust ?? [],
+    sessionMode: sessionMode(values['session-mode']),
+    idleTimeoutMs: (positiveInt('--idle-timeout', values['idle-timeout'], MAX_IDLE_SECONDS) ?? DEFAULT_IDLE_SECONDS) * 1000,
+    allowBypass: values['allow-bypass'] ?? false,
   };
   for (const id of cfg.trust) {
     try {

@@ -1,8 +1,8 @@
 /** What an agent reports on stdout: lines for people, or NDJSON with --json. */
-import type { TaskStateName } from '../shared/protocol/control.js';
+import type { ClaudePreflight, TaskStateName } from '../shared/protocol/control.js';
 
 export type AgentEvent =
-  | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean }
+  | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean; claude: ClaudePreflight }
   | { type: 'pairing'; code: string; expiresAt: string; fingerprint: string }
   | { type: 'paired'; peerId: string; name: string }
   | { type: 'pair-failed'; peerId: string; attemptsLeft: number }
@@ -26,6 +26,8 @@ function describe(e: AgentEvent): string {
         `  peer id:     ${e.peerId}`,
         `  fingerprint: ${e.fingerprint}`,
         ...e.addrs.map((a) => `  listening:   ${a}`),
+        `  claude code: ${e.claude.version ?? 'not found'}${e.claude.loggedIn ? ` (logged in${e.claude.authMethod ? ` with ${e.claude.authMethod}` : ''})` : ''}`,
+        ...(e.claude.problem ? [`  warning:     ${e.claude.problem}`] : []),
       ].join('\n');
     case 'pairing':
       return `Pairing open until ${e.expiresAt}. On the driver run:\n  claudecluster pair ${e.code} --agent <this agent's address or peer id>\nand check the fingerprint it shows is ${e.fingerprint}.`;

@@ -7,6 +7,8 @@ export class AgentPaths {
   get allowlist(): string { return join(this.root, 'allowlist.json'); }
   /** Local control socket for `claudecluster-agent pair` (owner-only). */
   get socket(): string { return join(this.root, 'agent.sock'); }
+  /** Where Claude Code hooks report session state (owner-only). */
+  get hookSocket(): string { return join(this.root, 'hooks.sock'); }
   get repos(): string { return join(this.root, 'repos'); }
   get blobs(): string { return join(this.root, 'blobs'); }
   get tasks(): string { return join(this.root, 'tasks'); }

@@ -1,117 +1,116 @@
 /**
- * Runs the coding agent (Claude Code, or the test stand-in) in a real pseudo-terminal in a
- * task's worktree. Output is batched at the source (TERM_BATCH_MS) and appended to the task's
- * TermLog; the final stream-json `result` event is picked out of the output.
+ * A task's Claude Code session, in either mode. State comes from Claude Code's hooks through
+ * the agent's hook socket (authenticated by a per-session secret); a finished turn is reported
+ * as a `turn` event, and the session stays open for follow-ups until it is closed.
  */
-import * as pty from 'node-pty';
-import { TERM_BATCH_MS } from '../shared/constants.js';
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import type { SessionOptions } from '../shared/goal/types.js';
 import type { SessionSummary } from '../shared/protocol/control.js';
 import type { TermLog } from './term-log.js';
-import { ResultScanner } from './result-scanner.js';
-import { EndMarkerScanner, WRAPPER, markerFor, newNonce } from './end-marker.js';
+import type { HookServer } from './hooks/server.js';
+import { HOOK_ENV, type HookEvent } from './hooks/protocol.js';
+import { sessionSettings } from './hooks/settings.js';
+import { costOf, onHook, type SessionState } from './session-state.js';
+import type { PtyProcess } from './pty-process.js';
 
-export const DEFAULT_COLS = 120;
-export const DEFAULT_ROWS = 36;
 /** The permission mode tasks run with unless the goal says otherwise. */
 export const DEFAULT_PERMISSION_MODE = 'acceptEdits';
 
-export interface SessionExit {
-  exitCode: number;
-  signal: number | undefined;
-  summary: SessionSummary | null;
-}
+export type SessionEvent =
+  | { type: 'state'; state: SessionState; detail?: string; hookSentAt?: number }
+  | { type: 'cost'; costUsd: number }
+  | { type: 'turn'; ok: boolean; summary: SessionSummary; error?: string }
+  | { type: 'exit'; exitCode: number };
 
 export interface SessionSpec {
   bin: string;
   prompt: string;
   cwd: string;
   options: SessionOptions;
+  /** What the pane shows. */
   log: TermLog;
+  /** Headless mode: the raw stream-json, kept beside the rendered log. */
+  rawLog?: TermLog;
   env: NodeJS.ProcessEnv;
+  hooks: HookServer;
 }
 
-/** Headless Claude Code arguments (the interactive TUI mode comes with hooks later). */
-export function headlessArgs(prompt: string, options: SessionOptions): string[] {
-  const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--permission-mode', options.permissionMode ?? DEFAULT_PERMISSION_MODE];
+/** Flags both modes pass Claude Code for the goal's session options. */
+export function optionArgs(options: SessionOptions): string[] {
+  const args = ['--permission-mode', options.permissionMode ?? DEFAULT_PERMISSION_MODE];
   if (options.model) args.push('--model', options.model);
-  if (options.maxTurns) args.push('--max-turns', String(options.maxTurns));
   return args;
 }
 
-export class Session {
-  private readonly proc: pty.IPty;
-  private pending: Buffer[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly scanner = new ResultScanner();
-  private readonly end: EndMarkerScanner;
-  private acked = false;
-  readonly exited: Promise<SessionExit>;
+/** `--allowedTools` swallows the words after it, so it goes last, closed by `--`. */
+export function allowedToolsArgs(options: SessionOptions): string[] {
+  return options.allowedTools?.length ? ['--allowedTools', ...options.allowedTools] : [];
+}
 
-  constructor(spec: SessionSpec) {
-    const nonce = newNonce();
-    this.end = new EndMarkerScanner(markerFor(nonce));
-    this.proc = pty.spawn('/bin/sh', ['-c', WRAPPER, 'claudecluster-session', nonce, spec.bin, ...headlessArgs(spec.prompt, spec.options)], {
-      name: 'xterm-256color',
-      cols: DEFAULT_COLS,
-      rows: DEFAULT_ROWS,
-      cwd: spec.cwd,
-      env: { ...spec.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' } as Record<string, string>,
-      // Raw bytes, not strings: no decode and re-encode per chunk, and no split UTF-8 sequences.
-      encoding: null,
-    });
-    // With `encoding: null` node-pty delivers Buffers, though its typings say string.
-    this.proc.onData((data: string | Buffer) => {
-      const { keep, ended } = this.end.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      if (keep.length > 0) this.buffer(spec.log, keep);
-      // Every byte the program wrote has been read: let the wrapper exit (once; later bytes are its echo).
-      if (ended && !this.acked) {
-        this.acked = true;
-        this.proc.write('\n');
-      }
-    });
-    this.exited = new Promise((resolve) => {
-      this.proc.onExit(({ exitCode, signal }) => {
-        if (!this.end.ended) this.buffer(spec.log, this.end.flush());
-        this.flush(spec.log);
-        resolve({ exitCode, signal: signal || undefined, summary: this.scanner.summary });
-      });
-    });
+export abstract class Session extends EventEmitter<{ event: [SessionEvent] }> {
+  state: SessionState = 'starting';
+  costUsd = 0;
+  turns = 0;
+  private readonly secret = randomBytes(24).toString('hex');
+  private readonly unregister: () => void;
+  protected proc: PtyProcess | undefined;
+
+  constructor(protected readonly spec: SessionSpec) {
+    super();
+    this.unregister = spec.hooks.register(this.secret, (event, payload, sentAt) => this.onHookEvent(event, payload, sentAt));
   }
 
-  get pid(): number {
-    return this.proc.pid;
-  }
-
-  private buffer(log: TermLog, data: Buffer): void {
-    this.pending.push(data);
-    this.timer ??= setTimeout(() => this.flush(log), TERM_BATCH_MS);
-  }
-
-  private flush(log: TermLog): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const chunk = Buffer.concat(this.pending);
-    this.pending = [];
-    this.scanner.push(chunk);
-    log.append(chunk);
-  }
-
-  write(data: string): void {
-    this.proc.write(data);
-  }
+  abstract start(): void;
+  /** Input typed into the pane. */
+  abstract write(data: string): void;
+  /** Ask Claude to stop what it is doing (the first step of a cancel). */
+  abstract interrupt(): void;
 
   resize(cols: number, rows: number): void {
-    this.proc.resize(cols, rows);
+    this.proc?.resize(cols, rows);
   }
 
-  /** Signals the session's whole process group (the wrapper and the program it runs). */
-  kill(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' = 'SIGTERM'): void {
-    try {
-      process.kill(-this.proc.pid, signal);
-    } catch {
-      // Already gone: its exit event has fired or is about to.
+  /** Ends the session; `exit` follows. */
+  close(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void {
+    if (this.proc?.running) this.proc.kill(signal);
+    else this.finish(0);
+  }
+
+  /** Environment for Claude Code: the agent's own, plus where its hooks report. */
+  protected sessionEnv(): NodeJS.ProcessEnv {
+    return { ...this.spec.env, [HOOK_ENV.socket]: this.spec.hooks.path, [HOOK_ENV.secret]: this.secret };
+  }
+
+  protected settings(): string {
+    return sessionSettings();
+  }
+
+  protected onHookEvent(event: HookEvent, payload: unknown, sentAt: number): void {
+    if (event === 'status') {
+      const cost = costOf(payload);
+      if (cost !== undefined && cost !== this.costUsd) {
+        this.costUsd = cost;
+        this.emit('event', { type: 'cost', costUsd: cost });
+      }
+      return;
     }
+    const change = onHook(this.state, event, payload);
+    if (change) this.setState(change.state, change.detail, sentAt);
+  }
+
+  protected setState(state: SessionState, detail?: string, hookSentAt?: number): void {
+    if (state === this.state && state !== 'needs-input') return;
+    this.state = state;
+    this.emit('event', { type: 'state', state, ...(detail ? { detail } : {}), ...(hookSentAt ? { hookSentAt } : {}) });
+  }
+
+  private finished = false;
+  protected finish(exitCode: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unregister();
+    if (this.state !== 'failed') this.setState('exited');
+    this.emit('event', { type: 'exit', exitCode });
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The agent's tasks: a queue feeding `slots` concurrent sessions. Each task gets a fresh
- * worktree at its base commit, runs its session there, and ends with a commit, a result
- * bundle in the blob store and a TaskResult for the driver that started it.
+ * The agent's tasks. A queue feeds `slots` sessions; each task gets a worktree at its base and
+ * a Claude Code session in it. Every finished turn becomes a commit and a TaskResult for the
+ * driver that started it; the session then stays open for follow-ups until the driver closes
+ * it, it idles out, or it is cancelled. A session that has delivered its result no longer holds
+ * a slot.
  */
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
@@ -12,8 +14,15 @@ import { FINAL_STATES, type TaskResult, type TaskSpec, type TaskStateEvent, type
 import type { AgentPaths } from './paths.js';
 import type { RepoCache } from './repo-cache.js';
 import type { BlobStore } from './blob-store.js';
+import type { HookServer } from './hooks/server.js';
 import { TermLog } from './term-log.js';
-import { Session } from './session.js';
+import type { Session, SessionEvent } from './session.js';
+import { TuiSession } from './tui-session.js';
+import { HeadlessSession } from './headless-session.js';
+import type { SessionState } from './session-state.js';
+
+/** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
+const CANCEL_GRACE_MS = 3_000;
 
 export interface Task {
   readonly key: string;
@@ -21,10 +30,20 @@ export interface Task {
   /** PeerId of the driver that started it: only it hears about the task. */
   readonly owner: string;
   state: TaskStateName;
+  costUsd: number;
   log: TermLog;
+  rawLog?: TermLog;
   session?: Session;
+  worktree?: string;
+  /** Turns committed and reported so far. */
+  turns: number;
   result?: TaskResult;
+  holdsSlot: boolean;
   cancelRequested?: boolean;
+  startedAt: number;
+  /** Commits and results of one task happen one after another. */
+  chain: Promise<void>;
+  idleTimer?: NodeJS.Timeout;
 }
 
 export interface TaskEvents {
@@ -36,28 +55,29 @@ export interface TaskManagerOptions {
   paths: AgentPaths;
   repos: RepoCache;
   blobs: BlobStore;
+  hooks: HookServer;
   slots: number;
   claudeBin: string;
+  defaultMode: 'tui' | 'headless';
+  /** Close a session this long after its last activity once it has delivered a result. */
+  idleTimeoutMs: number;
   /** The environment sessions get: the agent's own, never anything a driver sent. */
-  env: NodeJS.ProcessEnv;
+  env(spec: TaskSpec): NodeJS.ProcessEnv;
+  /** Makes sure no unattended Claude Code dialog waits in this worktree (trust, onboarding, API key). */
+  prepare(worktree: string): Promise<void>;
 }
 
 export class TaskManager extends EventEmitter<TaskEvents> {
   private readonly tasks = new Map<string, Task>();
   private readonly queue: Task[] = [];
-  private running = 0;
+  private active = 0;
 
   constructor(private readonly opts: TaskManagerOptions) {
     super();
   }
 
-  get slots(): number {
-    return this.opts.slots;
-  }
-
-  get busy(): number {
-    return this.running;
-  }
+  get slots(): number { return this.opts.slots; }
+  get busy(): number { return this.active; }
 
   get(ref: TaskRef): Task | undefined {
     return this.tasks.get(taskKey(ref));
@@ -80,12 +100,23 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     }
     const dir = this.opts.paths.task(key);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const task: Task = { key, spec, owner, state: 'queued', log: new TermLog(join(dir, 'term.log')) };
+    const headless = (spec.session.mode ?? this.opts.defaultMode) === 'headless';
+    const task: Task = {
+      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, holdsSlot: false, startedAt: Date.now(), chain: Promise.resolve(),
+      log: new TermLog(join(dir, 'term.log')),
+      ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
+    };
     this.tasks.set(key, task);
     this.queue.push(task);
     this.setState(task, 'queued');
     this.pump();
     return task;
+  }
+
+  /** Input typed into a task's pane; activity keeps an idle session open. */
+  input(task: Task, data: string): void {
+    this.touch(task);
+    task.session?.write(data);
   }
 
   cancel(ref: TaskRef, owner: string): boolean {
@@ -95,10 +126,24 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const queued = this.queue.indexOf(task);
     if (queued !== -1) {
       this.queue.splice(queued, 1);
-      this.finish(task, this.failure(task, 'cancelled before it started', Date.now()), 'cancelled');
+      this.report(task, { ok: false, commit: null, error: 'cancelled before it started' }, 'cancelled');
+      task.log.end();
       return true;
     }
-    task.session?.kill('SIGTERM');
+    const session = task.session;
+    if (session) {
+      session.interrupt();
+      setTimeout(() => session.close('SIGTERM'), CANCEL_GRACE_MS).unref();
+      setTimeout(() => session.close('SIGKILL'), 2 * CANCEL_GRACE_MS).unref();
+    }
+    return true;
+  }
+
+  /** The run that started it is over: end its session. */
+  close(ref: TaskRef, owner: string): boolean {
+    const task = this.get(ref);
+    if (!task || task.owner !== owner || !task.session) return false;
+    task.session.close();
     return true;
   }
 
@@ -106,85 +151,142 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   async stop(): Promise<void> {
     const waits: Promise<unknown>[] = [];
     for (const t of this.tasks.values()) {
-      if (t.session) {
-        t.cancelRequested = true;
-        t.session.kill('SIGTERM');
-        waits.push(t.session.exited);
-      }
+      if (!t.session) continue;
+      const s = t.session;
+      waits.push(new Promise((r) => s.on('event', (e) => { if (e.type === 'exit') r(undefined); })));
+      s.close();
     }
     await Promise.allSettled(waits);
   }
 
   private pump(): void {
-    while (this.running < this.opts.slots && this.queue.length > 0) {
+    while (this.active < this.opts.slots && this.queue.length > 0) {
       const task = this.queue.shift()!;
-      this.running++;
-      this.run(task)
-        .catch((err) => this.finish(task, this.failure(task, errorMessage(err), Date.now()), 'failed'))
-        .finally(() => {
-          this.running--;
-          this.pump();
-        });
+      this.active++;
+      task.holdsSlot = true;
+      this.launch(task).catch((err) => {
+        this.report(task, { ok: false, commit: null, error: errorMessage(err) }, 'failed');
+        this.ended(task);
+      });
     }
   }
 
-  private async run(task: Task): Promise<void> {
-    const started = Date.now();
+  private releaseSlot(task: Task): void {
+    if (!task.holdsSlot) return;
+    task.holdsSlot = false;
+    this.active--;
+    this.pump();
+  }
+
+  private async launch(task: Task): Promise<void> {
     const { spec } = task;
     this.setState(task, 'starting');
     await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
-    const worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
-    try {
-      const session = new Session({ bin: this.opts.claudeBin, prompt: spec.prompt, cwd: worktree, options: spec.session, log: task.log, env: this.opts.env });
-      task.session = session;
-      this.setState(task, 'working', `pid ${session.pid}`);
-      const exit = await session.exited;
-      task.session = undefined;
-      this.setState(task, 'committing');
-      const commit = await this.opts.repos.commitAll(worktree, spec.base, `task ${spec.taskId}: ${spec.title}`);
-      let bundle: TaskResult['bundle'] = null;
-      if (commit) {
-        const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
-        await this.opts.repos.bundleResult(spec.repoId, task.key, spec.base, commit, tmp);
-        bundle = await this.opts.blobs.adopt(tmp);
-      }
-      const sessionFailed = exit.exitCode !== 0 || exit.summary?.isError === true;
-      const error = task.cancelRequested ? 'cancelled' : sessionFailed ? describeFailure(exit.exitCode, exit.summary?.text) : undefined;
-      const result: TaskResult = {
-        runId: spec.runId, taskId: spec.taskId, ok: !error, base: spec.base, commit, bundle,
-        exitCode: exit.exitCode, session: exit.summary, logBytes: task.log.size, durationMs: Date.now() - started,
-        ...(error ? { error } : {}),
-      };
-      this.finish(task, result, task.cancelRequested ? 'cancelled' : error ? 'failed' : 'done');
-    } finally {
-      await this.opts.repos.releaseWorktree(spec.repoId, worktree);
+    task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
+    await this.opts.prepare(task.worktree);
+    const sessionSpec = {
+      bin: this.opts.claudeBin, prompt: spec.prompt, cwd: task.worktree, options: spec.session,
+      log: task.log, env: this.opts.env(spec), hooks: this.opts.hooks, ...(task.rawLog ? { rawLog: task.rawLog } : {}),
+    };
+    const session: Session = task.rawLog ? new HeadlessSession(sessionSpec) : new TuiSession(sessionSpec);
+    task.session = session;
+    session.on('event', (e) => this.onSessionEvent(task, e));
+    session.start();
+  }
+
+  private onSessionEvent(task: Task, e: SessionEvent): void {
+    switch (e.type) {
+      case 'state':
+        if (e.state === 'failed' || e.state === 'exited') return; // reported with the turn or the exit
+        this.setState(task, e.state satisfies Exclude<SessionState, 'failed' | 'exited'>, e.detail, e.hookSentAt);
+        if (e.state === 'working') this.touch(task);
+        return;
+      case 'cost':
+        task.costUsd = e.costUsd;
+        this.setState(task, task.state);
+        return;
+      case 'turn':
+        this.after(task, () => this.commitTurn(task, e.ok, e.summary, e.error));
+        return;
+      case 'exit':
+        this.after(task, async () => {
+          if (!task.result) {
+            await this.commitTurn(task, false, null, task.cancelRequested ? 'cancelled' : `the session ended (exit code ${e.exitCode}) before finishing its first turn`);
+          } else if (!FINAL_STATES.has(task.state)) {
+            this.setState(task, 'exited');
+          }
+          this.ended(task);
+        });
+        return;
     }
   }
 
-  private failure(task: Task, error: string, started: number): TaskResult {
-    const { spec } = task;
-    return {
-      runId: spec.runId, taskId: spec.taskId, ok: false, base: spec.base, commit: null, bundle: null,
-      exitCode: null, session: null, error, logBytes: task.log.size, durationMs: Date.now() - started,
-    };
+  private after(task: Task, fn: () => Promise<void>): void {
+    task.chain = task.chain.then(fn).catch((err) => {
+      this.report(task, { ok: false, commit: null, error: errorMessage(err) }, 'failed');
+      task.session?.close();
+    });
   }
 
-  private finish(task: Task, result: TaskResult, state: TaskStateName): void {
+  /** Commits the worktree after a turn and reports the result; a failed turn ends the session. */
+  private async commitTurn(task: Task, ok: boolean, summary: TaskResult['session'], error?: string): Promise<void> {
     if (FINAL_STATES.has(task.state)) return;
-    task.result = result;
-    task.log.end();
-    this.setState(task, state, result.error);
-    this.emit('result', task.owner, result);
+    const { spec } = task;
+    this.setState(task, 'committing');
+    const worktree = task.worktree!;
+    const commit = await this.opts.repos.commitAll(worktree, spec.base, `task ${spec.taskId}: ${spec.title}`);
+    let bundle: TaskResult['bundle'] = null;
+    if (commit) {
+      const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
+      await this.opts.repos.bundleResult(spec.repoId, task.key, spec.base, commit, tmp);
+      bundle = await this.opts.blobs.adopt(tmp);
+    }
+    const cancelled = task.cancelRequested === true;
+    const failed = cancelled || !ok;
+    this.report(task, { ok: !failed, commit, bundle, session: summary, ...(failed ? { error: cancelled ? 'cancelled' : error ?? 'the session failed' } : {}) }, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
+    if (failed) task.session?.close();
+    else this.touch(task);
+    this.releaseSlot(task);
   }
 
-  private setState(task: Task, state: TaskStateName, detail?: string): void {
+  private report(task: Task, r: Pick<TaskResult, 'ok' | 'commit'> & Partial<TaskResult>, state: TaskStateName): void {
+    const { spec } = task;
+    task.turns++;
+    task.result = {
+      runId: spec.runId, taskId: spec.taskId, turn: task.turns, base: spec.base, bundle: null, exitCode: null, session: null,
+      logBytes: task.log.size, durationMs: Date.now() - task.startedAt, ...r,
+    };
+    this.setState(task, state, task.result.error);
+    this.emit('result', task.owner, task.result);
+  }
+
+  /** The session is gone: free its slot, worktree and logs. */
+  private ended(task: Task): void {
+    clearTimeout(task.idleTimer);
+    task.session = undefined;
+    task.log.end();
+    task.rawLog?.end();
+    this.releaseSlot(task);
+    const worktree = task.worktree;
+    task.worktree = undefined;
+    if (worktree) void this.opts.repos.releaseWorktree(task.spec.repoId, worktree);
+  }
+
+  /** Restarts the idle timer of a session that has delivered a result. */
+  private touch(task: Task): void {
+    clearTimeout(task.idleTimer);
+    if (!task.result || !task.session) return;
+    const session = task.session;
+    task.idleTimer = setTimeout(() => session.close(), this.opts.idleTimeoutMs);
+    task.idleTimer.unref();
+  }
+
+  private setState(task: Task, state: TaskStateName, detail?: string, hookSentAt?: number): void {
     task.state = state;
-    const event: TaskStateEvent = { runId: task.spec.runId, taskId: task.spec.taskId, state, at: Date.now(), ...(detail ? { detail: detail.slice(0, 2000) } : {}) };
+    const event: TaskStateEvent = {
+      runId: task.spec.runId, taskId: task.spec.taskId, state, at: Date.now(), costUsd: task.costUsd,
+      ...(detail ? { detail: detail.slice(0, 2000) } : {}), ...(hookSentAt ? { hookSentAt } : {}),
+    };
     this.emit('state', task.owner, event);
   }
-}
-
-function describeFailure(exitCode: number, text: string | undefined): string {
-  const why = text ? `: ${text.slice(0, 500)}` : '';
-  return `session exited with code ${exitCode}${why}`;
 }

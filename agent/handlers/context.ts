@@ -5,6 +5,7 @@ import type { RepoCache } from '../repo-cache.js';
 import type { BlobStore } from '../blob-store.js';
 import type { AgentInfo } from '../../shared/protocol/control.js';
 import type { AgentEvent } from '../events.js';
+import type { PermissionPolicy } from '../permissions.js';
 
 export interface HandlerContext {
   allowlist: Allowlist;
@@ -14,4 +15,5 @@ export interface HandlerContext {
   blobs: BlobStore;
   info(): AgentInfo;
   emit(event: AgentEvent): void;
+  policy: PermissionPolicy;
 }

@@ -3,6 +3,7 @@ import type { Connection, Stream } from '@libp2p/interface';
 import { RPC_ERROR, RpcError, RpcServer, controlContract, type ControlContract } from '../../shared/protocol/index.js';
 import { rpcChannel } from '../../shared/node/frames.js';
 import { PROTOCOL } from '../../shared/constants.js';
+import { checkPermissions } from '../permissions.js';
 import type { HandlerContext } from './context.js';
 
 export function handleControl(ctx: HandlerContext, stream: Stream, connection: Connection): void {
@@ -29,10 +30,13 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
     return { ok: true as const };
   });
   srv.handle('task.start', async (spec) => {
+    const allowed = checkPermissions(spec, ctx.policy);
+    if (!allowed.ok) throw new RpcError(RPC_ERROR.failed, allowed.error);
     const task = await ctx.tasks.start(spec, peer);
     return { accepted: true as const, state: task.state };
   });
   srv.handle('task.cancel', (ref) => ({ cancelled: ctx.tasks.cancel(ref, peer) }));
+  srv.handle('task.close', (ref) => ({ closed: ctx.tasks.close(ref, peer) }));
   srv.handle('task.list', ({ runId }) => ({
     tasks: ctx.tasks.list(runId).filter((t) => t.owner === peer).map((t) => ({
       runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, ...(t.result ? { result: t.result } : {}),

@@ -31,7 +31,10 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
     return;
   }
   await framed.write({ ok: true, size: task.log.size });
-  readInput(framed, task);
+  readInput(framed, (msg) => {
+    if (msg.type === 'input') ctx.tasks.input(task, msg.data);
+    else task.session?.resize(msg.cols, msg.rows);
+  });
 
   // Pull from the log at the pace the stream drains; stop when the driver goes away.
   const gone = new AbortController();
@@ -44,8 +47,8 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
   }
 }
 
-/** Input and resize frames from the driver go to the task's session, if it is still running. */
-function readInput(framed: FramedStream, task: { session?: { write(d: string): void; resize(c: number, r: number): void } }): void {
+/** Input and resize frames from the driver, for the task's session while it runs. */
+function readInput(framed: FramedStream, deliver: (msg: TermInput) => void): void {
   void (async () => {
     for (;;) {
       let msg: TermInput;
@@ -55,8 +58,7 @@ function readInput(framed: FramedStream, task: { session?: { write(d: string): v
         if (err instanceof FrameError) continue; // A malformed frame is dropped; the terminal keeps going.
         return; // The driver closed its side or the stream ended.
       }
-      if (msg.type === 'input') task.session?.write(msg.data);
-      else task.session?.resize(msg.cols, msg.rows);
+      deliver(msg);
     }
   })();
 }

@@ -66,6 +66,8 @@ export class AgentLink {
         if (r.runId !== spec.runId || r.taskId !== spec.taskId) return;
         clearTimeout(timer);
         off();
+        // The session would wait for a follow-up: end it, so its terminal log ends too.
+        void this.client.rpc.request('task.close', { runId: spec.runId, taskId: spec.taskId }).catch(() => undefined);
         if (r.ok) resolve(r);
         else reject(new Error(`task ${spec.taskId} failed: ${r.error ?? 'unknown error'}`));
       });

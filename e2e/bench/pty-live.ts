@@ -1,12 +1,12 @@
 /**
  * (b) A PTY writing as fast as it can, read live on the driver (attached right after
- * task.start) against the same command in a local PTY (the agent's own Session and TermLog, in
+ * task.start) against the same command in a local PTY (the agent's own PtyProcess and TermLog, in
  * this process) reaching its log. Rate = all bytes / time from first to last byte.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from '../../agent/session.js';
+import { PtyProcess } from '../../agent/pty-process.js';
 import { TermLog } from '../../agent/term-log.js';
 import { attachTerm } from '../../main/driver/term-client.js';
 import { FAKE_CLAUDE } from '../harness.js';
@@ -60,8 +60,8 @@ async function localOnce(): Promise<Arrivals> {
     const seen = new Arrivals();
     // Read the log as the agent's term handler does, so the baseline pays the same disk path.
     const reading = (async () => { for await (const c of log.read(0)) seen.add(c); })();
-    const session = new Session({ bin: FAKE_CLAUDE, prompt: PROMPT, cwd: dir, options: {}, log, env: process.env });
-    const exit = await session.exited;
+    const proc = new PtyProcess({ bin: FAKE_CLAUDE, args: ['-p', PROMPT, '--output-format', 'stream-json', '--verbose'], cwd: dir, env: process.env, onOutput: (c) => log.append(c) });
+    const exit = await proc.exited;
     log.end();
     await reading;
     if (exit.exitCode !== 0) throw new Error(`local stand-in exited with ${exit.exitCode}`);

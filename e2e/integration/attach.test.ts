@@ -34,7 +34,8 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   const release = join(tmp, 'release');
   const prompt = ['!say first part', '!flood 300000', `!wait-for ${release}`, '!say second part', '!flood 200000'].join('\n');
   const ref = { runId: 'r1', taskId: 't1' };
-  await client1.rpc.request('task.start', { ...ref, title: 'attach', prompt, repoId: repo.repoId, base, session: {} });
+  const result = new Promise((resolve) => client1.rpc.on('task.result', resolve));
+  await client1.rpc.request('task.start', { ...ref, title: 'attach', prompt, repoId: repo.repoId, base, session: { mode: 'headless' } });
 
   const seen1: Buffer[] = [];
   const first = await attachTerm(client1, ref, 0, (c) => seen1.push(Buffer.from(c)));
@@ -47,12 +48,15 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   const seen2: Buffer[] = [];
   const second = await attachTerm(client2, ref, 0, (c) => seen2.push(Buffer.from(c)));
   await writeFile(release, 'go');
+  // The session waits for a follow-up after its turn; closing it (as a run's end does) ends both streams.
+  await result;
+  await client1.rpc.request('task.close', ref);
   await Promise.all([first.done, second.done]);
 
   const a = Buffer.concat(seen1);
   const b = Buffer.concat(seen2);
   assert.ok(a.length > 500_000, `only ${a.length} bytes`);
-  assert.ok(a.includes('second part') && a.includes('"type":"result"'));
+  assert.ok(a.includes('second part') && a.includes('✓ done'), 'the rendered session, to its last line');
   assert.equal(b.length, a.length);
   assert.ok(b.equals(a), 'the replayed terminal differs from the live one');
 

@@ -6,7 +6,7 @@ import { stripAnsi } from '../../shared/ansi.js';
 const MAX_LINE_CHARS = 240;
 
 const MARK: Record<string, string> = {
-  waiting: '·', dispatching: '→', queued: '…', running: '▶', integrating: '⇄', merged: '✓', failed: '✗', blocked: '⊘',
+  waiting: '·', dispatching: '→', queued: '…', running: '▶', 'needs-input': '⚠', integrating: '⇄', merged: '✓', failed: '✗', blocked: '⊘',
 };
 
 export class HumanOutput implements RunOutput {
@@ -55,6 +55,8 @@ export class HumanOutput implements RunOutput {
     const merged = s.tasks.filter((t) => t.status === 'merged').length;
     this.write(`\n${s.ok ? 'Done' : 'Finished with problems'}: ${merged}/${s.tasks.length} task(s) merged in ${(s.elapsedMs / 1000).toFixed(1)}s, cost $${s.costUsd.toFixed(4)}\n`);
     for (const t of s.tasks.filter((x) => x.status !== 'merged')) this.write(`  ${t.id} ${t.status}: ${t.error ?? ''}\n`);
+    for (const t of s.tasks) this.write(`  ${t.id.padEnd(16)} ${t.status.padEnd(8)} ${(t.agent ?? '-').padEnd(14)} $${(t.costUsd ?? 0).toFixed(4)}\n`);
+    for (const a of s.agents) this.write(`  agent ${a.agent}: ${a.tasks} task(s), $${a.costUsd.toFixed(4)}\n`);
     this.write(`Result branch: ${s.branch}   (git log ${s.branch})\n`);
   }
 }

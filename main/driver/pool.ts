@@ -61,6 +61,13 @@ export class AgentPool extends EventEmitter<PoolEvents> {
 
   private register(client: AgentClient): AgentClient {
     const id = client.peerId.toString();
+    const problem = client.info.claude.problem;
+    if (problem) {
+      // Connected and paired, but it cannot run Claude Code: say which agent and what to run there.
+      this.emit('error', `agent ${client.name} is not used: ${problem}`);
+      void client.close();
+      return client;
+    }
     const existing = this.clients.get(id);
     if (existing) {
       void client.close();

@@ -1,6 +1,6 @@
 /** What a run reports as it goes: the contract between the run and its printers. */
 
-export type RunTaskStatus = 'waiting' | 'dispatching' | 'queued' | 'running' | 'integrating' | 'merged' | 'failed' | 'blocked';
+export type RunTaskStatus = 'waiting' | 'dispatching' | 'queued' | 'running' | 'needs-input' | 'integrating' | 'merged' | 'failed' | 'blocked';
 
 export interface TaskReport {
   id: string;
@@ -23,6 +23,8 @@ export interface RunSummary {
   ok: boolean;
   elapsedMs: number;
   costUsd: number;
+  /** Cost and task count per agent. */
+  agents: Array<{ agent: string; tasks: number; costUsd: number }>;
   tasks: TaskReport[];
 }
 

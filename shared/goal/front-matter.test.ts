@@ -26,7 +26,7 @@ test('empty front matter, or only comments, sets nothing', () => {
 test('unknown keys are errors naming the key at its line, at the top and under session', () => {
   assert.deepEqual(where('---\nbase: main\nbranch: dev\nsession:\n  model: x\n  turns: 3\n---'), [
     [3, 'unknown front matter key "branch": the keys are base, verify and session'],
-    [6, 'unknown front matter key "session.turns": the keys under "session" are model, permission_mode and max_turns'],
+    [6, 'unknown front matter key "session.turns": the keys under "session" are mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd'],
   ]);
 });
 
@@ -55,7 +55,7 @@ test('a key with no value is an error', () => {
 
 test('session must be a mapping', () => {
   assert.deepEqual(where('---\nsession: fast\n---'), [
-    [2, 'front matter key "session" must be indented "key: value" lines (model, permission_mode and max_turns)'],
+    [2, 'front matter key "session" must be indented "key: value" lines (mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd)'],
   ]);
 });
 
@@ -82,4 +82,13 @@ test('front matter that is never closed is one error at line 1 and no body', () 
     bodyStart: undefined,
     errors: [{ code: 'front-matter', file: 'g.md', line: 1, message: 'the front matter that starts here is never closed: end it with a "---" line' }],
   });
+});
+
+test('session mode, budget and allowed tools are read and checked', () => {
+  const ok = parseFrontMatter('g.md', ['---', 'session:', '  mode: headless', '  max_budget_usd: 0.5', '  allowed_tools: [Read, "Bash(npm test)"]', '---']);
+  assert.deepEqual(ok.errors, []);
+  assert.deepEqual(ok.options.session, { mode: 'headless', maxBudgetUsd: 0.5, allowedTools: ['Read', 'Bash(npm test)'] });
+  const bad = parseFrontMatter('g.md', ['---', 'session:', '  mode: gui', '  max_budget_usd: -1', '  allowed_tools: Read', '---']);
+  assert.deepEqual(bad.errors.map((e) => e.line), [3, 4, 5]);
+  assert.match(bad.errors[0]!.message, /tui, headless/);
 });

@@ -13,12 +13,15 @@ export const PERMISSION_MODES = [
 // Fails to compile if SessionOptions gains a mode that the list above lacks.
 const _allModesListed: Exclude<PermissionMode, (typeof PERMISSION_MODES)[number]> extends never ? true : never = true;
 
+/** How a task's Claude Code runs: its own interactive TUI, or `-p` with stream-json. */
+export const SESSION_MODES = ['tui', 'headless'] as const;
+
 const DELIMITER = /^---[ \t]*$/;
 const HAS_TEXT = /\S/;
 /** Front matter needs no YAML aliases; a few are allowed, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
 const ROOT_KEYS = 'base, verify and session';
-const SESSION_KEYS = 'model, permission_mode and max_turns';
+const SESSION_KEYS = 'mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd';
 
 /** Each field carries one message saying what it expects, whatever the exact mistake. */
 const text = (expected: string) => z.string({ error: expected }).regex(HAS_TEXT, { error: expected });
@@ -28,9 +31,12 @@ const SCHEMA = z.strictObject({
   base: text('must be a branch name or commit, as text (quote it if it looks like a number)').optional(),
   verify: text('must be a shell command, as text').optional(),
   session: z.strictObject({
+    mode: z.enum(SESSION_MODES, { error: `must be one of ${SESSION_MODES.join(', ')}` }).optional(),
     model: text('must be a model name, as text').optional(),
     permission_mode: z.enum(PERMISSION_MODES, { error: `must be one of ${PERMISSION_MODES.join(', ')}` }).optional(),
     max_turns: positiveInt('must be a whole number above 0').optional(),
+    max_budget_usd: z.number({ error: 'must be a number of US dollars above 0' }).positive({ error: 'must be a number of US dollars above 0' }).optional(),
+    allowed_tools: z.array(text('must be a tool name, as text'), { error: 'must be a list of tool names, e.g. [Read, Edit, "Bash(npm test)"]' }).optional(),
   }, { error: `must be indented "key: value" lines (${SESSION_KEYS})` }).optional(),
 }, { error: 'must be "key: value" lines' });
 
@@ -118,7 +124,10 @@ function toOptions(data: z.infer<typeof SCHEMA>): FrontMatterOptions {
   const options: FrontMatterOptions = { session: {} };
   if (data.base !== undefined) options.base = data.base;
   if (data.verify !== undefined) options.verify = data.verify;
-  const { model, permission_mode: permissionMode, max_turns: maxTurns } = data.session ?? {};
+  const { mode, model, permission_mode: permissionMode, max_turns: maxTurns, max_budget_usd: maxBudgetUsd, allowed_tools: allowedTools } = data.session ?? {};
+  if (mode !== undefined) options.session.mode = mode;
+  if (maxBudgetUsd !== undefined) options.session.maxBudgetUsd = maxBudgetUsd;
+  if (allowedTools !== undefined) options.session.allowedTools = allowedTools;
   if (model !== undefined) options.session.model = model;
   if (permissionMode !== undefined) options.session.permissionMode = permissionMode;
   if (maxTurns !== undefined) options.session.maxTurns = maxTurns;

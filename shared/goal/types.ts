@@ -2,12 +2,18 @@
 
 /** Options for how a task's Claude Code session runs. */
 export interface SessionOptions {
+  /** `tui`: Claude Code's own interactive TUI (the default); `headless`: `-p` with stream-json, rendered. */
+  mode?: 'tui' | 'headless';
   /** `--model` for Claude Code. */
   model?: string;
   /** `--permission-mode`. */
   permissionMode?: 'acceptEdits' | 'auto' | 'bypassPermissions' | 'default' | 'dontAsk' | 'plan';
-  /** `--max-turns`. */
+  /** `--max-turns` (headless mode). */
   maxTurns?: number;
+  /** `--max-budget-usd` (headless mode): the most one task may spend. */
+  maxBudgetUsd?: number;
+  /** `--allowedTools`: tools that run without asking. */
+  allowedTools?: string[];
 }
 
 export interface GoalTask {

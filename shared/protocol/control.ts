@@ -9,10 +9,23 @@ import type { RpcContract } from './rpc-endpoint.js';
 export const MAX_PROMPT_CHARS = 256 * 1024;
 
 export const SessionOptionsSchema = z.object({
+  mode: z.enum(['tui', 'headless']).optional(),
   model: z.string().max(100).optional(),
   permissionMode: z.enum(['acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan']).optional(),
   maxTurns: z.number().int().positive().max(10_000).optional(),
+  maxBudgetUsd: z.number().positive().max(100_000).optional(),
+  allowedTools: z.array(z.string().min(1).max(200)).max(100).optional(),
 }).strict();
+
+export const ClaudePreflight = z.object({
+  /** `claude --version`, or null when it could not be run. */
+  version: z.string().max(100).nullable(),
+  loggedIn: z.boolean(),
+  authMethod: z.string().max(40).optional(),
+  /** Why Claude Code cannot be used, and what to run on the agent's machine. */
+  problem: z.string().max(500).optional(),
+}).strict();
+export type ClaudePreflight = z.infer<typeof ClaudePreflight>;
 
 export const AgentInfo = z.object({
   peerId: z.string().max(128),
@@ -22,6 +35,10 @@ export const AgentInfo = z.object({
   slots: z.number().int().positive(),
   running: z.number().int().nonnegative(),
   claudeBin: z.string().max(4096),
+  /** Preflight: the agent's Claude Code and its login; the driver skips agents that cannot run it. */
+  claude: ClaudePreflight,
+  /** Permission modes this agent's owner allows. */
+  permissionModes: z.array(z.string().max(40)).max(10),
 }).strict();
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
@@ -37,17 +54,26 @@ export const TaskSpec = TaskRef.extend({
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
-export const TASK_STATES = ['queued', 'starting', 'working', 'committing', 'done', 'failed', 'cancelled'] as const;
+/**
+ * A task on an agent: queued → starting → working ⇄ needs-input → turn-done → committing → done
+ * (its result is sent; the session stays open for follow-ups, which go round again) → exited.
+ * failed and cancelled end it early.
+ */
+export const TASK_STATES = ['queued', 'starting', 'working', 'needs-input', 'turn-done', 'committing', 'done', 'failed', 'cancelled', 'exited'] as const;
 export const TaskStateName = z.enum(TASK_STATES);
 export type TaskStateName = z.infer<typeof TaskStateName>;
 /** States after which a task never changes again. */
-export const FINAL_STATES: ReadonlySet<TaskStateName> = new Set(['done', 'failed', 'cancelled']);
+export const FINAL_STATES: ReadonlySet<TaskStateName> = new Set(['failed', 'cancelled', 'exited']);
 
 export const TaskStateEvent = TaskRef.extend({
   state: TaskStateName,
   /** Milliseconds since the epoch, on the agent. */
   at: z.number(),
   detail: z.string().max(2000).optional(),
+  /** The session's running cost so far. */
+  costUsd: z.number().nonnegative().optional(),
+  /** When the hook behind this change fired (ms since epoch, agent clock), for latency figures. */
+  hookSentAt: z.number().optional(),
 }).strict();
 export type TaskStateEvent = z.infer<typeof TaskStateEvent>;
 
@@ -63,6 +89,8 @@ export type SessionSummary = z.infer<typeof SessionSummary>;
 
 export const TaskResult = TaskRef.extend({
   ok: z.boolean(),
+  /** Which turn this result is for: 1, then one more for each follow-up. */
+  turn: z.number().int().nonnegative(),
   base: Oid,
   /** The task's commit on top of base; null when the session changed nothing. */
   commit: Oid.nullable(),
@@ -96,6 +124,8 @@ export const controlContract = {
     'repo.apply': { params: z.object({ repoId: Sha256, blob: Sha256, commit: Oid }).strict(), result: Ok },
     'task.start': { params: TaskSpec, result: z.object({ accepted: z.literal(true), state: TaskStateName }).strict() },
     'task.cancel': { params: TaskRef, result: z.object({ cancelled: z.boolean() }).strict() },
+    /** The run is over: end the task's session (its results stay). */
+    'task.close': { params: TaskRef, result: z.object({ closed: z.boolean() }).strict() },
     'task.list': { params: z.object({ runId: Id.optional() }).strict(), result: z.object({ tasks: z.array(TaskSummary).max(10_000) }).strict() },
   },
   notifications: {

@@ -14,7 +14,10 @@ function pair() {
   return { client, server };
 }
 
-const info = { peerId: 'p', name: 'n', version: '1', platform: 'linux-x64', slots: 2, running: 0, claudeBin: 'claude' };
+const info = {
+  peerId: 'p', name: 'n', version: '1', platform: 'linux-x64', slots: 2, running: 0, claudeBin: 'claude',
+  claude: { version: '2.1.197', loggedIn: true }, permissionModes: ['acceptEdits'],
+};
 
 test('a request reaches its handler and the validated result comes back', async () => {
   const { client, server } = pair();

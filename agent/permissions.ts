@@ -1,0 +1,26 @@
+/**
+ * The permission modes a goal may ask for are capped by what the agent's owner allows.
+ * bypassPermissions is off unless the owner turns it on (`--allow-bypass`); as root, Claude Code
+ * refuses it unless IS_SANDBOX=1, which the agent then sets, explicitly and only then.
+ */
+import type { TaskSpec } from '../shared/protocol/control.js';
+import { DEFAULT_PERMISSION_MODE } from './session.js';
+
+export const SAFE_PERMISSION_MODES = ['acceptEdits', 'auto', 'default', 'dontAsk', 'plan'] as const;
+
+export interface PermissionPolicy {
+  allowed: readonly string[];
+  isRoot: boolean;
+}
+
+export type PermissionCheck = { ok: true; env: Record<string, string> } | { ok: false; error: string };
+
+export function checkPermissions(spec: TaskSpec, policy: PermissionPolicy): PermissionCheck {
+  const mode = spec.session.permissionMode ?? DEFAULT_PERMISSION_MODE;
+  if (!policy.allowed.includes(mode)) {
+    const hint = mode === 'bypassPermissions' ? ' (its owner can allow it with --allow-bypass)' : '';
+    return { ok: false, error: `this agent does not allow permission mode "${mode}"; it allows ${policy.allowed.join(', ')}${hint}` };
+  }
+  if (mode === 'bypassPermissions' && policy.isRoot) return { ok: true, env: { IS_SANDBOX: '1' } };
+  return { ok: true, env: {} };
+}

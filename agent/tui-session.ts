@@ -1,0 +1,55 @@
+/** `tui` mode: Claude Code's own interactive TUI in the pane; what the user types goes to it. */
+import { PtyProcess } from './pty-process.js';
+import { Session, allowedToolsArgs, optionArgs } from './session.js';
+import type { HookEvent } from './hooks/protocol.js';
+import { failureReason } from './session-state.js';
+
+/**
+ * If Claude Code has not taken the prompt by then, a screen is waiting for a person (a dialog
+ * the agent could not answer ahead): say so, rather than hang silently.
+ */
+export const DIALOG_WAIT_MS = 20_000;
+/** What ESC does in the TUI: interrupt the current turn. */
+const INTERRUPT = '\x1b';
+
+export class TuiSession extends Session {
+  private watchdog: NodeJS.Timeout | undefined;
+
+  start(): void {
+    const args = ['--settings', this.settings(), ...optionArgs(this.spec.options), ...allowedToolsArgs(this.spec.options), '--', this.spec.prompt];
+    this.proc = new PtyProcess({
+      bin: this.spec.bin, args, cwd: this.spec.cwd, env: this.sessionEnv(),
+      onOutput: (chunk) => this.spec.log.append(chunk),
+    });
+    this.watchdog = setTimeout(() => {
+      if (this.state === 'starting') this.setState('needs-input', `Claude Code has not started the task after ${DIALOG_WAIT_MS / 1000}s: a screen is waiting for you (look at the terminal)`);
+    }, DIALOG_WAIT_MS);
+    void this.proc.exited.then(({ exitCode }) => {
+      clearTimeout(this.watchdog);
+      this.finish(exitCode);
+    });
+  }
+
+  protected override onHookEvent(event: HookEvent, payload: unknown, sentAt: number): void {
+    if (event === 'UserPromptSubmit') clearTimeout(this.watchdog);
+    super.onHookEvent(event, payload, sentAt);
+    if (event === 'Stop') {
+      this.turns++;
+      this.emit('event', { type: 'turn', ok: true, summary: { subtype: 'success', isError: false, costUsd: this.costUsd, numTurns: this.turns } });
+    } else if (event === 'StopFailure') {
+      const p = payload as { error?: string; error_message?: string } | null;
+      const error = failureReason(p?.error, p?.error_message);
+      this.emit('event', { type: 'turn', ok: false, error, summary: { subtype: p?.error ?? 'error', isError: true, costUsd: this.costUsd, numTurns: this.turns } });
+    }
+  }
+
+  write(data: string): void {
+    // Input while Claude waits for the user answers it: it is working again.
+    if (this.state === 'needs-input') this.setState('working', 'input from the driver');
+    this.proc?.write(data);
+  }
+
+  interrupt(): void {
+    this.proc?.write(INTERRUPT);
+  }
+}
