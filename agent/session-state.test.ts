@@ -34,3 +34,8 @@ test('the running cost comes from the statusLine payload', () => {
   assert.equal(costOf({ cost: { total_cost_usd: -1 } }), undefined);
   assert.equal(costOf(null), undefined);
 });
+
+test('numbers inside other text (a port, say) are not status codes', () => {
+  assert.equal(failureReason(undefined, 'API Error: Repeated 529 Overloaded errors (127.0.0.1:54013)'), 'API error: overloaded');
+  assert.equal(failureReason(undefined, 'gateway 127.0.0.1:44012 unreachable'), 'API error: gateway 127.0.0.1:44012 unreachable');
+});

@@ -14,12 +14,12 @@ export interface StateChange {
 /** Why a turn failed, in words a person can act on, from StopFailure's `error` or a result. */
 export function failureReason(error: string | undefined, text?: string): string {
   const t = `${error ?? ''} ${text ?? ''}`.toLowerCase();
-  if (/authentication|not logged in|invalid api key|invalid x-api-key|\/login|401/.test(t)) return 'not logged in / invalid API key';
+  if (/authentication|not logged in|invalid api key|invalid x-api-key|\/login|\b401\b/.test(t)) return 'not logged in / invalid API key';
   if (/max_budget|budget/.test(t)) return 'budget exceeded';
   if (/max_turns|turn limit|maximum number of turns/.test(t)) return 'turn limit reached';
   if (/billing|credit balance/.test(t)) return 'API billing problem';
-  if (/rate.?limit|429/.test(t)) return 'API error: rate limited';
-  if (/overloaded|529/.test(t)) return 'API error: overloaded';
+  if (/rate.?limit|\b429\b/.test(t)) return 'API error: rate limited';
+  if (/overloaded|\b529\b/.test(t)) return 'API error: overloaded';
   return `API error: ${(text ?? error ?? 'unknown').slice(0, 300)}`;
 }
 

@@ -9,11 +9,17 @@ import { failureReason } from './session-state.js';
  * the agent could not answer ahead): say so, rather than hang silently.
  */
 export const DIALOG_WAIT_MS = 20_000;
+/**
+ * Claude Code refreshes the status line (our running cost in this mode) shortly after a turn's
+ * last message, sometimes after Stop: wait up to this long for that refresh before reporting the turn.
+ */
+export const STATUS_SETTLE_MS = 1_500;
 /** What ESC does in the TUI: interrupt the current turn. */
 const INTERRUPT = '\x1b';
 
 export class TuiSession extends Session {
   private watchdog: NodeJS.Timeout | undefined;
+  private settle: (() => void) | undefined;
 
   start(): void {
     const args = ['--settings', this.settings(), ...optionArgs(this.spec.options), ...allowedToolsArgs(this.spec.options), '--', this.spec.prompt];
@@ -33,9 +39,18 @@ export class TuiSession extends Session {
   protected override onHookEvent(event: HookEvent, payload: unknown, sentAt: number): void {
     if (event === 'UserPromptSubmit') clearTimeout(this.watchdog);
     super.onHookEvent(event, payload, sentAt);
-    if (event === 'Stop') {
+    if (event === 'status') {
+      this.settle?.();
+    } else if (event === 'Stop') {
       this.turns++;
-      this.emit('event', { type: 'turn', ok: true, summary: { subtype: 'success', isError: false, costUsd: this.costUsd, numTurns: this.turns } });
+      const turns = this.turns;
+      const report = (): void => {
+        clearTimeout(timer);
+        this.settle = undefined;
+        this.emit('event', { type: 'turn', ok: true, summary: { subtype: 'success', isError: false, costUsd: this.costUsd, numTurns: turns } });
+      };
+      const timer = setTimeout(report, STATUS_SETTLE_MS);
+      this.settle = report;
     } else if (event === 'StopFailure') {
       const p = payload as { error?: string; error_message?: string } | null;
       const error = failureReason(p?.error, p?.error_message);
