@@ -237,3 +237,9 @@ test('a real transcript from the stand-in CLI renders its summary lines', { time
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hook bookkeeping events from the agent\'s own relay render as nothing', () => {
+  const r = new StreamJsonRenderer({ color: false });
+  const line = (o: object): string => `${JSON.stringify(o)}\n`;
+  assert.equal(r.push(line({ type: 'system', subtype: 'hook_started', hook_id: 'x', hook_name: 'Stop' }) + line({ type: 'system', subtype: 'hook_response', hook_id: 'x' })), '');
+});

@@ -29,6 +29,9 @@ const FENCE = /^\s*(`{3,}|~{3,})/;
 /** Leading indentation plus a list marker: continuation lines hang under the item's text. */
 const LIST_LEAD = /^\s*(?:(?:[-*+]|\d+[.)])\s+)?/;
 
+/** System events shown as nothing: hook runs are the agent's own relay. */
+const QUIET_SYSTEM = new Set(['hook_started', 'hook_response']);
+
 const Head = z.looseObject({ type: z.string(), subtype: z.string().optional() });
 const Init = z.object({ session_id: z.string(), model: z.string().optional(), permissionMode: z.string().optional(), cwd: z.string().optional() });
 const Block = z.looseObject({ type: z.string() });
@@ -135,6 +138,8 @@ export class StreamJsonRenderer {
     const head = Head.safeParse(data);
     if (!head.success) return undefined;
     const { type, subtype } = head.data;
+    // Hook bookkeeping (the agent's own state relay) and retry notices are not the session's story.
+    if (type === 'system' && subtype !== undefined && QUIET_SYSTEM.has(subtype)) return [];
     if (type === 'system' && subtype === 'init') {
       const e = Init.safeParse(data);
       if (!e.success) return undefined;

@@ -104,9 +104,29 @@ function sideReply(body: MessagesRequest): Reply {
   return { text: wantsTitle ? JSON.stringify({ title: SIDE_TITLE }) : SIDE_TEXT, chunks: 1, usage: SIDE_USAGE };
 }
 
-/** Starts the mock on 127.0.0.1 (a free port); `scenario` is consumed in order by turns. */
-export async function startMockApi(scenario: Scenario): Promise<MockApi> {
-  const script = [...scenario];
+/**
+ * Several conversations at once (e.g. tasks on two agents): each gets its own script, chosen by
+ * `route` from the text of the conversation's first user message (which holds the task's prompt).
+ */
+export interface RoutedScenario {
+  route(firstUserText: string): string;
+  scripts: Record<string, Scenario>;
+}
+
+function firstUserText(raw: unknown): string {
+  const first = (raw as { messages?: Array<{ role?: string; content?: unknown }> } | null)?.messages?.find((m) => m.role === 'user');
+  const content = first?.content;
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : '')).join('\n');
+  return '';
+}
+
+/** Starts the mock on 127.0.0.1 (a free port); a scenario is consumed in order by turns. */
+export async function startMockApi(scenario: Scenario | RoutedScenario): Promise<MockApi> {
+  const routed = Array.isArray(scenario) ? undefined : scenario;
+  const scripts = new Map<string, Reply[]>(routed ? Object.entries(routed.scripts).map(([k, v]) => [k, [...v]]) : []);
+  const script = Array.isArray(scenario) ? [...scenario] : [];
+  const nextTurn = (raw: unknown): Reply => (routed ? scripts.get(routed.route(firstUserText(raw)))?.shift() : script.shift()) ?? FINAL_REPLY;
   const requests: RecordedRequest[] = [];
   let seq = 0;
 
@@ -132,7 +152,7 @@ export async function startMockApi(scenario: Scenario): Promise<MockApi> {
     }
     const body = parsed.data;
     const turn = isTurn(body);
-    const reply = turn ? script.shift() ?? FINAL_REPLY : sideReply(body);
+    const reply = turn ? nextTurn(raw) : sideReply(body);
     seq += 1;
     if (isError(reply)) {
       record(turn ? 'turn' : 'side', reply.status);
