@@ -111,7 +111,7 @@ export class Agent {
     await host.handle(PROTOCOL.pair, (s, c) => handlePair(ctx, s, c, cfg.name), opts(MAX_INBOUND_STREAMS.pair));
     tasks.on('state', (_owner, e) => emit({ type: 'task', runId: e.runId, taskId: e.taskId, state: e.state, ...(e.detail ? { detail: e.detail } : {}) }));
 
-    emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns, claude: preflight.current() });
+    emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns, claude: preflight.current(), hookUrl: hooks.url });
     if (cfg.pairOnStart) openPairing();
     return new Agent(host, tasks, local, fp, hooks);
   }

@@ -2,7 +2,7 @@
 import type { ClaudePreflight, TaskStateName } from '../shared/protocol/control.js';
 
 export type AgentEvent =
-  | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean; claude: ClaudePreflight }
+  | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean; claude: ClaudePreflight; hookUrl: string }
   | { type: 'pairing'; code: string; expiresAt: string; fingerprint: string }
   | { type: 'paired'; peerId: string; name: string }
   | { type: 'pair-failed'; peerId: string; attemptsLeft: number }

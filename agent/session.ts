@@ -83,7 +83,7 @@ export abstract class Session extends EventEmitter<{ event: [SessionEvent] }> {
   }
 
   protected settings(): string {
-    return sessionSettings();
+    return sessionSettings(this.spec.hooks.url);
   }
 
   protected onHookEvent(event: HookEvent, payload: unknown, sentAt: number): void {

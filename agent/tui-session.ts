@@ -11,7 +11,8 @@ import { failureReason } from './session-state.js';
 export const DIALOG_WAIT_MS = 20_000;
 /**
  * Claude Code refreshes the status line (our running cost in this mode) shortly after a turn's
- * last message, sometimes after Stop: wait up to this long for that refresh before reporting the turn.
+ * last message, sometimes after Stop: when it runs our status line at all (it does from start-up),
+ * wait up to this long for that refresh before reporting the turn.
  */
 export const STATUS_SETTLE_MS = 1_500;
 /** What ESC does in the TUI: interrupt the current turn. */
@@ -20,6 +21,7 @@ const INTERRUPT = '\x1b';
 export class TuiSession extends Session {
   private watchdog: NodeJS.Timeout | undefined;
   private settle: (() => void) | undefined;
+  private statusSeen = false;
 
   start(): void {
     const args = ['--settings', this.settings(), ...optionArgs(this.spec.options), ...allowedToolsArgs(this.spec.options), '--', this.spec.prompt];
@@ -40,16 +42,19 @@ export class TuiSession extends Session {
     if (event === 'UserPromptSubmit') clearTimeout(this.watchdog);
     super.onHookEvent(event, payload, sentAt);
     if (event === 'status') {
+      this.statusSeen = true;
       this.settle?.();
     } else if (event === 'Stop') {
       this.turns++;
       const turns = this.turns;
+      let timer: NodeJS.Timeout | undefined;
       const report = (): void => {
         clearTimeout(timer);
         this.settle = undefined;
         this.emit('event', { type: 'turn', ok: true, summary: { subtype: 'success', isError: false, costUsd: this.costUsd, numTurns: turns } });
       };
-      const timer = setTimeout(report, STATUS_SETTLE_MS);
+      if (!this.statusSeen) return report();
+      timer = setTimeout(report, STATUS_SETTLE_MS);
       this.settle = report;
     } else if (event === 'StopFailure') {
       const p = payload as { error?: string; error_message?: string } | null;

@@ -18,5 +18,8 @@ export const HookMessage = z.object({
 }).strict();
 export type HookMessage = z.infer<typeof HookMessage>;
 
+/** The header carrying the session's secret on HTTP hooks (Node lower-cases header names). */
+export const HOOK_SECRET_HEADER = 'x-claudecluster-secret';
+
 /** Environment a session's hooks find the agent through. */
 export const HOOK_ENV = { socket: 'CLAUDECLUSTER_HOOK_SOCKET', secret: 'CLAUDECLUSTER_HOOK_SECRET' } as const;

@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   const agent = await Agent.start({
     dataDir: cfg.dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], slots: AGENT_SLOTS, name: 'bench-agent',
     claudeBin: cfg.claudeBin, mdns: false, pairOnStart: false, trust: cfg.trust,
-    // Headless: the flood is one -p process, as the local baseline runs it.
-    sessionMode: 'headless', idleTimeoutMs: 60_000, allowBypass: false,
+    // TUI mode: the pane gets the program's raw bytes, so (b) measures the network path alone.
+    sessionMode: 'tui', idleTimeoutMs: 60_000, allowBypass: false,
   }, () => undefined);
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();

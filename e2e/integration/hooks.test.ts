@@ -60,6 +60,13 @@ test('a process without the session secret cannot change a task\'s state', async
   }
   await send(socket, JSON.stringify({ event: 'Stop', payload: {}, sentAt: now }));
   await send(socket, '{not json');
+  // The HTTP door Claude Code's hooks use: no secret, a wrong one, a wrong method.
+  const url = String(agent.events.find((e) => e['type'] === 'listening')!['hookUrl']);
+  for (const headers of [{}, { 'X-ClaudeCluster-Secret': randomBytes(24).toString('hex') }] as Array<Record<string, string>>) {
+    const r = await fetch(`${url}/Stop`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    assert.equal(r.status, 200, 'answered, and ignored');
+  }
+  await fetch(`${url}/Stop`);
   const forgedAt = states.length;
 
   await writeFile(release, 'go');

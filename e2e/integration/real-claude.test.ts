@@ -82,10 +82,10 @@ test('tui: a permission prompt makes the task need input at once; input typed th
   await waitFor(() => statuses(s, 'goal').some((e) => e.status === 'needs-input'), 'needs-input');
   console.log(`hook fired → needs-input at the driver: ${latencyMs} ms`);
   assert.ok(latencyMs >= 0 && latencyMs < 100, `state reached the driver ${latencyMs} ms after the hook`);
-  // The pane, as a terminal draws it, shows Claude Code's own permission prompt.
-  const screen = (await screenLines(readFileSync(taskLogPath(s, 'term.log')))).join('\n');
-  assert.match(screen, /Do you want to proceed\?/);
-  assert.match(screen, /touch allowed\.txt/);
+  // The pane, as a terminal draws it, shows Claude Code's own permission prompt (drawn just after the hook).
+  const screen = async (): Promise<string> => (await screenLines(readFileSync(taskLogPath(s, 'term.log')))).join('\n');
+  await waitFor(async () => /Do you want to proceed\?/.test(await screen()), 'the permission prompt on the screen');
+  assert.match(await screen(), /touch allowed\.txt/);
   await run.input('goal', '1');
   const summary = await done;
   const after = statuses(s, 'goal').map((e) => e.status);
