@@ -44,6 +44,8 @@ export interface Task {
   /** Commits and results of one task happen one after another. */
   chain: Promise<void>;
   idleTimer?: NodeJS.Timeout;
+  /** When the session last did or received something. */
+  lastActive: number;
 }
 
 export interface TaskEvents {
@@ -102,7 +104,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const headless = (spec.session.mode ?? this.opts.defaultMode) === 'headless';
     const task: Task = {
-      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, holdsSlot: false, startedAt: Date.now(), chain: Promise.resolve(),
+      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, holdsSlot: false, startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(),
       log: new TermLog(join(dir, 'term.log')),
       ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
     };
@@ -247,6 +249,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     if (failed) task.session?.close();
     else this.touch(task);
     this.releaseSlot(task);
+    this.limitIdle();
   }
 
   private report(task: Task, r: Pick<TaskResult, 'ok' | 'commit'> & Partial<TaskResult>, state: TaskStateName): void {
@@ -272,8 +275,18 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     if (worktree) void this.opts.repos.releaseWorktree(task.spec.repoId, worktree);
   }
 
+  /**
+   * Sessions waiting for a follow-up hold memory but no slot; keep at most `slots` of them,
+   * closing the longest-idle first.
+   */
+  private limitIdle(): void {
+    const idle = [...this.tasks.values()].filter((t) => t.session && !t.holdsSlot && t.state === 'done').sort((a, b) => a.lastActive - b.lastActive);
+    for (const t of idle.slice(0, Math.max(0, idle.length - this.opts.slots))) t.session?.close();
+  }
+
   /** Restarts the idle timer of a session that has delivered a result. */
   private touch(task: Task): void {
+    task.lastActive = Date.now();
     clearTimeout(task.idleTimer);
     if (!task.result || !task.session) return;
     const session = task.session;

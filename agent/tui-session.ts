@@ -21,6 +21,7 @@ const INTERRUPT = '\x1b';
 export class TuiSession extends Session {
   private watchdog: NodeJS.Timeout | undefined;
   private settle: (() => void) | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
   private statusSeen = false;
 
   start(): void {
@@ -47,14 +48,13 @@ export class TuiSession extends Session {
     } else if (event === 'Stop') {
       this.turns++;
       const turns = this.turns;
-      let timer: NodeJS.Timeout | undefined;
       const report = (): void => {
-        clearTimeout(timer);
+        clearTimeout(this.settleTimer);
         this.settle = undefined;
         this.emit('event', { type: 'turn', ok: true, summary: { subtype: 'success', isError: false, costUsd: this.costUsd, numTurns: turns } });
       };
       if (!this.statusSeen) return report();
-      timer = setTimeout(report, STATUS_SETTLE_MS);
+      this.settleTimer = setTimeout(report, STATUS_SETTLE_MS);
       this.settle = report;
     } else if (event === 'StopFailure') {
       const p = payload as { error?: string; error_message?: string } | null;

@@ -202,6 +202,8 @@ export class Run {
       else this.update(rt, { status: 'failed', conflicts: merge.conflicts, error: `merge conflict in ${merge.conflicts.join(', ') || 'the result'}: ${merge.message}` });
     }
     this.releaseSlot(rt);
+    // Nobody can type a follow-up into a run that is not kept open: end the session now.
+    if (!this.opts.stayOpen) void rt.remote?.close();
     this.schedule();
   }
 
