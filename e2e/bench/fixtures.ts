@@ -32,9 +32,12 @@ export async function makeBigRepo(dir: string, count: number): Promise<string> {
   return makeRepo(dir, files);
 }
 
-/** A goal of `count` tasks where each runs after the previous one, each writing one file. */
-export async function writeChainGoal(file: string, count: number): Promise<string> {
-  const lines = ['# Bench chain', '', 'Each task writes one file.', '', '## Tasks'];
+/**
+ * A goal of `count` tasks where each runs after the previous one, each writing one file. Headless
+ * sessions, as the per-task overhead figure is defined for: one `claude -p` per task.
+ */
+export async function writeChainGoal(file: string, count: number, mode: 'tui' | 'headless' = 'headless'): Promise<string> {
+  const lines = ['---', 'session:', `  mode: ${mode}`, '---', '# Bench chain', '', 'Each task writes one file.', '', '## Tasks'];
   for (let n = 1; n <= count; n++) {
     lines.push(`- t${n}: write out/t${n}.txt`);
     if (n > 1) lines.push(`  after: t${n - 1}`);
