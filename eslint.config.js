@@ -6,7 +6,7 @@ const noElectron = { name: 'electron', message: 'Only the Electron shell (main/s
 const noPty = { name: 'node-pty', message: 'node-pty lives only in agent/: PTYs run in agents.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.bench/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.bench/**', '.demo/**', '.example/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
