@@ -81,7 +81,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
     const runId = newRunId();
-    const run = new Run({ runId, goal, repo, base, runDir: driver.store.runDir(runId), pool, out });
+    const run = new Run({ runId, goal, repo, base, runDir: driver.store.runDir(runId), pool, out, ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -25,7 +25,7 @@ test('empty front matter, or only comments, sets nothing', () => {
 
 test('unknown keys are errors naming the key at its line, at the top and under session', () => {
   assert.deepEqual(where('---\nbase: main\nbranch: dev\nsession:\n  model: x\n  turns: 3\n---'), [
-    [3, 'unknown front matter key "branch": the keys are base, verify and session'],
+    [3, 'unknown front matter key "branch": the keys are base, verify, budget_usd and session'],
     [6, 'unknown front matter key "session.turns": the keys under "session" are mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd'],
   ]);
 });

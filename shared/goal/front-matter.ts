@@ -20,7 +20,7 @@ const DELIMITER = /^---[ \t]*$/;
 const HAS_TEXT = /\S/;
 /** Front matter needs no YAML aliases; a few are allowed, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
-const ROOT_KEYS = 'base, verify and session';
+const ROOT_KEYS = 'base, verify, budget_usd and session';
 const SESSION_KEYS = 'mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd';
 
 /** Each field carries one message saying what it expects, whatever the exact mistake. */
@@ -30,6 +30,7 @@ const positiveInt = (expected: string) => z.int({ error: expected }).positive({ 
 const SCHEMA = z.strictObject({
   base: text('must be a branch name or commit, as text (quote it if it looks like a number)').optional(),
   verify: text('must be a shell command, as text').optional(),
+  budget_usd: z.number({ error: 'must be a number of US dollars above 0' }).positive({ error: 'must be a number of US dollars above 0' }).optional(),
   session: z.strictObject({
     mode: z.enum(SESSION_MODES, { error: `must be one of ${SESSION_MODES.join(', ')}` }).optional(),
     model: text('must be a model name, as text').optional(),
@@ -44,6 +45,7 @@ const SCHEMA = z.strictObject({
 export interface FrontMatterOptions {
   base?: string;
   verify?: string;
+  budgetUsd?: number;
   session: SessionOptions;
 }
 
@@ -124,6 +126,7 @@ function toOptions(data: z.infer<typeof SCHEMA>): FrontMatterOptions {
   const options: FrontMatterOptions = { session: {} };
   if (data.base !== undefined) options.base = data.base;
   if (data.verify !== undefined) options.verify = data.verify;
+  if (data.budget_usd !== undefined) options.budgetUsd = data.budget_usd;
   const { mode, model, permission_mode: permissionMode, max_turns: maxTurns, max_budget_usd: maxBudgetUsd, allowed_tools: allowedTools } = data.session ?? {};
   if (mode !== undefined) options.session.mode = mode;
   if (maxBudgetUsd !== undefined) options.session.maxBudgetUsd = maxBudgetUsd;

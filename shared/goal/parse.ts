@@ -71,6 +71,7 @@ export function parseGoal(file: string, text: string): GoalResult {
   };
   if (frontMatter.options.base !== undefined) goal.base = frontMatter.options.base;
   if (frontMatter.options.verify !== undefined) goal.verify = frontMatter.options.verify;
+  if (frontMatter.options.budgetUsd !== undefined) goal.budgetUsd = frontMatter.options.budgetUsd;
   return { ok: true, goal };
 }
 

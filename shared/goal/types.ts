@@ -40,6 +40,8 @@ export interface Goal {
   base?: string;
   /** Front matter `verify`: a shell command that checks a task's result. */
   verify?: string;
+  /** Front matter `budget_usd`: the run dispatches no new task once it has spent this much. */
+  budgetUsd?: number;
   /** Front matter `session`: options for every task's Claude Code session. */
   session: SessionOptions;
   /** True when the file had a `## Tasks` list; false when the whole goal became one task. */
