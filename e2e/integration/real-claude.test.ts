@@ -94,12 +94,12 @@ test('tui: a permission prompt makes the task need input at once; input typed th
   assert.equal(git(s.repo, 'show', `${summary.branch}:allowed.txt`), '');
 });
 
-test('tui: a follow-up typed after the turn makes a second commit that is re-integrated', async () => {
+for (const mode of ['tui', 'headless'] as const) test(`${mode}: a follow-up typed after the turn makes a second commit that is re-integrated`, async () => {
   const s = await setup([
     { tools: [{ name: 'Write', input: { file_path: 'f.txt', content: 'one\n' } }] }, { text: 'First done.' },
     { tools: [{ name: 'Edit', input: { file_path: 'f.txt', old_string: 'one', new_string: 'two' } }] }, { text: 'Changed.' },
   ]);
-  const { run, done } = await startRun(s, goal('tui'), { stayOpen: true });
+  const { run, done } = await startRun(s, goal(mode), { stayOpen: true });
   await waitFor(() => statuses(s, 'goal').some((e) => e.status === 'merged'), 'the first result merged');
   await run.input('goal', 'now change one to two\r');
   await waitFor(() => statuses(s, 'goal').some((e) => e.detail === 'turn 2 re-integrated'), 'the follow-up re-integrated');
