@@ -58,13 +58,16 @@ async function localOnce(): Promise<Arrivals> {
   const log = new TermLog(join(dir, 'term.log'));
   try {
     const seen = new Arrivals();
-    // Read the log as the agent's term handler does, so the baseline pays the same disk path.
-    const reading = (async () => { for await (const c of log.read(0)) seen.add(c); })();
-    const proc = new PtyProcess({ bin: FAKE_CLAUDE, args: ['-p', PROMPT, '--output-format', 'stream-json', '--verbose'], cwd: dir, env: process.env, onOutput: (c) => log.append(c) });
-    const exit = await proc.exited;
-    log.end();
-    await reading;
-    if (exit.exitCode !== 0) throw new Error(`local stand-in exited with ${exit.exitCode}`);
+    // The same program and arguments as the agent's TUI session runs (its interactive mode, the
+    // prompt as its argument), read from the log as the agent's term handler reads it. The program
+    // then waits for a follow-up, so stop once the flood is through.
+    const proc = new PtyProcess({ bin: FAKE_CLAUDE, args: ['--permission-mode', 'acceptEdits', '--', PROMPT], cwd: dir, env: process.env, onOutput: (c) => log.append(c) });
+    for await (const c of log.read(0)) {
+      seen.add(c);
+      if (seen.bytes >= LIVE_FLOOD_BYTES) break;
+    }
+    proc.kill('SIGKILL');
+    await proc.exited;
     return seen;
   } finally {
     log.end();
