@@ -1,0 +1,60 @@
+/** How sessions end: a cancel keeps what was produced; an idle session closes by itself. */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { createHost, type Host } from '../../shared/node/host.js';
+import { AgentClient } from '../../main/driver/agent-client.js';
+import { RepoSync } from '../../main/driver/sync.js';
+import { UserRepo } from '../../main/driver/user-repo.js';
+import type { TaskStateEvent } from '../../shared/protocol/control.js';
+import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, startAgent, waitFor } from '../harness.js';
+
+const scope = new Scope();
+const hosts: Host[] = [];
+after(async () => {
+  await Promise.all(hosts.map((h) => h.stop()));
+  await scope.cleanup();
+});
+
+test('Ctrl-C cancels a running task; what it produced is kept on its ref', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
+  const goal = join(tmp, 'goal.md');
+  await writeFile(goal, `# Long\n\nWork that never ends.\n\n!write partial.txt half done\n!wait-for ${join(tmp, 'never')}\n`);
+  const cli = scope.track(spawn(process.execPath, [CLI_BIN, 'run', goal, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json'], { env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE } }));
+  const events: Array<Record<string, unknown>> = [];
+  createInterface({ input: cli.stdout! }).on('line', (l) => { try { events.push(JSON.parse(l) as Record<string, unknown>); } catch { /* not an event */ } });
+  await waitFor(() => events.some((e) => e['type'] === 'task-output' && String(e['data']).includes('partial.txt')), 'the task writing its first file');
+  cli.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => cli.on('close', r));
+  assert.equal(code, 1);
+  const { summary } = events.find((e) => e['type'] === 'run-finished') as { summary: { runId: string; tasks: Array<{ status: string; error?: string }> } };
+  assert.equal(summary.tasks[0]!.status, 'failed');
+  assert.match(summary.tasks[0]!.error ?? '', /cancelled/);
+  assert.equal(git(repo, 'show', `refs/claudecluster/${summary.runId}/goal:partial.txt`), 'half done');
+});
+
+test('a session that delivered its result closes after the idle timeout', async () => {
+  const tmp = await scope.tmp();
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
+  hosts.push(host);
+  const agent = await startAgent(scope, { dataDir: join(tmp, 'agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--idle-timeout', '1', '--trust', host.peerId.toString()] });
+  const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
+  const repo = await UserRepo.open(repoDir);
+  const base = git(repoDir, 'rev-parse', 'HEAD');
+  const client = await AgentClient.connect(host, multiaddr(agent.addr));
+  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
+  const states: TaskStateEvent[] = [];
+  client.rpc.on('task.state', (e) => states.push(e));
+  await client.rpc.request('task.start', { runId: 'r1', taskId: 't1', title: 'idle', prompt: '!write a.txt a', repoId: repo.repoId, base, session: { mode: 'tui' } });
+  await waitFor(() => states.some((e) => e.state === 'exited'), 'the idle session closing by itself');
+  const done = states.find((e) => e.state === 'done')!;
+  const exited = states.find((e) => e.state === 'exited')!;
+  assert.ok(exited.at - done.at >= 1000, `closed ${exited.at - done.at} ms after its result`);
+  await client.close();
+});
