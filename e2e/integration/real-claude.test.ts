@@ -118,6 +118,10 @@ const FAILURES: Array<[string, string, Scenario, NodeJS.ProcessEnv, RegExp]> = [
     { tools: [{ name: 'Write', input: { file_path: 'c.txt', content: 'c' } }] },
   ], {}, /budget exceeded/],
   ['headless', '', [{ status: 529 }, { status: 529 }, { status: 529 }], { CLAUDE_CODE_MAX_RETRIES: '2' }, /API error: overloaded/],
+  ['headless', '  max_turns: 1\n', [
+    { tools: [{ name: 'Write', input: { file_path: 'a.txt', content: 'a' } }] },
+    { tools: [{ name: 'Write', input: { file_path: 'b.txt', content: 'b' } }] },
+  ], {}, /turn limit reached/],
 ];
 
 for (const [mode, extra, scenario, env, reason] of FAILURES) {

@@ -58,3 +58,25 @@ test('a session that delivered its result closes after the idle timeout', async 
   assert.ok(exited.at - done.at >= 1000, `closed ${exited.at - done.at} ms after its result`);
   await client.close();
 });
+
+test('a screen that waits for a person turns the task needs-input with the reason, never a silent hang', async () => {
+  const tmp = await scope.tmp();
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
+  hosts.push(host);
+  // A "Claude Code" stuck on a dialog: it draws a question and never takes the prompt.
+  const stuck = join(tmp, 'stuck-claude');
+  await writeFile(stuck, '#!/bin/sh\n[ "$1" = "--version" ] && { echo "9.9.9 (Claude Code)"; exit 0; }\n[ "$1" = "auth" ] && { echo \'{"loggedIn":true}\'; exit 0; }\necho "Is this a project you trust?"\nexec sleep 600\n', { mode: 0o755 });
+  const agent = await startAgent(scope, { dataDir: join(tmp, 'agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--claude-bin', stuck, '--trust', host.peerId.toString()] });
+  const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
+  const repo = await UserRepo.open(repoDir);
+  const base = git(repoDir, 'rev-parse', 'HEAD');
+  const client = await AgentClient.connect(host, multiaddr(agent.addr));
+  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
+  const states: TaskStateEvent[] = [];
+  client.rpc.on('task.state', (e) => states.push(e));
+  await client.rpc.request('task.start', { runId: 'r1', taskId: 't1', title: 'stuck', prompt: 'do it', repoId: repo.repoId, base, session: { mode: 'tui' } });
+  await waitFor(() => states.some((e) => e.state === 'needs-input'), 'needs-input', 40_000);
+  assert.match(states.find((e) => e.state === 'needs-input')!.detail ?? '', /screen is waiting for you/);
+  await client.rpc.request('task.cancel', { runId: 'r1', taskId: 't1' });
+  await client.close();
+});
