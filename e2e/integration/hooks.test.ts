@@ -6,19 +6,13 @@ import { createConnection } from 'node:net';
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { multiaddr } from '@multiformats/multiaddr';
-import { generateKeyPair } from '@libp2p/crypto/keys';
-import { createHost, type Host } from '../../shared/node/host.js';
-import { AgentClient } from '../../main/driver/agent-client.js';
-import { RepoSync } from '../../main/driver/sync.js';
-import { UserRepo } from '../../main/driver/user-repo.js';
-import type { TaskStateEvent } from '../../shared/protocol/control.js';
-import { Scope, git, makeRepo, startAgent, waitFor } from '../harness.js';
+import { Scope, waitFor } from '../harness.js';
+import { directAgent, type DirectAgent } from '../direct-agent.js';
 
 const scope = new Scope();
-const hosts: Host[] = [];
+const closers: DirectAgent[] = [];
 after(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
+  await Promise.all(closers.map((d) => d.close()));
   await scope.cleanup();
 });
 
@@ -33,23 +27,14 @@ function send(socket: string, line: string): Promise<void> {
 
 test('a process without the session secret cannot change a task\'s state', async () => {
   const tmp = await scope.tmp();
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
-  hosts.push(host);
-  const agentDir = join(tmp, 'agent');
-  const agent = await startAgent(scope, { dataDir: agentDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--trust', host.peerId.toString()] });
-  const socket = join(agentDir, 'hooks.sock');
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const socket = join(d.agentDir, 'hooks.sock');
   assert.equal(statSync(socket).mode & 0o777, 0o600, 'only the agent\'s user may even connect');
-
-  const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
-  const repo = await UserRepo.open(repoDir);
-  const base = git(repoDir, 'rev-parse', 'HEAD');
-  const client = await AgentClient.connect(host, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
-  const states: TaskStateEvent[] = [];
-  client.rpc.on('task.state', (e) => states.push(e));
+  const { states, client, agent } = d;
   const result = new Promise((resolve) => client.rpc.on('task.result', resolve));
   const release = join(tmp, 'release');
-  await client.rpc.request('task.start', { runId: 'r1', taskId: 't1', title: 'hold', prompt: `!wait-for ${release}\n!write after.txt released`, repoId: repo.repoId, base, session: { mode: 'tui' } });
+  await d.start('t1', `!wait-for ${release}\n!write after.txt released`);
   await waitFor(() => states.some((e) => e.state === 'working'), 'the session working');
 
   // Forgeries: a wrong secret, a secret-shaped guess, no secret, garbage, and a would-be failure.
@@ -75,5 +60,4 @@ test('a process without the session secret cannot change a task\'s state', async
   assert.equal(r.ok, true);
   assert.ok(states.findIndex((e) => e.state === 'turn-done') >= forgedAt);
   await client.rpc.request('task.close', { runId: 'r1', taskId: 't1' });
-  await client.close();
 });

@@ -5,19 +5,13 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { multiaddr } from '@multiformats/multiaddr';
-import { generateKeyPair } from '@libp2p/crypto/keys';
-import { createHost, type Host } from '../../shared/node/host.js';
-import { AgentClient } from '../../main/driver/agent-client.js';
-import { RepoSync } from '../../main/driver/sync.js';
-import { UserRepo } from '../../main/driver/user-repo.js';
-import type { TaskStateEvent } from '../../shared/protocol/control.js';
-import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, startAgent, waitFor } from '../harness.js';
+import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, waitFor } from '../harness.js';
+import { directAgent, type DirectAgent } from '../direct-agent.js';
 
 const scope = new Scope();
-const hosts: Host[] = [];
+const closers: DirectAgent[] = [];
 after(async () => {
-  await Promise.all(hosts.map((h) => h.stop()));
+  await Promise.all(closers.map((d) => d.close()));
   await scope.cleanup();
 });
 
@@ -40,43 +34,24 @@ test('Ctrl-C cancels a running task; what it produced is kept on its ref', async
 });
 
 test('a session that delivered its result closes after the idle timeout', async () => {
-  const tmp = await scope.tmp();
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
-  hosts.push(host);
-  const agent = await startAgent(scope, { dataDir: join(tmp, 'agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--idle-timeout', '1', '--trust', host.peerId.toString()] });
-  const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
-  const repo = await UserRepo.open(repoDir);
-  const base = git(repoDir, 'rev-parse', 'HEAD');
-  const client = await AgentClient.connect(host, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
-  const states: TaskStateEvent[] = [];
-  client.rpc.on('task.state', (e) => states.push(e));
-  await client.rpc.request('task.start', { runId: 'r1', taskId: 't1', title: 'idle', prompt: '!write a.txt a', repoId: repo.repoId, base, session: { mode: 'tui' } });
-  await waitFor(() => states.some((e) => e.state === 'exited'), 'the idle session closing by itself');
-  const done = states.find((e) => e.state === 'done')!;
-  const exited = states.find((e) => e.state === 'exited')!;
+  const d = await directAgent(scope, await scope.tmp(), ['--idle-timeout', '1']);
+  closers.push(d);
+  await d.start('t1', '!write a.txt a');
+  await waitFor(() => d.states.some((e) => e.state === 'exited'), 'the idle session closing by itself');
+  const done = d.states.find((e) => e.state === 'done')!;
+  const exited = d.states.find((e) => e.state === 'exited')!;
   assert.ok(exited.at - done.at >= 1000, `closed ${exited.at - done.at} ms after its result`);
-  await client.close();
 });
 
 test('a screen that waits for a person turns the task needs-input with the reason, never a silent hang', async () => {
   const tmp = await scope.tmp();
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
-  hosts.push(host);
   // A "Claude Code" stuck on a dialog: it draws a question and never takes the prompt.
   const stuck = join(tmp, 'stuck-claude');
   await writeFile(stuck, '#!/bin/sh\n[ "$1" = "--version" ] && { echo "9.9.9 (Claude Code)"; exit 0; }\n[ "$1" = "auth" ] && { echo \'{"loggedIn":true}\'; exit 0; }\necho "Is this a project you trust?"\nexec sleep 600\n', { mode: 0o755 });
-  const agent = await startAgent(scope, { dataDir: join(tmp, 'agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--claude-bin', stuck, '--trust', host.peerId.toString()] });
-  const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
-  const repo = await UserRepo.open(repoDir);
-  const base = git(repoDir, 'rev-parse', 'HEAD');
-  const client = await AgentClient.connect(host, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
-  const states: TaskStateEvent[] = [];
-  client.rpc.on('task.state', (e) => states.push(e));
-  await client.rpc.request('task.start', { runId: 'r1', taskId: 't1', title: 'stuck', prompt: 'do it', repoId: repo.repoId, base, session: { mode: 'tui' } });
-  await waitFor(() => states.some((e) => e.state === 'needs-input'), 'needs-input', 40_000);
-  assert.match(states.find((e) => e.state === 'needs-input')!.detail ?? '', /screen is waiting for you/);
-  await client.rpc.request('task.cancel', { runId: 'r1', taskId: 't1' });
-  await client.close();
+  const d = await directAgent(scope, tmp, ['--claude-bin', stuck]);
+  closers.push(d);
+  await d.start('t1', 'do it');
+  await waitFor(() => d.states.some((e) => e.state === 'needs-input'), 'needs-input', 40_000);
+  assert.match(d.states.find((e) => e.state === 'needs-input')!.detail ?? '', /screen is waiting for you/);
+  await d.client.rpc.request('task.cancel', { runId: 'r1', taskId: 't1' });
 });
