@@ -55,6 +55,7 @@ export abstract class Session extends EventEmitter<{ event: [SessionEvent] }> {
   private readonly secret = randomBytes(24).toString('hex');
   private readonly unregister: () => void;
   protected proc: PtyProcess | undefined;
+  private finished = false;
 
   constructor(protected readonly spec: SessionSpec) {
     super();
@@ -105,7 +106,6 @@ export abstract class Session extends EventEmitter<{ event: [SessionEvent] }> {
     this.emit('event', { type: 'state', state, ...(detail ? { detail } : {}), ...(hookSentAt ? { hookSentAt } : {}) });
   }
 
-  private finished = false;
   protected finish(exitCode: number): void {
     if (this.finished) return;
     this.finished = true;

@@ -179,11 +179,13 @@ export class Run {
     }
   }
 
+  /** Frees the task's slot on its agent (if it still holds one) and schedules what can go next. */
   private releaseSlot(rt: RunTask): void {
-    if (!rt.holdsSlot || !rt.client) return;
-    rt.holdsSlot = false;
-    const agentId = rt.client.peerId.toString();
-    this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 1) - 1);
+    if (rt.holdsSlot && rt.client) {
+      rt.holdsSlot = false;
+      const agentId = rt.client.peerId.toString();
+      this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 1) - 1);
+    }
     this.schedule();
   }
 
@@ -201,10 +203,9 @@ export class Run {
       if (merge.ok) this.update(rt, { status: 'merged' }, followUp ? `turn ${r.turn} re-integrated` : undefined);
       else this.update(rt, { status: 'failed', conflicts: merge.conflicts, error: `merge conflict in ${merge.conflicts.join(', ') || 'the result'}: ${merge.message}` });
     }
-    this.releaseSlot(rt);
     // Nobody can type a follow-up into a run that is not kept open: end the session now.
     if (!this.opts.stayOpen) void rt.remote?.close();
-    this.schedule();
+    this.releaseSlot(rt);
   }
 
   private onAgentState(rt: RunTask, e: TaskStateEvent): void {
