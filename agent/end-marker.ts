@@ -26,6 +26,9 @@ export function newNonce(): string {
   return randomBytes(12).toString('hex');
 }
 
+const ESC = 0x1b;
+const EMPTY = Buffer.alloc(0);
+
 export function markerFor(nonce: string): Buffer {
   return Buffer.from(`\x1b]7777;claudecluster-end;${nonce}\x07`, 'latin1');
 }
@@ -35,7 +38,7 @@ export function markerFor(nonce: string): Buffer {
  * (everything before the marker) and whether the marker has been seen; bytes after it are dropped.
  */
 export class EndMarkerScanner {
-  private held = Buffer.alloc(0);
+  private held = EMPTY;
   private seen = false;
 
   constructor(private readonly marker: Buffer) {}
@@ -45,29 +48,28 @@ export class EndMarkerScanner {
   }
 
   push(chunk: Buffer): { keep: Buffer; ended: boolean } {
-    if (this.seen) return { keep: Buffer.alloc(0), ended: true };
+    if (this.seen) return { keep: EMPTY, ended: true };
     const data = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     const at = data.indexOf(this.marker);
     if (at !== -1) {
       this.seen = true;
-      this.held = Buffer.alloc(0);
+      this.held = EMPTY;
       return { keep: data.subarray(0, at), ended: true };
     }
-    // Hold back a tail that could be the start of the marker.
-    const hold = Math.min(this.marker.length - 1, data.length);
-    let keepLen = data.length - hold;
-    for (let i = data.length - hold; i < data.length; i++) {
+    // Hold back a tail that could be the start of the marker. The marker starts with ESC, so only
+    // an ESC near the end can start one: output without one is passed on with no copy.
+    let keepLen = data.length;
+    for (let i = data.indexOf(ESC, Math.max(0, data.length - this.marker.length + 1)); i !== -1; i = data.indexOf(ESC, i + 1)) {
       if (this.marker.subarray(0, data.length - i).equals(data.subarray(i))) { keepLen = i; break; }
-      keepLen = i + 1;
     }
-    this.held = Buffer.from(data.subarray(keepLen));
-    return { keep: data.subarray(0, keepLen), ended: false };
+    this.held = keepLen < data.length ? Buffer.from(data.subarray(keepLen)) : EMPTY;
+    return { keep: keepLen < data.length ? data.subarray(0, keepLen) : data, ended: false };
   }
 
   /** What is held back when the stream ends without a marker (the wrapper was killed). */
   flush(): Buffer {
     const rest = this.held;
-    this.held = Buffer.alloc(0);
+    this.held = EMPTY;
     return rest;
   }
 }

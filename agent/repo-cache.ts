@@ -6,7 +6,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { git, gitOut } from '../shared/node/git.js';
+import { GitError, git, gitOut } from '../shared/node/git.js';
+import { readBundleHeader } from '../shared/node/bundle-header.js';
 import type { AgentPaths } from './paths.js';
 
 /** Refs the cache keeps: commits received from drivers, and task results. */
@@ -25,6 +26,8 @@ export class RepoCache {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Finished worktrees kept per repo for reuse: resetting one touches only the files that differ. */
   private readonly spare = new Map<string, string[]>();
+  /** Commits known to be in each cache (received or made here): asked for on every task start. */
+  private readonly present = new Map<string, Set<string>>();
 
   /** `maxSpare`: how many finished worktrees to keep per repo (the agent's slot count). */
   constructor(private readonly paths: AgentPaths, private readonly maxSpare: number) {}
@@ -55,9 +58,17 @@ export class RepoCache {
   }
 
   async hasCommit(repoId: string, commit: string): Promise<boolean> {
+    if (this.present.get(repoId)?.has(commit)) return true;
     if (!existsSync(this.paths.repo(repoId))) return false;
     const r = await git(['cat-file', '-e', `${commit}^{commit}`], { cwd: this.paths.repo(repoId), allowFail: true });
+    if (r.code === 0) this.remember(repoId, commit);
     return r.code === 0;
+  }
+
+  private remember(repoId: string, commit: string): void {
+    const set = this.present.get(repoId) ?? new Set<string>();
+    this.present.set(repoId, set);
+    set.add(commit);
   }
 
   /** Verifies a bundle against the cache, then fetches it and pins `commit`. */
@@ -80,16 +91,15 @@ export class RepoCache {
   }
 
   /**
-   * A worktree at `base` with nothing else in it: a spare one reset and cleaned (as good as
-   * fresh, and far cheaper on a large repo), or a new one.
+   * A worktree at `base` with nothing else in it: a spare one (cleaned when it was released)
+   * checked out at `base` — as good as fresh, and far cheaper on a large repo — or a new one.
    */
   acquireWorktree(repoId: string, base: string): Promise<string> {
     return this.locked(repoId, async () => {
       const spare = this.spare.get(repoId);
       for (let dir = spare?.pop(); dir; dir = spare?.pop()) {
         const reset = await git(['checkout', '--quiet', '--detach', '--force', base], { cwd: dir, allowFail: true });
-        const clean = reset.code === 0 ? await git(['clean', '-ffdxq'], { cwd: dir, allowFail: true }) : reset;
-        if (clean.code === 0) return dir;
+        if (reset.code === 0) return dir;
         await this.dropWorktree(repoId, dir); // Damaged (e.g. removed by hand): fall back to a new one.
       }
       const dir = join(this.paths.work, `${repoId.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
@@ -98,12 +108,16 @@ export class RepoCache {
     });
   }
 
-  /** Keeps a finished task's worktree for the next task, or removes it if enough are spare. */
+  /**
+   * Keeps a finished task's worktree for the next task, or removes it if enough are spare. Its
+   * untracked and ignored files go now, off the next task's path.
+   */
   releaseWorktree(repoId: string, dir: string): Promise<void> {
     return this.locked(repoId, async () => {
       const spare = this.spare.get(repoId) ?? [];
       this.spare.set(repoId, spare);
-      if (spare.length < this.maxSpare) spare.push(dir);
+      const clean = spare.length < this.maxSpare ? await git(['clean', '-ffdxq'], { cwd: dir, allowFail: true }) : undefined;
+      if (clean?.code === 0) spare.push(dir);
       else await this.dropWorktree(repoId, dir);
     });
   }
@@ -115,24 +129,29 @@ export class RepoCache {
   }
 
   /**
-   * Commits everything in the worktree (the session may also have committed itself).
-   * Returns the task's head commit, or null when nothing changed since `base`.
+   * Commits everything in the worktree (the session may also have committed itself), pins the
+   * task's head under a ref and writes a bundle of `base..head` to `out`. Returns the head, or
+   * null when nothing changed since `base` (no bundle written). The usual path is four git
+   * processes; the commit id comes from the bundle's own header.
    */
-  async commitAll(worktree: string, base: string, message: string): Promise<string | null> {
+  async commitResult(repoId: string, key: string, worktree: string, base: string, message: string, out: string): Promise<string | null> {
     await git(['add', '--all'], { cwd: worktree });
-    const staged = await git(['diff', '--cached', '--quiet'], { cwd: worktree, allowFail: true });
-    if (staged.code === 1) await git(['commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree });
-    const head = await gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
-    return head === base ? null : head;
-  }
-
-  /** Pins a task's commit under a ref and writes a bundle of `base..commit` to `out`. */
-  bundleResult(repoId: string, key: string, base: string, commit: string, out: string): Promise<void> {
+    const commit = await git(['commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree, allowFail: true });
+    if (commit.code !== 0) {
+      // Nothing staged is fine (the session may have committed, or changed nothing); else it failed.
+      const staged = await git(['diff', '--cached', '--quiet'], { cwd: worktree, allowFail: true });
+      if (staged.code !== 0) throw new GitError(['commit'], commit.code, commit.stderr || commit.stdout);
+      if ((await gitOut(['rev-parse', 'HEAD'], { cwd: worktree })) === base) return null;
+    }
     return this.locked(repoId, async () => {
-      const dir = this.paths.repo(repoId);
       const ref = `${TASK_PREFIX}${key}`;
-      await git(['update-ref', ref, commit], { cwd: dir });
-      await git(['bundle', 'create', '--quiet', out, ref, `^${base}`], { cwd: dir });
+      // Refs outside HEAD are shared by every worktree: this pins the commit in the cache.
+      await git(['update-ref', ref, 'HEAD'], { cwd: worktree });
+      await git(['bundle', 'create', '--quiet', out, ref, `^${base}`], { cwd: this.paths.repo(repoId) });
+      const head = (await readBundleHeader(out)).refs.find((r) => r.name === ref);
+      if (!head) throw new RepoError(`the result bundle of ${key} does not carry ${ref}`);
+      this.remember(repoId, head.oid);
+      return head.oid;
     });
   }
 }

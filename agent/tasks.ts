@@ -236,13 +236,9 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const { spec } = task;
     this.setState(task, 'committing');
     const worktree = task.worktree!;
-    const commit = await this.opts.repos.commitAll(worktree, spec.base, `task ${spec.taskId}: ${spec.title}`);
-    let bundle: TaskResult['bundle'] = null;
-    if (commit) {
-      const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
-      await this.opts.repos.bundleResult(spec.repoId, task.key, spec.base, commit, tmp);
-      bundle = await this.opts.blobs.adopt(tmp);
-    }
+    const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
+    const commit = await this.opts.repos.commitResult(spec.repoId, task.key, worktree, spec.base, `task ${spec.taskId}: ${spec.title}`, tmp);
+    const bundle: TaskResult['bundle'] = commit ? await this.opts.blobs.adopt(tmp) : null;
     const cancelled = task.cancelRequested === true;
     const failed = cancelled || !ok;
     this.report(task, { ok: !failed, commit, bundle, session: summary, ...(failed ? { error: cancelled ? 'cancelled' : error ?? 'the session failed' } : {}) }, cancelled ? 'cancelled' : failed ? 'failed' : 'done');

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { git, gitOut } from '../../shared/node/git.js';
+import { readBundleHeader } from '../../shared/node/bundle-header.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 
 /** Bad input about the repo: reported with exit code 2 before anything starts. */
@@ -67,14 +68,21 @@ export class UserRepo {
     return true;
   }
 
-  /** Verifies a result bundle and fetches its commit into `ref`. */
+  /**
+   * Fetches a result bundle's commit into `ref`. The fetch checks the bundle for us: it refuses
+   * one whose prerequisites this repo lacks, and index-pack verifies every object it takes.
+   */
   async fetchResult(bundle: string, commit: string, ref: string): Promise<void> {
-    const verify = await git(['bundle', 'verify', '--quiet', bundle], { cwd: this.root, allowFail: true });
-    if (verify.code !== 0) throw new Error(`result bundle rejected: ${verify.stderr.trim()}`);
-    const heads = await gitOut(['bundle', 'list-heads', bundle], { cwd: this.root });
-    const head = heads.split('\n').map((l) => l.split(' ')).find(([oid]) => oid === commit);
-    if (!head || !head[1]) throw new Error(`result bundle does not carry commit ${commit}`);
-    await git(['fetch', '--quiet', '--no-tags', bundle, `+${head[1]}:${ref}`], { cwd: this.root });
+    let head: { oid: string; name: string } | undefined;
+    try {
+      head = (await readBundleHeader(bundle)).refs.find((r) => r.oid === commit);
+    } catch (err) {
+      throw new Error(`result bundle rejected: ${(err as Error).message}`);
+    }
+    if (!head) throw new Error(`result bundle does not carry commit ${commit}`);
+    // No FETCH_HEAD and no auto gc or maintenance: nothing in the user's repo beyond `ref`.
+    const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-auto-gc', bundle, `+${head.name}:${ref}`], { cwd: this.root, allowFail: true });
+    if (r.code !== 0) throw new Error(`result bundle rejected: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
 
   resultRef(runId: string, taskId: string): string {
