@@ -1,27 +1,154 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assign, blockedTasks } from './scheduler.js';
+import {
+  AGENT_BACKOFF_BASE_MS, AGENT_BACKOFF_MAX_MS, AgentHealth, FAILURES_BEFORE_BACKOFF, RETRY_BASE_MS, RETRY_MAX_MS,
+  assign, blockedTasks, criticalPath, retryDelayMs, type SchedAgent, type SchedTask,
+} from './scheduler.js';
 
-const t = (id: string, status: string, after: string[] = []) => ({ id, status, after });
+const t = (id: string, status: string, after: string[] = [], extra: Partial<SchedTask> = {}): SchedTask => ({ id, status, after, ...extra });
+const agent = (id: string, slots: number, inFlight = 0, extra: Partial<SchedAgent> = {}): SchedAgent => ({ id, slots, inFlight, ...extra });
+const NOW = 1_000_000;
 
 test('ready tasks go out in goal order, spread over the agent with most free slots', () => {
   const tasks = [t('a', 'waiting'), t('b', 'waiting'), t('c', 'waiting', ['a']), t('d', 'waiting')];
-  const agents = [{ id: 'x', slots: 2, inFlight: 0 }, { id: 'y', slots: 2, inFlight: 1 }];
+  const agents = [agent('x', 2), agent('y', 2, 1)];
   assert.deepEqual(assign(tasks, agents), [{ taskId: 'a', agentId: 'x' }, { taskId: 'b', agentId: 'x' }, { taskId: 'd', agentId: 'y' }]);
 });
 
+test('spread: each task goes to the agent with the most free slots, the earlier one of equals', () => {
+  const tasks = ['a', 'b', 'c', 'd', 'e'].map((id) => t(id, 'waiting'));
+  const agents = [agent('x', 2), agent('y', 3), agent('z', 2, 1)];
+  assert.deepEqual(assign(tasks, agents).map((p) => p.agentId), ['y', 'x', 'y', 'x', 'y']);
+});
+
 test('a task waits until every dependency has merged', () => {
-  const agents = [{ id: 'x', slots: 4, inFlight: 0 }];
+  const agents = [agent('x', 4)];
   assert.deepEqual(assign([t('a', 'running'), t('c', 'waiting', ['a'])], agents), []);
   assert.deepEqual(assign([t('a', 'merged'), t('c', 'waiting', ['a'])], agents), [{ taskId: 'c', agentId: 'x' }]);
 });
 
 test('nothing is assigned without free slots', () => {
-  assert.deepEqual(assign([t('a', 'waiting')], [{ id: 'x', slots: 1, inFlight: 1 }]), []);
+  assert.deepEqual(assign([t('a', 'waiting')], [agent('x', 1, 1)]), []);
   assert.deepEqual(assign([t('a', 'waiting')], []), []);
+});
+
+test('the longest remaining chain goes first: critical path beats goal order', () => {
+  // b heads b → c → d; a is alone. One slot: b first although a comes first in the goal.
+  const tasks = [t('a', 'waiting'), t('b', 'waiting'), t('c', 'waiting', ['b']), t('d', 'waiting', ['c'])];
+  assert.deepEqual(assign(tasks, [agent('x', 1)]), [{ taskId: 'b', agentId: 'x' }]);
+});
+
+test('the critical path is weighted by estimateMs, over tasks still to run', () => {
+  // a → c (c is long) beats b → d → e (short ones); merged and failed tasks do not count.
+  const tasks = [
+    t('a', 'waiting'), t('b', 'waiting'), t('c', 'waiting', ['a'], { estimateMs: 5000 }),
+    t('d', 'waiting', ['b'], { estimateMs: 100 }), t('e', 'waiting', ['d'], { estimateMs: 100 }),
+  ];
+  assert.deepEqual(assign(tasks, [agent('x', 1)]).map((p) => p.taskId), ['a']);
+  const settled = [t('m', 'merged'), t('f', 'failed', [], { estimateMs: 9000 }), t('a', 'waiting', ['m']), t('b', 'waiting'), t('c', 'waiting', ['b'])];
+  assert.deepEqual(assign(settled, [agent('x', 1)]).map((p) => p.taskId), ['b']);
+});
+
+test('priority beats the critical path', () => {
+  const tasks = [t('a', 'waiting'), t('b', 'waiting', [], { priority: 1 }), t('c', 'waiting', ['a']), t('d', 'waiting', ['c'])];
+  assert.deepEqual(assign(tasks, [agent('x', 2)]).map((p) => p.taskId), ['b', 'a']);
+  assert.deepEqual(assign([t('a', 'waiting', [], { priority: -1 }), t('b', 'waiting')], [agent('x', 1)]).map((p) => p.taskId), ['b']);
+});
+
+test('a task goes to an agent it did not fail on, even with fewer free slots', () => {
+  const tasks = [t('a', 'waiting', [], { avoidAgents: ['x'] }), t('b', 'waiting')];
+  assert.deepEqual(assign(tasks, [agent('x', 3), agent('y', 1)]), [{ taskId: 'a', agentId: 'y' }, { taskId: 'b', agentId: 'x' }]);
+});
+
+test('an avoiding task waits while the other agents are busy; later tasks take the free slot', () => {
+  const tasks = [t('a', 'waiting', [], { avoidAgents: ['x'], priority: 1 }), t('b', 'waiting')];
+  assert.deepEqual(assign(tasks, [agent('x', 1), agent('y', 1, 1)]), [{ taskId: 'b', agentId: 'x' }]);
+  // A backed-off agent still exists: the task waits for it rather than going back to x.
+  assert.deepEqual(assign([tasks[0]!], [agent('x', 1), agent('y', 1, 0, { backedOffUntil: NOW + 1 })], NOW), []);
+});
+
+test('a task may go back to an agent it avoids when every agent is one', () => {
+  const tasks = [t('a', 'waiting', [], { avoidAgents: ['x', 'y'] })];
+  assert.deepEqual(assign(tasks, [agent('x', 1, 1), agent('y', 1)]), [{ taskId: 'a', agentId: 'y' }]);
+  assert.deepEqual(assign([t('a', 'waiting', [], { avoidAgents: ['x'] })], [agent('x', 1)]), [{ taskId: 'a', agentId: 'x' }]);
+});
+
+test('backed-off agents get nothing until their time has passed', () => {
+  const tasks = [t('a', 'waiting'), t('b', 'waiting')];
+  const agents = [agent('x', 2, 0, { backedOffUntil: NOW + 1 }), agent('y', 1)];
+  assert.deepEqual(assign(tasks, agents, NOW), [{ taskId: 'a', agentId: 'y' }]);
+  assert.deepEqual(assign(tasks, agents, NOW + 1).map((p) => p.agentId), ['x', 'x']);
+});
+
+test('a task is not ready before its notBefore time', () => {
+  const tasks = [t('a', 'waiting', [], { notBefore: NOW + 500 }), t('b', 'waiting')];
+  assert.deepEqual(assign(tasks, [agent('x', 2)], NOW).map((p) => p.taskId), ['b']);
+  assert.deepEqual(assign(tasks, [agent('x', 2)], NOW + 500).map((p) => p.taskId), ['a', 'b']);
 });
 
 test('dependents of a failed task are blocked, transitively', () => {
   const tasks = [t('a', 'failed'), t('b', 'waiting', ['a']), t('c', 'waiting', ['b']), t('d', 'waiting')];
   assert.deepEqual(blockedTasks(tasks).sort(), ['b', 'c']);
+});
+
+test('criticalPath: the longest chain and its length, by measured durations or estimates', () => {
+  const tasks = [t('a', 'merged'), t('b', 'merged'), t('c', 'merged', ['a', 'b']), t('d', 'merged', ['c']), t('e', 'merged', ['a'])];
+  assert.deepEqual(criticalPath(tasks), { ids: ['a', 'c', 'd'], length: 3 });
+  const measured = new Map([['a', 100], ['b', 400], ['c', 50], ['d', 50], ['e', 300]]);
+  assert.deepEqual(criticalPath(tasks, measured), { ids: ['b', 'c', 'd'], length: 500 });
+  const estimated = tasks.map((x) => ({ ...x, estimateMs: x.id === 'e' ? 1000 : 10 }));
+  assert.deepEqual(criticalPath(estimated), { ids: ['a', 'e'], length: 1010 });
+  assert.deepEqual(criticalPath([]), { ids: [], length: 0 });
+});
+
+test('criticalPath ignores unknown dependencies and survives a cycle', () => {
+  assert.deepEqual(criticalPath([t('a', 'waiting', ['gone']), t('b', 'waiting', ['a'])]), { ids: ['a', 'b'], length: 2 });
+  const cyclic = criticalPath([t('a', 'waiting', ['b']), t('b', 'waiting', ['a']), t('c', 'waiting')]);
+  assert.equal(cyclic.length, 1);
+});
+
+test('AgentHealth backs an agent off after consecutive failures, doubling up to the cap', () => {
+  let now = NOW;
+  const health = new AgentHealth({ clock: () => now });
+  for (let i = 1; i < FAILURES_BEFORE_BACKOFF; i++) assert.equal(health.failure('x'), undefined);
+  assert.equal(health.backedOffUntil('x'), undefined);
+  assert.equal(health.failure('x'), NOW + AGENT_BACKOFF_BASE_MS);
+  assert.equal(health.backedOffUntil('x'), NOW + AGENT_BACKOFF_BASE_MS);
+  assert.equal(health.backedOffUntil('y'), undefined);
+  // A failure of a task started before the backoff is the same episode.
+  assert.equal(health.failure('x'), NOW + AGENT_BACKOFF_BASE_MS);
+  now += AGENT_BACKOFF_BASE_MS;
+  assert.equal(health.backedOffUntil('x'), undefined);
+  let expected = AGENT_BACKOFF_BASE_MS;
+  for (let round = 0; round < 8; round++) {
+    expected = Math.min(AGENT_BACKOFF_MAX_MS, expected * 2);
+    for (let i = 1; i < FAILURES_BEFORE_BACKOFF; i++) assert.equal(health.failure('x'), undefined);
+    assert.equal(health.failure('x'), now + expected, `round ${round}`);
+    now += expected;
+  }
+  assert.equal(expected, AGENT_BACKOFF_MAX_MS);
+});
+
+test('AgentHealth: a success clears the failures and the doubling', () => {
+  let now = NOW;
+  const health = new AgentHealth({ clock: () => now, failuresBeforeBackoff: 2, baseMs: 100, maxMs: 1000 });
+  health.failure('x');
+  health.success('x');
+  assert.equal(health.failure('x'), undefined, 'the count restarted');
+  assert.equal(health.failure('x'), now + 100);
+  now += 100;
+  health.failure('x');
+  assert.equal(health.failure('x'), now + 200);
+  health.success('x');
+  assert.equal(health.backedOffUntil('x'), undefined, 'a success ends the backoff');
+  health.failure('x');
+  assert.equal(health.failure('x'), now + 100, 'back to the base time');
+});
+
+test('retryDelayMs doubles from the base up to the cap', () => {
+  assert.equal(retryDelayMs(1), RETRY_BASE_MS);
+  assert.equal(retryDelayMs(2), 2 * RETRY_BASE_MS);
+  assert.equal(retryDelayMs(3), 4 * RETRY_BASE_MS);
+  assert.equal(retryDelayMs(1000), RETRY_MAX_MS);
+  assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 10, 50)), [10, 20, 40, 50, 50]);
 });

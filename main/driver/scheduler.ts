@@ -1,24 +1,40 @@
 /**
- * Which waiting task goes to which agent next. Pure: tasks in goal order whose dependencies
- * are all merged go to the agent with the most free slots (spreading work across machines).
+ * Which waiting task goes to which agent next. Pure: `assign` ranks the ready tasks (higher
+ * priority, then the longest remaining chain of work behind them, then goal order) and gives
+ * each to the agent with the most free slots, steering a retried task away from the agents it
+ * failed on and giving nothing to agents that are backed off. `AgentHealth` decides when an
+ * agent is backed off; `retryDelayMs` spaces out a task's retries.
  */
 
 export interface SchedTask {
   id: string;
   after: readonly string[];
   status: string;
+  /** Higher goes first; default 0. */
+  priority?: number;
+  /** Expected run time, ms: the weight of this task on a critical path. Default 1. */
+  estimateMs?: number;
+  /** Agents this task failed on: it goes elsewhere while another agent can take it. */
+  avoidAgents?: readonly string[];
+  /** Not dispatched before this time (ms since the epoch), e.g. a retry's backoff. */
+  notBefore?: number;
 }
 
 export interface SchedAgent {
   id: string;
   slots: number;
   inFlight: number;
+  /** Gets no task until this time (ms since the epoch); see `AgentHealth`. */
+  backedOffUntil?: number;
 }
 
 export interface Assignment {
   taskId: string;
   agentId: string;
 }
+
+/** Statuses a task never leaves: it will not run (again), so it is off every remaining path. */
+const SETTLED = new Set(['merged', 'failed', 'blocked']);
 
 /** Tasks that can never run because a dependency failed or was blocked. */
 export function blockedTasks(tasks: readonly SchedTask[]): string[] {
@@ -40,18 +56,176 @@ export function blockedTasks(tasks: readonly SchedTask[]): string[] {
   return out;
 }
 
-/** Assignments for as many ready tasks as there are free slots. */
-export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[]): Assignment[] {
+/**
+ * Assignments for as many ready tasks as there are free slots. A task is ready when it is
+ * 'waiting', every dependency has merged and `notBefore` (if any) is not after `now`. Ready
+ * tasks go out by higher `priority`, then longer remaining critical path (see `criticalPath`,
+ * over the tasks not yet merged, failed or blocked), then goal order. Each goes to the agent
+ * with the most free slots (ties: the earlier agent). Agents backed off past `now` get nothing.
+ *
+ * A task with `avoidAgents` goes only to another agent while one exists: if every other agent
+ * is busy or backed off right now, the task waits for it (and later tasks may take the free
+ * slots). Only when every agent is one it avoids may it go back to one of them.
+ */
+export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[], now: number = Date.now()): Assignment[] {
   const merged = new Set(tasks.filter((t) => t.status === 'merged').map((t) => t.id));
-  const free = agents.map((a) => ({ id: a.id, free: a.slots - a.inFlight })).filter((a) => a.free > 0);
+  const ready = tasks.filter((t) => t.status === 'waiting' && t.after.every((d) => merged.has(d)) && (t.notBefore ?? -Infinity) <= now);
+  if (ready.length === 0) return [];
+  const free = agents.map((a) => ({ id: a.id, free: (a.backedOffUntil ?? -Infinity) > now ? 0 : Math.max(0, a.slots - a.inFlight) }));
+  let left = free.reduce((sum, a) => sum + a.free, 0);
+  const remaining = pathLengths(tasks.filter((t) => !SETTLED.has(t.status)));
+  const order = new Map(tasks.map((t, i) => [t.id, i]));
+  ready.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0)
+    || remaining.length.get(b.id)! - remaining.length.get(a.id)!
+    || order.get(a.id)! - order.get(b.id)!);
+
   const out: Assignment[] = [];
-  for (const t of tasks) {
-    if (t.status !== 'waiting' || !t.after.every((d) => merged.has(d))) continue;
-    free.sort((a, b) => b.free - a.free);
-    const agent = free[0];
-    if (!agent || agent.free <= 0) break;
+  for (const t of ready) {
+    if (left === 0) break;
+    const avoid = new Set(t.avoidAgents ?? []);
+    const allAvoided = agents.every((a) => avoid.has(a.id));
+    const agent = mostFree(free.filter((a) => allAvoided || !avoid.has(a.id)));
+    if (!agent) continue;
     agent.free--;
+    left--;
     out.push({ taskId: t.id, agentId: agent.id });
   }
   return out;
+}
+
+/** The entry with the most free slots (the first of equals), or undefined when none has one. */
+function mostFree<T extends { free: number }>(list: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const a of list) if (a.free > 0 && (!best || a.free > best.free)) best = a;
+  return best;
+}
+
+export interface CriticalPath {
+  /** The tasks on the longest chain, first to last (dependency before dependent). */
+  ids: string[];
+  /** The sum of their weights. */
+  length: number;
+}
+
+/**
+ * The longest chain of dependent tasks, weighted by `durations` (ms per task id, e.g. measured
+ * after a run), else by each task's `estimateMs`, else 1. Every task given counts, whatever its
+ * status; of equally long chains, the one starting earliest in goal order.
+ */
+export function criticalPath(tasks: readonly SchedTask[], durations?: ReadonlyMap<string, number>): CriticalPath {
+  const { length, next } = pathLengths(tasks, durations);
+  let start: string | undefined;
+  for (const t of tasks) if (start === undefined || length.get(t.id)! > length.get(start)!) start = t.id;
+  const ids: string[] = [];
+  for (let id = start; id !== undefined; id = next.get(id)) ids.push(id);
+  return { ids, length: start === undefined ? 0 : length.get(start)! };
+}
+
+/**
+ * Per task: the weight of the longest path from it to a sink within `tasks` (dependencies on
+ * tasks not given are ignored), and the next task on that path. Tasks caught in a cycle (which
+ * goal validation rules out) count only their own weight.
+ */
+function pathLengths(tasks: readonly SchedTask[], durations?: ReadonlyMap<string, number>): { length: Map<string, number>; next: Map<string, string> } {
+  const weight = new Map(tasks.map((t) => [t.id, durations?.get(t.id) ?? t.estimateMs ?? 1]));
+  const order = new Map(tasks.map((t, i) => [t.id, i]));
+  const dependents = new Map<string, number>(tasks.map((t) => [t.id, 0]));
+  for (const t of tasks) for (const d of new Set(t.after)) if (weight.has(d)) dependents.set(d, dependents.get(d)! + 1);
+  const length = new Map(weight);
+  const next = new Map<string, string>();
+  // From the sinks back: a task's length is final once every dependent of it is done.
+  const queue = tasks.filter((t) => dependents.get(t.id) === 0);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  for (let i = 0; i < queue.length; i++) {
+    const t = queue[i]!;
+    for (const d of new Set(t.after)) {
+      if (!weight.has(d)) continue;
+      const via = weight.get(d)! + length.get(t.id)!;
+      const current = next.get(d);
+      if (via > length.get(d)! || (via === length.get(d)! && current !== undefined && order.get(t.id)! < order.get(current)!)) {
+        length.set(d, via);
+        next.set(d, t.id);
+      }
+      const left = dependents.get(d)! - 1;
+      dependents.set(d, left);
+      if (left === 0) queue.push(byId.get(d)!);
+    }
+  }
+  return { length, next };
+}
+
+/** Consecutive failures on one agent that back it off. */
+export const FAILURES_BEFORE_BACKOFF = 2;
+/** The first backoff of an agent; each further one in a row doubles it, up to the cap. */
+export const AGENT_BACKOFF_BASE_MS = 30_000;
+export const AGENT_BACKOFF_MAX_MS = 10 * 60_000;
+
+export interface AgentHealthOptions {
+  /** Current time, ms since the epoch; tests inject one. */
+  clock?: () => number;
+  failuresBeforeBackoff?: number;
+  baseMs?: number;
+  maxMs?: number;
+}
+
+interface HealthRecord {
+  /** Failures since the last success or backoff. */
+  failures: number;
+  /** Backoffs since the last success. */
+  backoffs: number;
+  until: number;
+}
+
+/**
+ * Successes and failures per agent, as distcc backs off a bad host: after
+ * `FAILURES_BEFORE_BACKOFF` failures in a row an agent gets no task for `AGENT_BACKOFF_BASE_MS`,
+ * doubling with each further backoff up to `AGENT_BACKOFF_MAX_MS`; one success clears it all.
+ * Failures reported while an agent is backed off are of tasks started before, the same episode:
+ * they do not count again.
+ */
+export class AgentHealth {
+  private readonly records = new Map<string, HealthRecord>();
+  private readonly clock: () => number;
+  private readonly failuresBeforeBackoff: number;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+
+  constructor(opts: AgentHealthOptions = {}) {
+    this.clock = opts.clock ?? Date.now;
+    this.failuresBeforeBackoff = opts.failuresBeforeBackoff ?? FAILURES_BEFORE_BACKOFF;
+    this.baseMs = opts.baseMs ?? AGENT_BACKOFF_BASE_MS;
+    this.maxMs = opts.maxMs ?? AGENT_BACKOFF_MAX_MS;
+  }
+
+  success(agentId: string): void {
+    this.records.delete(agentId);
+  }
+
+  /** Records a failed task; returns the time the agent is backed off until, if it now is. */
+  failure(agentId: string): number | undefined {
+    const now = this.clock();
+    const r = this.records.get(agentId) ?? { failures: 0, backoffs: 0, until: 0 };
+    this.records.set(agentId, r);
+    if (r.until > now) return r.until;
+    if (++r.failures < this.failuresBeforeBackoff) return undefined;
+    r.failures = 0;
+    r.until = now + Math.min(this.maxMs, this.baseMs * 2 ** r.backoffs);
+    r.backoffs++;
+    return r.until;
+  }
+
+  /** When the agent may get tasks again, or undefined when it may now. */
+  backedOffUntil(agentId: string): number | undefined {
+    const until = this.records.get(agentId)?.until ?? 0;
+    return until > this.clock() ? until : undefined;
+  }
+}
+
+/** The first retry's delay; each further attempt doubles it, up to the cap. */
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_MAX_MS = 60_000;
+
+/** How long to wait before retry number `attempt` (1 for the first retry) of a failed task. */
+export function retryDelayMs(attempt: number, baseMs: number = RETRY_BASE_MS, maxMs: number = RETRY_MAX_MS): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
