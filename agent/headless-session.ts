@@ -26,7 +26,7 @@ export class HeadlessSession extends Session {
 
   private turn(prompt: string): void {
     const { options } = this.spec;
-    const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--settings', this.settings(), ...optionArgs(options),
+    const args = ['-p', prompt, '--output-format', 'stream-json', '--verbose', '--settings', this.settings(), ...optionArgs(options, true),
       this.turns === 0 ? '--session-id' : '--resume', this.sessionId];
     if (options.maxTurns) args.push('--max-turns', String(options.maxTurns));
     if (options.maxBudgetUsd) args.push('--max-budget-usd', String(options.maxBudgetUsd));
@@ -51,7 +51,10 @@ export class HeadlessSession extends Session {
       const turnCost = s?.costUsd ?? 0;
       this.costUsd += turnCost;
       if (turnCost > 0) this.emit('event', { type: 'cost', costUsd: this.costUsd });
-      const summary = { subtype: s?.subtype ?? 'no-result', isError: s?.isError ?? true, costUsd: this.costUsd, numTurns: this.turns, ...(s?.text ? { text: s.text } : {}) };
+      const summary = {
+        subtype: s?.subtype ?? 'no-result', isError: s?.isError ?? true, costUsd: this.costUsd, numTurns: this.turns,
+        ...(s?.text ? { text: s.text } : {}), ...(s?.structuredOutput !== undefined ? { structuredOutput: s.structuredOutput } : {}),
+      };
       if (exitCode === 0 && s && !s.isError) {
         this.setState('turn-done');
         this.emit('event', { type: 'turn', ok: true, summary });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResultScanner } from './result-scanner.js';
 import type { SessionSummary } from '../shared/protocol/control.js';
+import { MAX_STRUCTURED_OUTPUT_BYTES } from '../shared/constants.js';
 
 const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
@@ -24,4 +25,16 @@ test('ignores text that merely mentions a result and keeps the last real one', (
   assert.equal(summary()?.subtype, 'error_max_turns');
   assert.equal(summary()?.isError, true);
   assert.equal(summary()?.costUsd, 0);
+});
+
+test('keeps the structured output of a --json-schema session; one over the cap is dropped and said so', () => {
+  const plan = { tasks: [{ id: 'a', title: 'A', prompt: 'Do A', after: [] }] };
+  const s = new ResultScanner();
+  s.push(enc(`${JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 2, result: JSON.stringify(plan), structured_output: plan })}\r\n`));
+  assert.deepEqual(s.summary?.structuredOutput, plan);
+  const big = { blob: 'x'.repeat(MAX_STRUCTURED_OUTPUT_BYTES) };
+  const t = new ResultScanner();
+  t.push(enc(`${JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 2, result: 'ok', structured_output: big })}\n`));
+  assert.equal(t.summary?.structuredOutput, undefined);
+  assert.match(t.summary?.text ?? '', /structured output is \d+ bytes; at most 262144/);
 });

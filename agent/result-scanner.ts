@@ -5,10 +5,15 @@
  */
 import { z } from 'zod';
 import type { SessionSummary } from '../shared/protocol/control.js';
+import { jsonBytes } from '../shared/protocol/json-value.js';
+import { MAX_STRUCTURED_OUTPUT_BYTES } from '../shared/constants.js';
 import { stripAnsi } from '../shared/ansi.js';
 
-/** Longer lines are not result events worth keeping; drop them rather than grow without bound. */
-const MAX_LINE_BYTES = 1024 * 1024;
+/**
+ * Longer lines are not result events worth keeping; drop them rather than grow without bound.
+ * A result with structured output holds it twice (`result` as escaped text, `structured_output`).
+ */
+const MAX_LINE_BYTES = 4 * MAX_STRUCTURED_OUTPUT_BYTES + 1024 * 1024;
 const MAX_RESULT_TEXT = 20_000;
 
 const ResultEvent = z.object({
@@ -19,6 +24,8 @@ const ResultEvent = z.object({
   num_turns: z.number().optional(),
   result: z.string().optional(),
   errors: z.array(z.unknown()).optional(),
+  /** With `--json-schema`: what the model gave its StructuredOutput tool. */
+  structured_output: z.unknown().optional(),
 });
 
 export class ResultScanner {
@@ -62,13 +69,20 @@ export class ResultScanner {
     const parsed = ResultEvent.safeParse(raw);
     if (!parsed.success) return;
     const e = parsed.data;
-    const text = e.result ?? (e.errors ? e.errors.map(String).join('; ') : undefined);
+    let text = e.result ?? (e.errors ? e.errors.map(String).join('; ') : undefined);
+    let structured: { structuredOutput?: unknown } = {};
+    if (e.structured_output !== undefined) {
+      const bytes = jsonBytes(e.structured_output);
+      if (bytes !== undefined && bytes <= MAX_STRUCTURED_OUTPUT_BYTES) structured = { structuredOutput: e.structured_output };
+      else text = bytes === undefined ? 'the structured output is not serializable JSON' : `the structured output is ${bytes} bytes; at most ${MAX_STRUCTURED_OUTPUT_BYTES} are passed on`;
+    }
     this.summary = {
       subtype: e.subtype.slice(0, 64),
       isError: e.is_error ?? false,
       costUsd: Math.max(0, e.total_cost_usd ?? 0),
       numTurns: Math.max(0, Math.floor(e.num_turns ?? 0)),
       ...(text === undefined ? {} : { text: text.slice(0, MAX_RESULT_TEXT) }),
+      ...structured,
     };
   }
 }

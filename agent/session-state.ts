@@ -20,6 +20,7 @@ export function failureReason(error: string | undefined, text?: string): string 
   if (/billing|credit balance/.test(t)) return 'API billing problem';
   if (/rate.?limit|\b429\b/.test(t)) return 'API error: rate limited';
   if (/overloaded|\b529\b/.test(t)) return 'API error: overloaded';
+  if (/structured_output|structured output/.test(t)) return `no valid structured output: ${(text ?? error ?? '').slice(0, 300)}`;
   return `API error: ${(text ?? error ?? 'unknown').slice(0, 300)}`;
 }
 

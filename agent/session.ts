@@ -36,10 +36,11 @@ export interface SessionSpec {
   hooks: HookServer;
 }
 
-/** Flags both modes pass Claude Code for the goal's session options. */
-export function optionArgs(options: SessionOptions): string[] {
+/** Flags for the goal's session options; `--json-schema` only in headless mode (`-p`), where it applies. */
+export function optionArgs(options: SessionOptions, headless = false): string[] {
   const args = ['--permission-mode', options.permissionMode ?? DEFAULT_PERMISSION_MODE];
   if (options.model) args.push('--model', options.model);
+  if (headless && options.jsonSchema) args.push('--json-schema', options.jsonSchema);
   return args;
 }
 

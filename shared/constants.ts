@@ -20,6 +20,12 @@ export const DEFAULT_AGENT_PORT = 47_470;
 /** Largest control / pair / header frame. Prompts travel in control frames. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * Largest structured output (Claude Code's answer to `--json-schema`) a task result may carry,
+ * counted as UTF-8 JSON. Results travel in control frames (MAX_FRAME_BYTES), so this leaves room.
+ */
+export const MAX_STRUCTURED_OUTPUT_BYTES = 256 * 1024;
+
 /** Largest blob (git bundle) accepted over the wire. */
 export const MAX_BLOB_BYTES = 4 * 1024 * 1024 * 1024;
 

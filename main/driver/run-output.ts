@@ -14,6 +14,14 @@ export interface TaskReport {
   turns?: number;
   error?: string;
   conflicts?: string[];
+  /** Ids of the tasks it ran after (the goal's `after:`). */
+  after?: string[];
+  /** How many times it was dispatched (1 without retries). */
+  attempts?: number;
+  /** The goal's verify command on its result, when it ran. */
+  verify?: 'passed' | 'failed';
+  /** Paths its result changed relative to its base. */
+  filesChanged?: string[];
 }
 
 export interface RunSummary {
@@ -35,5 +43,27 @@ export interface RunOutput {
   taskStatus(task: TaskReport, detail?: string): void;
   taskOutput(taskId: string, chunk: Uint8Array): void;
   warning(message: string): void;
-  runFinished(summary: RunSummary): void;
+  runFinished(summary: RunSummary, end?: RunEnd): void;
+}
+
+/** What happened after the tasks settled: the report, and the pull request asked for with `--pr`. */
+export interface RunEnd {
+  /** The run's Markdown report and where it was saved. */
+  report?: { path: string; markdown: string };
+  /** Refs kept under refs/claudecluster/<run>/: results of tasks that did not merge. */
+  keptRefs?: string[];
+  pullRequest?: PullRequestOutcome;
+}
+
+/**
+ * `--pr`: `created` (pushed and opened), `pushed` (gh could not open it), `not-pushed`, or
+ * `skipped` (the run did not succeed). Whenever it is not `created`, `instructions` are the
+ * commands that finish the job by hand.
+ */
+export interface PullRequestOutcome {
+  status: 'created' | 'pushed' | 'not-pushed' | 'skipped';
+  url?: string;
+  remote?: string;
+  reason?: string;
+  instructions?: string[];
 }

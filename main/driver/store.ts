@@ -20,7 +20,9 @@ export class DriverStore {
 
   get key(): string { return join(this.root, 'identity.key'); }
   private get agentsFile(): string { return join(this.root, 'agents.json'); }
-  runDir(runId: string): string { return join(this.root, 'runs', runId); }
+  /** One dir per run: its report, its record (see run-records.ts) and its temporary files. */
+  get runsDir(): string { return join(this.root, 'runs'); }
+  runDir(runId: string): string { return join(this.runsDir, runId); }
   /** The data dir of the local agent this driver starts for `--local N`. */
   get localAgentDir(): string { return join(this.root, 'local-agent'); }
 

@@ -14,6 +14,8 @@ export interface SessionOptions {
   maxBudgetUsd?: number;
   /** `--allowedTools`: tools that run without asking. */
   allowedTools?: string[];
+  /** `--json-schema` (headless mode): the session's answer is JSON matching this JSON Schema. */
+  jsonSchema?: string;
 }
 
 export interface GoalTask {

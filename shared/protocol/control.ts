@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Id, Oid, Sha256, TaskRef } from './common.js';
+import { JsonSchemaText, StructuredOutput } from './json-value.js';
 import type { RpcContract } from './rpc-endpoint.js';
 
 export const MAX_PROMPT_CHARS = 256 * 1024;
@@ -15,6 +16,8 @@ export const SessionOptionsSchema = z.object({
   maxTurns: z.number().int().positive().max(10_000).optional(),
   maxBudgetUsd: z.number().positive().max(100_000).optional(),
   allowedTools: z.array(z.string().min(1).max(200)).max(100).optional(),
+  /** Headless mode only: the answer must match this JSON Schema (`SessionSummary.structuredOutput`). */
+  jsonSchema: JsonSchemaText.optional(),
 }).strict();
 
 export const ClaudePreflight = z.object({
@@ -84,6 +87,8 @@ export const SessionSummary = z.object({
   costUsd: z.number().nonnegative(),
   numTurns: z.number().int().nonnegative(),
   text: z.string().max(20_000).optional(),
+  /** With `jsonSchema`: the JSON the session answered with (the `result` event's `structured_output`). */
+  structuredOutput: StructuredOutput.optional(),
 }).strict();
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
