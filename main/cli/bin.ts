@@ -1,21 +1,27 @@
 #!/usr/bin/env node
-/** `claudecluster`: run goals over agents; pair with and list agents. */
+/** `claudecluster`: run goals over agents; pair with and list agents; list and clean up past runs. */
 import { EXIT, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { PAIR_USAGE, pairCommand } from './pair-command.js';
 import { AGENTS_USAGE, agentsCommand } from './agents-command.js';
+import { RUNS_USAGE, runsCommand } from './runs-command.js';
+import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
 
 const USAGE = `Usage:
   ${RUN_USAGE}
   ${PAIR_USAGE}
   ${AGENTS_USAGE}
+  ${RUNS_USAGE}
+  ${CLEAN_USAGE}
   claudecluster --version`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   pair: pairCommand,
   agents: agentsCommand,
+  runs: runsCommand,
+  clean: cleanCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

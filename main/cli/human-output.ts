@@ -1,5 +1,5 @@
 /** Live progress for people: task states, and each task's terminal output with a task prefix. */
-import type { RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
+import type { PullRequestOutcome, RunEnd, RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
 import { stripAnsi } from '../../shared/ansi.js';
 
 /** Longer lines of terminal output are cut when printed with a prefix (the full log stays on the agent). */
@@ -51,12 +51,29 @@ export class HumanOutput implements RunOutput {
     this.write(`warning: ${message}\n`);
   }
 
-  runFinished(s: RunSummary): void {
+  runFinished(s: RunSummary, end: RunEnd = {}): void {
     const merged = s.tasks.filter((t) => t.status === 'merged').length;
+    // The report has every task and its problems; without one, the short table stands in.
+    if (end.report) this.write(`\n${end.report.markdown.trimEnd()}\n`);
     this.write(`\n${s.ok ? 'Done' : 'Finished with problems'}: ${merged}/${s.tasks.length} task(s) merged in ${(s.elapsedMs / 1000).toFixed(1)}s, cost $${s.costUsd.toFixed(4)}\n`);
-    for (const t of s.tasks.filter((x) => x.status !== 'merged')) this.write(`  ${t.id} ${t.status}: ${t.error ?? ''}\n`);
-    for (const t of s.tasks) this.write(`  ${t.id.padEnd(16)} ${t.status.padEnd(8)} ${(t.agent ?? '-').padEnd(14)} $${(t.costUsd ?? 0).toFixed(4)}\n`);
+    if (!end.report) {
+      for (const t of s.tasks.filter((x) => x.status !== 'merged')) this.write(`  ${t.id} ${t.status}: ${t.error ?? ''}\n`);
+      for (const t of s.tasks) this.write(`  ${t.id.padEnd(16)} ${t.status.padEnd(8)} ${(t.agent ?? '-').padEnd(14)} $${(t.costUsd ?? 0).toFixed(4)}\n`);
+    }
     for (const a of s.agents) this.write(`  agent ${a.agent}: ${a.tasks} task(s), $${a.costUsd.toFixed(4)}\n`);
+    if (end.report) this.write(`Report: ${end.report.path}\n`);
+    if (end.keptRefs) this.write(`Unmerged results kept on ${end.keptRefs.join(', ')} (claudecluster clean --run ${s.runId} removes them)\n`);
+    if (end.pullRequest) this.pullRequest(end.pullRequest, s.branch);
     this.write(`Result branch: ${s.branch}   (git log ${s.branch})\n`);
+  }
+
+  private pullRequest(pr: PullRequestOutcome, branch: string): void {
+    if (pr.status === 'created') {
+      this.write(`Pull request: ${pr.url ?? `opened for ${branch}`} (pushed to ${pr.remote})\n`);
+      return;
+    }
+    const pushed = pr.status === 'pushed' ? `pushed ${branch} to ${pr.remote}, but ` : '';
+    this.write(`No pull request: ${pushed}${pr.reason ?? 'not opened'}.\n`);
+    if (pr.instructions?.length) this.write(`To open it yourself, run:\n${pr.instructions.map((c) => `  ${c}\n`).join('')}`);
   }
 }

@@ -1,5 +1,5 @@
 /** `--json`: one NDJSON object per line, each with a `type`. */
-import type { RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
+import type { RunEnd, RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
 
 export class JsonOutput implements RunOutput {
   constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s)) {}
@@ -14,5 +14,5 @@ export class JsonOutput implements RunOutput {
   taskStatus(task: TaskReport, detail?: string): void { this.emit('task-status', { task, ...(detail ? { detail } : {}) }); }
   taskOutput(taskId: string, chunk: Uint8Array): void { this.emit('task-output', { taskId, data: Buffer.from(chunk).toString('utf8') }); }
   warning(message: string): void { this.emit('warning', { message }); }
-  runFinished(summary: RunSummary): void { this.emit('run-finished', { summary }); }
+  runFinished(summary: RunSummary, end: RunEnd = {}): void { this.emit('run-finished', { summary, ...end }); }
 }

@@ -13,8 +13,9 @@ import { HumanOutput } from './human-output.js';
 import { JsonOutput } from './json-output.js';
 import { loadGoal } from './load-goal.js';
 import { driverDataDir } from './common.js';
+import { finishRun, startRunRecord } from '../driver/after-run.js';
 
-export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns]';
+export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr]';
 
 /** Most local slots one `--local` agent may get. */
 const MAX_LOCAL_SLOTS = 64;
@@ -29,6 +30,7 @@ const FLAGS = {
   json: { type: 'boolean' },
   'data-dir': { type: 'string' },
   'no-mdns': { type: 'boolean' },
+  pr: { type: 'boolean' },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -81,6 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
     const runId = newRunId();
+    const record = await startRunRecord({ store: driver.store, runId, goal, goalPath: resolve(positionals[0]!), repoRoot: repo.root, base });
     const run = new Run({ runId, goal, repo, base, runDir: driver.store.runDir(runId), pool, out, ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
@@ -88,7 +91,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const summary = await run.execute();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    out.runFinished(summary);
+    out.runFinished(summary, await finishRun(record, summary, { store: driver.store, goal, pr: !!values.pr, warn: (m) => out.warning(m) }));
     return summary.ok ? EXIT.ok : EXIT.failed;
   } finally {
     pool.removeAllListeners('lost');

@@ -1,0 +1,54 @@
+/** `claudecluster runs`: past runs, newest first, from their records in the driver's data dir. */
+import { EXIT, UsageError, parseFlags } from '../../shared/node/cli-args.js';
+import { DriverStore } from '../driver/store.js';
+import { RunRecords, runState, type RunRecord, type RunState } from '../driver/run-records.js';
+import { formatCost } from '../driver/report.js';
+import { driverDataDir } from './common.js';
+
+export const RUNS_USAGE = 'claudecluster runs [--json] [--data-dir DIR]';
+
+const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+
+export async function runsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const rows = await new RunRecords(new DriverStore(driverDataDir(values['data-dir']))).list();
+  const write = (s: string): boolean => process.stdout.write(s);
+  if (values.json) {
+    for (const r of rows) write(JSON.stringify(r.record ? { type: 'run', ...publicRecord(r.record) } : { type: 'run', id: r.id, status: 'unknown', problem: r.problem }) + '\n');
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    write('No runs yet.\n');
+    return EXIT.ok;
+  }
+  write(`${'ID'.padEnd(22)} ${'WHEN'.padEnd(16)} ${'STATUS'.padEnd(11)} ${'TASKS'.padEnd(22)} ${'COST'.padEnd(9)} ${'BRANCH'.padEnd(36)} GOAL\n`);
+  for (const { id, record: r, problem } of rows) {
+    if (!r) {
+      write(`${id.padEnd(22)} ${'-'.padEnd(16)} ${'unknown'.padEnd(11)} ${problem ?? ''}\n`);
+      continue;
+    }
+    write(`${r.id.padEnd(22)} ${when(r.startedAt).padEnd(16)} ${runState(r).padEnd(11)} ${tasks(r).padEnd(22)} ${formatCost(r.costUsd).padEnd(9)} ${r.branch.padEnd(36)} ${r.goalTitle} (${r.goalFile})\n`);
+  }
+  return EXIT.ok;
+}
+
+/** What `--json` shows of a record: its state as a person reads it, no format version or pid. */
+function publicRecord(r: RunRecord): Omit<RunRecord, 'version' | 'pid' | 'status'> & { status: RunState } {
+  const { version: _v, pid: _p, ...rest } = r;
+  return { ...rest, status: runState(r) };
+}
+
+function tasks(r: RunRecord): string {
+  const { total, merged, failed, blocked } = r.tasks;
+  const problems = [failed ? `${failed} failed` : '', blocked ? `${blocked} blocked` : ''].filter(Boolean);
+  return `${merged}/${total} merged${problems.length ? `, ${problems.join(', ')}` : ''}`;
+}
+
+/** Local time, `2026-11-22 14:30`. */
+function when(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
