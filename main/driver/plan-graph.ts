@@ -1,0 +1,133 @@
+/**
+ * The planner's answer, from JSON to a goal: the JSON Schema Claude Code must answer with, and
+ * the conversion of its structured output into goal-file text that is parsed again, so a planned
+ * graph passes exactly the checks a hand-written `## Tasks` list does.
+ */
+import { z } from 'zod';
+import { ID_PATTERN } from '../../shared/constants.js';
+import { parseGoal, validateGraph } from '../../shared/goal/index.js';
+import type { Goal, GoalTask } from '../../shared/goal/types.js';
+
+/** Most tasks a plan may have: more is not a plan a person reviews before running it. */
+export const MAX_PLANNED_TASKS = 50;
+/** Longest planned task title, in characters. */
+export const MAX_PLANNED_TITLE_CHARS = 200;
+
+const ID_RULE = 'letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters';
+
+/** The JSON Schema given to Claude Code (`--json-schema`) for a task graph. */
+export function planSchema(): Record<string, unknown> {
+  const id = { type: 'string', pattern: ID_PATTERN.source, description: `Unique task id: ${ID_RULE}` };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['tasks'],
+    properties: {
+      tasks: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_PLANNED_TASKS,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'title', 'prompt', 'after'],
+          properties: {
+            id,
+            title: { type: 'string', minLength: 1, maxLength: MAX_PLANNED_TITLE_CHARS, description: 'What the task does, in one line' },
+            prompt: { type: 'string', minLength: 1, description: 'Everything the session running this task needs to know to do it' },
+            after: { type: 'array', uniqueItems: true, items: id, description: 'Ids of the tasks whose results this task needs; empty when it needs none' },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** One task as the planner answers it. */
+const PlannedTask = z.object({
+  id: z.string(),
+  title: z.string(),
+  prompt: z.string(),
+  after: z.array(z.string()),
+});
+export type PlannedTask = z.infer<typeof PlannedTask>;
+const Plan = z.object({ tasks: z.array(PlannedTask) });
+
+export type PlanConversion = { ok: true; goal: Goal; text: string } | { ok: false; error: string };
+
+/**
+ * Turns the planner's structured output into the goal with those tasks. `source` is the text of
+ * the goal file that was planned (it has no Tasks section); `file` names the result in messages.
+ * Every problem is described in `error`, for "the planner returned an invalid task graph: …".
+ */
+export function goalFromPlan(file: string, source: string, output: unknown): PlanConversion {
+  if (output === undefined) return invalid('Claude Code gave no structured output');
+  const shape = Plan.safeParse(output);
+  if (!shape.success) return invalid(`it does not have the shape {tasks: [{id, title, prompt, after}]}: ${issues(shape.error)}`);
+  const planned = shape.data.tasks.map(normalize);
+  if (planned.length === 0) return invalid('it lists no tasks');
+  if (planned.length > MAX_PLANNED_TASKS) return invalid(`it lists ${planned.length} tasks; a plan may have at most ${MAX_PLANNED_TASKS}`);
+  const problems: string[] = [];
+  for (const t of planned) {
+    if (!ID_PATTERN.test(t.id)) problems.push(`"${t.id}" is not a valid task id (${ID_RULE})`);
+    if (!/[\p{L}\p{N}]/u.test(t.prompt)) problems.push(`task "${t.id}" has an empty prompt`);
+    for (const dep of t.after) if (!ID_PATTERN.test(dep)) problems.push(`task "${t.id}" depends on "${dep}", which is not a valid task id`);
+  }
+  if (problems.length > 0) return invalid(problems.join('; '));
+  // The graph checks of a hand-written goal: duplicate ids, empty titles, unknown deps, cycles.
+  const graph = validateGraph(file, planned.map((t, i): GoalTask => ({ id: t.id, title: t.title, body: t.prompt, after: t.after, line: i + 1 })));
+  if (graph.length > 0) return invalid(graph.map((e) => e.message).join('; '));
+
+  const text = plannedGoalText(source, planned);
+  const parsed = parseGoal(file, text);
+  if (!parsed.ok) return invalid(parsed.errors.map((e) => `line ${e.line} of the planned goal file: ${e.message}`).join('; '));
+  const goal = parsed.goal;
+  if (!goal.hasTaskList) return invalid('its Tasks section was not found again in the goal file (does the goal end inside a code block?)');
+  if (goal.tasks.length !== planned.length) return invalid(`the goal file holds ${goal.tasks.length} tasks, not the ${planned.length} planned`);
+  // Written and read back, the graph must be the one planned (a prompt line "after: …" would add dependencies).
+  for (const [i, t] of planned.entries()) {
+    const back = goal.tasks[i];
+    if (back?.id !== t.id || back.title !== t.title || !sameSet(back.after, t.after)) {
+      return invalid(`task "${t.id}" reads differently from the goal file: a line of its prompt that starts with "after:" is read as dependencies`);
+    }
+  }
+  return { ok: true, goal, text };
+}
+
+/**
+ * The goal file with the planned tasks: the planned file's own text, unchanged, and a `## Tasks`
+ * section after it. (With a `formatGoal(goal)` in shared/goal this could be
+ * `formatGoal({ ...goal, hasTaskList: true, tasks })`; appending keeps the user's text as written.)
+ */
+export function plannedGoalText(source: string, tasks: readonly PlannedTask[]): string {
+  const items = tasks.map((t) => {
+    const lines = [`- ${t.id}: ${t.title}`];
+    if (t.after.length > 0) lines.push(`  after: ${t.after.join(', ')}`);
+    for (const line of t.prompt.split('\n')) lines.push(line.trim() === '' ? '' : `  ${line}`);
+    return lines.join('\n');
+  });
+  return `${source.replace(/\s+$/, '')}\n\n## Tasks\n\n${items.join('\n\n')}\n`;
+}
+
+/** Titles are one line; prompts keep their lines, without trailing blanks or carriage returns. */
+function normalize(t: PlannedTask): PlannedTask {
+  return {
+    id: t.id.trim(),
+    title: t.title.replace(/\s+/g, ' ').trim(),
+    prompt: t.prompt.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/^\n+|\s+$/g, ''),
+    after: [...new Set(t.after.map((d) => d.trim()))],
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((x) => left.has(x));
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((i) => `${i.path.length > 0 ? i.path.join('.') : '(answer)'}: ${i.message}`).join('; ');
+}
+
+function invalid(what: string): PlanConversion {
+  return { ok: false, error: what };
+}
