@@ -54,9 +54,8 @@ export async function realSetup(scope: Scope, scenario: Scenario, env: NodeJS.Pr
 export async function startRun(s: RealSetup, goalText: string, opts: { stayOpen?: boolean } = {}): Promise<{ run: Run; pool: AgentPool; done: Promise<RunSummary> }> {
   const goalFile = join(s.repo, '..', `goal-${Date.now()}.md`);
   await writeFile(goalFile, goalText);
-  const goal = await loadGoal(goalFile);
   const repo = await UserRepo.open(s.repo);
-  const base = await repo.resolveCommit('HEAD');
+  const { goal, base } = await loadGoal(goalFile, repo);
   const pool = new AgentPool(s.driver.host, new Set([s.agent.peerId]));
   await pool.add(multiaddr(s.agent.addr));
   const out = new JsonOutput((line) => { s.events.push(JSON.parse(line) as Record<string, unknown>); });

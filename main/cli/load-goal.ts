@@ -2,23 +2,66 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/node/cli-args.js';
-import { MAX_GOAL_BYTES, formatGoalError, parseGoal } from '../../shared/goal/index.js';
-import type { Goal } from '../../shared/goal/types.js';
+import { MAX_GOAL_BYTES, formatGoalError, parseGoal, readBase } from '../../shared/goal/index.js';
+import type { Goal, GoalResult } from '../../shared/goal/index.js';
+import { RepoInputError, type UserRepo } from '../driver/user-repo.js';
+import { matchFiles, trackedFiles } from './repo-files.js';
 
-export async function loadGoal(path: string): Promise<Goal> {
-  let text: string;
+/** Shown with a commit in messages: enough to be unique in any real repository. */
+const SHORT_COMMIT = 12;
+
+/** A goal, with the commit its run starts from. */
+export interface LoadedGoal {
+  goal: Goal;
+  /** The goal's `base` (else HEAD) resolved to a commit id. */
+  base: string;
+}
+
+/**
+ * Reads the goal file at `path`, resolves its base in `repo`, and fans out its `foreach:`
+ * globs over the files tracked at that base.
+ */
+export async function loadGoal(path: string, repo: UserRepo): Promise<LoadedGoal> {
+  const text = await readGoalText(path);
+  const name = basename(path);
+  const check = (parsed: GoalResult): Goal => {
+    if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => formatGoalError({ ...e, file: path })).join('\n'));
+    return parsed.goal;
+  };
+  // Listing the repository is only worth it for a goal with globs; the first pass finds them.
+  let usesGlobs = false;
+  const first = parseGoal(name, text, { matchFiles: () => { usesGlobs = true; return []; } });
+  if (!usesGlobs) {
+    const goal = check(first);
+    return { goal, base: await resolveBase(repo, goal.base) };
+  }
+  const ref = readBase(text);
+  const base = await resolveBase(repo, ref);
+  const files = await trackedFiles(repo.root, base);
+  const filesAt = `${ref ?? 'HEAD'} (${base.slice(0, SHORT_COMMIT)})`;
+  return { goal: check(parseGoal(name, text, { matchFiles: (glob) => matchFiles(files, glob), filesAt })), base };
+}
+
+async function readGoalText(path: string): Promise<string> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UsageError(`goal file ${path} is not a file`);
     if (info.size > MAX_GOAL_BYTES) throw new UsageError(`goal file ${path} is ${info.size} bytes; the limit is ${MAX_GOAL_BYTES}`);
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new UsageError(`cannot read goal file ${path}: ${why}`);
   }
-  const parsed = parseGoal(basename(path), text);
-  if (!parsed.ok) throw new UsageError(parsed.errors.map((e) => formatGoalError({ ...e, file: path })).join('\n'));
-  return parsed.goal;
+}
+
+/** The goal's base (HEAD when it names none) as a commit; a UsageError when the repo has no such thing. */
+async function resolveBase(repo: UserRepo, ref: string | undefined): Promise<string> {
+  try {
+    return await repo.resolveCommit(ref ?? 'HEAD');
+  } catch (err) {
+    if (err instanceof RepoInputError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -14,8 +14,9 @@ import { JsonOutput } from './json-output.js';
 import { loadGoal } from './load-goal.js';
 import { driverDataDir } from './common.js';
 import { finishRun, startRunRecord } from '../driver/after-run.js';
+import { checkPlanFlags, planStep } from './plan-step.js';
 
-export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr]';
+export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE]';
 
 /** Most local slots one `--local` agent may get. */
 const MAX_LOCAL_SLOTS = 64;
@@ -31,6 +32,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   'no-mdns': { type: 'boolean' },
   pr: { type: 'boolean' },
+  'plan-only': { type: 'string' },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -44,16 +46,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw new UsageError(`--agent "${a}" is not a multiaddr (e.g. /ip4/192.168.1.20/tcp/47470/p2p/12D3Koo...)`);
     }
   });
-  const goal = await loadGoal(positionals[0]!);
   let repo: UserRepo;
-  let base: string;
   try {
     repo = await UserRepo.open(values.repo ?? process.cwd());
-    base = await repo.resolveCommit(goal.base ?? 'HEAD');
   } catch (err) {
     if (err instanceof RepoInputError) throw new UsageError(err.message);
     throw err;
   }
+  // The goal's base and its foreach globs are resolved in the repo.
+  const { goal, base } = await loadGoal(positionals[0]!, repo);
+  // A goal without a task list is planned first; whether the plan may run is settled before anything starts.
+  const planFlags = { yes: !!values.yes, planOnly: values['plan-only'], json: !!values.json };
+  const interactive = process.stdin.isTTY === true;
+  await checkPlanFlags(goal, positionals[0]!, planFlags, interactive);
   const out: RunOutput = values.json ? new JsonOutput() : new HumanOutput();
   if (await repo.hasUncommittedChanges()) {
     out.warning(`${repo.root} has uncommitted changes; they are not included (tasks start from ${goal.base ?? 'HEAD'} at ${base.slice(0, 12)})`);
@@ -83,15 +88,21 @@ export async function runCommand(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
     const runId = newRunId();
-    const record = await startRunRecord({ store: driver.store, runId, goal, goalPath: resolve(positionals[0]!), repoRoot: repo.root, base });
-    const run = new Run({ runId, goal, repo, base, runDir: driver.store.runDir(runId), pool, out, ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
+    const planned = goal.hasTaskList ? undefined : await planStep({
+      runId, goal, goalPath: positionals[0]!, repo, base, pool, store: driver.store, flags: planFlags, interactive,
+      ...(values.json ? {} : { onOutput: (chunk: Uint8Array) => out.taskOutput('plan', chunk) }),
+    });
+    if (planned && !planned.run) return planned.exit;
+    const toRun = planned ? { goal: planned.goal, path: planned.file } : { goal, path: resolve(positionals[0]!) };
+    const record = await startRunRecord({ store: driver.store, runId, goal: toRun.goal, goalPath: toRun.path, repoRoot: repo.root, base });
+    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const summary = await run.execute();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    out.runFinished(summary, await finishRun(record, summary, { store: driver.store, goal, pr: !!values.pr, warn: (m) => out.warning(m) }));
+    out.runFinished(summary, await finishRun(record, summary, { store: driver.store, goal: toRun.goal, pr: !!values.pr, warn: (m) => out.warning(m) }));
     return summary.ok ? EXIT.ok : EXIT.failed;
   } finally {
     pool.removeAllListeners('lost');

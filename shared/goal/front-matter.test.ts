@@ -25,7 +25,7 @@ test('empty front matter, or only comments, sets nothing', () => {
 
 test('unknown keys are errors naming the key at its line, at the top and under session', () => {
   assert.deepEqual(where('---\nbase: main\nbranch: dev\nsession:\n  model: x\n  turns: 3\n---'), [
-    [3, 'unknown front matter key "branch": the keys are base, verify, budget_usd and session'],
+    [3, 'unknown front matter key "branch": the keys are base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session'],
     [6, 'unknown front matter key "session.turns": the keys under "session" are mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd'],
   ]);
 });
@@ -91,4 +91,25 @@ test('session mode, budget and allowed tools are read and checked', () => {
   const bad = parseFrontMatter('g.md', ['---', 'session:', '  mode: gui', '  max_budget_usd: -1', '  allowed_tools: Read', '---']);
   assert.deepEqual(bad.errors.map((e) => e.line), [3, 4, 5]);
   assert.match(bad.errors[0]!.message, /tui, headless/);
+});
+
+test('setup, priority, timeout, retries and verify_retries are read and renamed', () => {
+  const result = parse('---\nsetup: npm ci\npriority: -2\ntimeout: 10m\nretries: 0\nverify_retries: 3\n---');
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.options, { setup: 'npm ci', priority: -2, timeoutMs: 600_000, retries: 0, verifyRetries: 3, session: {} });
+  assert.equal(parse('---\ntimeout: 90\n---').options.timeoutMs, 90_000);
+  assert.equal(parse('---\ntimeout: "1h"\n---').options.timeoutMs, 3_600_000);
+});
+
+test('bad setup, priority, timeout and retry counts are errors at their lines', () => {
+  assert.deepEqual(where('---\nsetup: [npm, ci]\npriority: high\ntimeout: 10 minutes\nretries: -1\nverify_retries: 1.5\n---'), [
+    [2, 'front matter key "setup" must be a shell command, as text'],
+    [3, 'front matter key "priority" must be a whole number (higher runs first; the default is 0)'],
+    [4, 'front matter key "timeout" must be a time limit above 0 and at most a week: a number of seconds, or text like "90s", "10m" or "1h"'],
+    [5, 'front matter key "retries" must be a whole number, 0 or more'],
+    [6, 'front matter key "verify_retries" must be a whole number, 0 or more'],
+  ]);
+  assert.deepEqual(where('---\ntimeout: 0\n---').map(([line]) => line), [2]);
+  assert.deepEqual(where('---\ntimeout:\n---').map(([line]) => line), [2]);
+  assert.deepEqual(where('---\npriority: 1.5\n---').map(([line]) => line), [2]);
 });

@@ -2,42 +2,33 @@
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { z } from 'zod';
+import { SESSION_FIELDS, dollars, priority, retries, text, timeout, toSessionOptions } from './settings.js';
 import type { GoalError, SessionOptions } from './types.js';
 
-type PermissionMode = NonNullable<SessionOptions['permissionMode']>;
-
-/** Every `--permission-mode` Claude Code accepts, in the order messages list them. */
-export const PERMISSION_MODES = [
-  'acceptEdits', 'auto', 'bypassPermissions', 'default', 'dontAsk', 'plan',
-] as const satisfies readonly PermissionMode[];
-// Fails to compile if SessionOptions gains a mode that the list above lacks.
-const _allModesListed: Exclude<PermissionMode, (typeof PERMISSION_MODES)[number]> extends never ? true : never = true;
-
-/** How a task's Claude Code runs: its own interactive TUI, or `-p` with stream-json. */
-export const SESSION_MODES = ['tui', 'headless'] as const;
+export { PERMISSION_MODES, SESSION_MODES } from './settings.js';
 
 const DELIMITER = /^---[ \t]*$/;
-const HAS_TEXT = /\S/;
 /** Front matter needs no YAML aliases; a few are allowed, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
-const ROOT_KEYS = 'base, verify, budget_usd and session';
+const ROOT_KEYS = 'base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session';
 const SESSION_KEYS = 'mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd';
-
-/** Each field carries one message saying what it expects, whatever the exact mistake. */
-const text = (expected: string) => z.string({ error: expected }).regex(HAS_TEXT, { error: expected });
-const positiveInt = (expected: string) => z.int({ error: expected }).positive({ error: expected });
 
 const SCHEMA = z.strictObject({
   base: text('must be a branch name or commit, as text (quote it if it looks like a number)').optional(),
   verify: text('must be a shell command, as text').optional(),
-  budget_usd: z.number({ error: 'must be a number of US dollars above 0' }).positive({ error: 'must be a number of US dollars above 0' }).optional(),
+  setup: text('must be a shell command, as text').optional(),
+  priority: priority.optional(),
+  timeout: timeout.optional(),
+  retries: retries.optional(),
+  verify_retries: retries.optional(),
+  budget_usd: dollars.optional(),
   session: z.strictObject({
-    mode: z.enum(SESSION_MODES, { error: `must be one of ${SESSION_MODES.join(', ')}` }).optional(),
-    model: text('must be a model name, as text').optional(),
-    permission_mode: z.enum(PERMISSION_MODES, { error: `must be one of ${PERMISSION_MODES.join(', ')}` }).optional(),
-    max_turns: positiveInt('must be a whole number above 0').optional(),
-    max_budget_usd: z.number({ error: 'must be a number of US dollars above 0' }).positive({ error: 'must be a number of US dollars above 0' }).optional(),
-    allowed_tools: z.array(text('must be a tool name, as text'), { error: 'must be a list of tool names, e.g. [Read, Edit, "Bash(npm test)"]' }).optional(),
+    mode: SESSION_FIELDS.mode.optional(),
+    model: SESSION_FIELDS.model.optional(),
+    permission_mode: SESSION_FIELDS.permission_mode.optional(),
+    max_turns: SESSION_FIELDS.max_turns.optional(),
+    max_budget_usd: SESSION_FIELDS.max_budget_usd.optional(),
+    allowed_tools: SESSION_FIELDS.allowed_tools.optional(),
   }, { error: `must be indented "key: value" lines (${SESSION_KEYS})` }).optional(),
 }, { error: 'must be "key: value" lines' });
 
@@ -45,6 +36,11 @@ const SCHEMA = z.strictObject({
 export interface FrontMatterOptions {
   base?: string;
   verify?: string;
+  setup?: string;
+  priority?: number;
+  timeoutMs?: number;
+  retries?: number;
+  verifyRetries?: number;
   budgetUsd?: number;
   session: SessionOptions;
 }
@@ -123,17 +119,15 @@ function unknownKeyMessage(parent: readonly string[], key: string): string {
 
 function toOptions(data: z.infer<typeof SCHEMA>): FrontMatterOptions {
   // Only keys that were given, so that results compare cleanly with deepEqual.
-  const options: FrontMatterOptions = { session: {} };
+  const options: FrontMatterOptions = { session: toSessionOptions(data.session ?? {}) };
   if (data.base !== undefined) options.base = data.base;
   if (data.verify !== undefined) options.verify = data.verify;
+  if (data.setup !== undefined) options.setup = data.setup;
+  if (data.priority !== undefined) options.priority = data.priority;
+  if (data.timeout !== undefined) options.timeoutMs = data.timeout;
+  if (data.retries !== undefined) options.retries = data.retries;
+  if (data.verify_retries !== undefined) options.verifyRetries = data.verify_retries;
   if (data.budget_usd !== undefined) options.budgetUsd = data.budget_usd;
-  const { mode, model, permission_mode: permissionMode, max_turns: maxTurns, max_budget_usd: maxBudgetUsd, allowed_tools: allowedTools } = data.session ?? {};
-  if (mode !== undefined) options.session.mode = mode;
-  if (maxBudgetUsd !== undefined) options.session.maxBudgetUsd = maxBudgetUsd;
-  if (allowedTools !== undefined) options.session.allowedTools = allowedTools;
-  if (model !== undefined) options.session.model = model;
-  if (permissionMode !== undefined) options.session.permissionMode = permissionMode;
-  if (maxTurns !== undefined) options.session.maxTurns = maxTurns;
   return options;
 }
 

@@ -1,4 +1,6 @@
 /** The goal-file parser: text in, a validated Goal or every error found out. See FORMAT.md. */
+import { expandFanOut, linkThen } from './fanout.js';
+import type { FanOutOptions } from './fanout.js';
 import { parseFrontMatter } from './front-matter.js';
 import { validateGraph } from './graph.js';
 import { classifyLines, headingOf } from './markdown.js';
@@ -27,11 +29,15 @@ interface Layout {
   errors: GoalError[];
 }
 
+/** How parseGoal reaches outside the text: the repository files `foreach:` globs match. */
+export type ParseOptions = FanOutOptions;
+
 /**
  * Parses and validates a goal file. `file` is used for messages and, when the file has no
- * `# ` heading, for the title. Every error found is reported, sorted by line.
+ * `# ` heading, for the title. Every error found is reported, sorted by line. Tasks with
+ * `foreach:` are fanned out; a glob needs `options.matchFiles`.
  */
-export function parseGoal(file: string, text: string): GoalResult {
+export function parseGoal(file: string, text: string, options: ParseOptions = {}): GoalResult {
   // text.length counts UTF-16 units, never more than the UTF-8 bytes, so the cheap test goes first.
   if (text.length > MAX_GOAL_BYTES || utf8Length(text) > MAX_GOAL_BYTES) {
     const size = (utf8Length(text) / BYTES_PER_MIB).toFixed(1);
@@ -54,8 +60,12 @@ export function parseGoal(file: string, text: string): GoalResult {
   let tasks: GoalTask[];
   if (layout.tasks) {
     const section = parseTaskSection(file, { lines, kinds, start: layout.tasks.heading + 1, end: layout.tasks.end });
-    tasks = section.tasks;
-    errors.push(...section.errors, ...validateGraph(file, tasks));
+    errors.push(...section.errors, ...linkThen(file, section.tasks));
+    // The graph is checked as written, foreach tasks as one each: its messages then name what the file says.
+    errors.push(...validateGraph(file, section.tasks.map((d) => d.task)));
+    const expanded = expandFanOut(file, section.tasks, options);
+    tasks = expanded.tasks;
+    errors.push(...expanded.errors);
   } else {
     const firstLine = context[0]?.index;
     if (firstLine === undefined) {
@@ -69,10 +79,16 @@ export function parseGoal(file: string, text: string): GoalResult {
     file, title, context: context.map((c) => c.line).join('\n'),
     session: frontMatter.options.session, hasTaskList: layout.tasks !== undefined, tasks,
   };
-  if (frontMatter.options.base !== undefined) goal.base = frontMatter.options.base;
-  if (frontMatter.options.verify !== undefined) goal.verify = frontMatter.options.verify;
-  if (frontMatter.options.budgetUsd !== undefined) goal.budgetUsd = frontMatter.options.budgetUsd;
-  return { ok: true, goal };
+  const { session: _session, ...settings } = frontMatter.options;
+  return { ok: true, goal: { ...goal, ...settings } };
+}
+
+/**
+ * The front matter's `base`, if the file has valid front matter that sets one. A caller that
+ * fans out over files needs it before parseGoal: the globs match the files at the base.
+ */
+export function readBase(text: string): string | undefined {
+  return parseFrontMatter('', splitLines(text)).options.base;
 }
 
 /** Finds the title (first level-1 heading) and the Tasks section, ignoring lines in code blocks. */

@@ -1,18 +1,17 @@
 /** The `## Tasks` section: one task per top-level list item, its details indented below it. */
 import { ID_PATTERN } from '../constants.js';
 import type { LineKind } from './markdown.js';
+import { TASK_KEYS, applyTaskLine, readTaskLine } from './task-options.js';
+import type { TaskDraft } from './task-options.js';
 import { dedent, isBlank, isIndented, trimBlankLines } from './text.js';
-import type { GoalError, GoalTask } from './types.js';
+import type { GoalError } from './types.js';
 
 const ITEM = /^[-*][ \t]+(.*)$/;
-const AFTER = /^[ \t]+after[ \t]*:(.*)$/;
-const BRACKETED = /^\[(.*)\]$/;
-const DEPENDENCY_SEPARATOR = /[\s,]+/;
 
 const ITEM_FORM = '"- <id>: <title>"';
 const ID_RULE = 'use letters, digits, "-" and "_", start with a letter or digit, at most 64 characters';
 const LONE_CODE_BLOCK = `a code block cannot stand on its own in the Tasks section: indent it under a task written ${ITEM_FORM}`;
-const UNINDENTED_AFTER = /^after[ \t]*:/;
+const UNINDENTED_KEY = new RegExp(`^(${TASK_KEYS.join('|')})[ \\t]*:`);
 
 /** The lines of a Tasks section: content lines are [start, end); the heading is the line before. */
 export interface TaskSection {
@@ -22,8 +21,7 @@ export interface TaskSection {
   end: number;
 }
 
-interface Draft {
-  task: GoalTask;
+interface Draft extends TaskDraft {
   body: string[];
 }
 
@@ -31,9 +29,9 @@ interface Draft {
  * Parses a Tasks section. A task whose title is empty is still returned: validateGraph reports
  * it as `empty-prompt`, and keeping it spares its dependents a misleading unknown-dependency error.
  */
-export function parseTaskSection(file: string, section: TaskSection): { tasks: GoalTask[]; errors: GoalError[] } {
+export function parseTaskSection(file: string, section: TaskSection): { tasks: TaskDraft[]; errors: GoalError[] } {
   const { lines, kinds, start, end } = section;
-  const tasks: GoalTask[] = [];
+  const tasks: TaskDraft[] = [];
   const errors: GoalError[] = [];
   const fail = (index: number, message: string) => errors.push({ code: 'task-syntax', file, line: index + 1, message });
   let draft: Draft | undefined;
@@ -41,7 +39,14 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
   let skipping = false;
   let inTopLevelFence = false;
   const finish = () => {
-    if (draft) tasks.push({ ...draft.task, body: trimBlankLines(dedent(draft.body)).join('\n') });
+    if (!draft) return;
+    const { body, ...rest } = draft;
+    rest.task.body = trimBlankLines(dedent(body)).join('\n');
+    const then = rest.then[0];
+    if (then && !rest.foreach) {
+      errors.push({ code: 'task-option', file, line: then.line, message: `"then" belongs with "foreach": task "${rest.task.id}" has no "foreach" line` });
+    }
+    tasks.push(rest);
     draft = undefined;
   };
 
@@ -51,7 +56,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
     if (isBlank(line)) {
       draft?.body.push('');
     } else if (isIndented(line)) {
-      if (draft) addBodyLine(draft, line, kind);
+      if (draft) addIndentedLine(draft, line, index, kind, (message) => errors.push({ code: 'task-option', file, line: index + 1, message }));
       else if (!skipping) {
         fail(index, 'this indented text comes before the first task: put it under a task, or above the Tasks heading');
         skipping = true;
@@ -69,7 +74,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
         fail(index, item);
         skipping = true;
       } else {
-        draft = { task: { ...item, body: '', after: [], line: index + 1 }, body: [] };
+        draft = { task: { ...item, body: '', after: [], line: index + 1 }, then: [], seen: new Map(), body: [] };
         skipping = false;
       }
     }
@@ -85,7 +90,8 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: G
 function readItem(line: string): { id: string; title: string } | string {
   const rest = ITEM.exec(line)?.[1];
   if (rest === undefined) {
-    if (UNINDENTED_AFTER.test(line)) return '"after:" belongs to a task: indent it under the task it is for';
+    const key = UNINDENTED_KEY.exec(line)?.[1];
+    if (key !== undefined) return `"${key}:" belongs to a task: indent it under the task it is for`;
     return `only tasks may start a line in the Tasks section: write each as ${ITEM_FORM} and indent its details`;
   }
   const colon = rest.indexOf(':');
@@ -96,16 +102,13 @@ function readItem(line: string): { id: string; title: string } | string {
   return { id, title: rest.slice(colon + 1).trim() };
 }
 
-/** Adds a line under an item: an `after:` line outside code sets dependencies, the rest is body. */
-function addBodyLine(draft: Draft, line: string, kind: LineKind): void {
-  const after = kind === 'text' ? AFTER.exec(line)?.[1] : undefined;
-  if (after === undefined) {
-    draft.body.push(line);
+/** Adds a line under an item: a `key: value` line outside code sets something, the rest is body. */
+function addIndentedLine(draft: Draft, line: string, index: number, kind: LineKind, fail: (message: string) => void): void {
+  const read = kind === 'text' ? readTaskLine(line) : { text: line };
+  if ('text' in read) {
+    draft.body.push(read.text);
     return;
   }
-  const list = after.trim();
-  const items = (BRACKETED.exec(list)?.[1] ?? list).split(DEPENDENCY_SEPARATOR).filter((id) => id !== '');
-  for (const id of items) {
-    if (!draft.task.after.includes(id)) draft.task.after.push(id);
-  }
+  const problem = applyTaskLine(draft, read.key, read.value, index + 1);
+  if (problem !== undefined) fail(problem);
 }

@@ -27,8 +27,16 @@ export interface GoalTask {
   body: string;
   /** Ids of the tasks that must be integrated before this one starts. */
   after: string[];
-  /** 1-based line of the list item in the goal file. */
+  /** 1-based line of the list item in the goal file (for a task made by `foreach:`, that item's line). */
   line: number;
+  /** Per-task `priority:` (higher runs first); else the goal's. See taskPriority. */
+  priority?: number;
+  /** Per-task `timeout:`, in milliseconds; else the goal's. See taskTimeoutMs. */
+  timeoutMs?: number;
+  /** Per-task session options (only those the task overrides), over the goal's `session`. See taskSession. */
+  session?: SessionOptions;
+  /** For a task made by `foreach:`, the item (a file, or a value of the list) it was made for. */
+  item?: string;
 }
 
 export interface Goal {
@@ -42,6 +50,16 @@ export interface Goal {
   base?: string;
   /** Front matter `verify`: a shell command that checks a task's result. */
   verify?: string;
+  /** Front matter `setup`: a shell command run in each new worktree before the session starts. */
+  setup?: string;
+  /** Front matter `priority`: every task's priority unless it sets its own (higher runs first; default 0). */
+  priority?: number;
+  /** Front matter `timeout`, in milliseconds: the most one attempt of a task may take, unless it sets its own. */
+  timeoutMs?: number;
+  /** Front matter `retries`: how often a failed task is retried on another agent (unset: the driver's default). */
+  retries?: number;
+  /** Front matter `verify_retries`: follow-up turns a failing verify may trigger before the task fails. */
+  verifyRetries?: number;
   /** Front matter `budget_usd`: the run dispatches no new task once it has spent this much. */
   budgetUsd?: number;
   /** Front matter `session`: options for every task's Claude Code session. */
@@ -53,7 +71,9 @@ export interface Goal {
 
 /** An error in a goal file; `line` is 1-based (0 when the error is about the whole file). */
 export interface GoalError {
-  code: 'read' | 'front-matter' | 'task-syntax' | 'duplicate-id' | 'unknown-dependency' | 'cycle' | 'empty-prompt' | 'empty-goal' | 'too-large';
+  code:
+    | 'read' | 'front-matter' | 'task-syntax' | 'task-option' | 'foreach' | 'duplicate-id' | 'unknown-dependency' | 'cycle'
+    | 'empty-prompt' | 'empty-goal' | 'too-large';
   file: string;
   line: number;
   message: string;
