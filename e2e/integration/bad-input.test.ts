@@ -78,7 +78,8 @@ function processesUsing(dir: string): number[] {
 function whatStarted(f: Fixture): string[] {
   const found: string[] = [];
   const now = repoState(f.repo);
-  const branches = (now['refs'] ?? '').split('\n').filter((l) => l.startsWith('refs/heads/claudecluster/')).map((l) => l.split(' ')[0]);
+  // Each state value starts with git's exit status ("0: "), the first ref line with it.
+  const branches = (now['refs'] ?? '').replace(/^\d+: /, '').split('\n').filter((l) => l.startsWith('refs/heads/claudecluster/')).map((l) => l.split(' ')[0]);
   if (branches.length > 0) found.push(`run branch: ${branches.join(', ')}`);
   for (const [key, was] of Object.entries(f.before)) {
     if (now[key] !== was) found.push(`repo ${key} changed`);
