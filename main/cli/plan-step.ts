@@ -3,7 +3,7 @@
  * a goal file, and then it is run (`--yes`, or a yes on a terminal) or written out
  * (`--plan-only FILE`). Every plan is also kept in the driver's data dir, `plans/<run>.md`.
  */
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError } from '../../shared/node/cli-args.js';
@@ -35,7 +35,6 @@ export async function checkPlanFlags(goal: Goal, goalPath: string, flags: PlanFl
 export interface PlanStep {
   runId: string;
   goal: Goal;
-  goalPath: string;
   repo: UserRepo;
   base: string;
   pool: AgentPool;
@@ -51,7 +50,6 @@ export type PlanStepResult = { run: true; goal: Goal; file: string } | { run: fa
 
 export async function planStep(s: PlanStep): Promise<PlanStepResult> {
   const print = printer(s.flags.json);
-  const source = await readFile(s.goalPath, 'utf8');
   const plans = join(s.store.root, 'plans');
   const workDir = join(plans, s.runId);
   const abort = new AbortController();
@@ -61,7 +59,7 @@ export async function planStep(s: PlanStep): Promise<PlanStepResult> {
   let plan: PlanOutcome;
   try {
     plan = await planGoal({
-      runId: `${s.runId}-plan`, goal: s.goal, source, repo: s.repo, base: s.base, workDir, pool: s.pool, signal: abort.signal,
+      runId: `${s.runId}-plan`, goal: s.goal, repo: s.repo, base: s.base, workDir, pool: s.pool, signal: abort.signal,
       onAgent: (a) => print.started(a.name),
       ...(s.onOutput ? { onOutput: s.onOutput } : {}),
     });

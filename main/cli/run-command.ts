@@ -89,7 +89,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     const runId = newRunId();
     const planned = goal.hasTaskList ? undefined : await planStep({
-      runId, goal, goalPath: positionals[0]!, repo, base, pool, store: driver.store, flags: planFlags, interactive,
+      runId, goal, repo, base, pool, store: driver.store, flags: planFlags, interactive,
       ...(values.json ? {} : { onOutput: (chunk: Uint8Array) => out.taskOutput('plan', chunk) }),
     });
     if (planned && !planned.run) return planned.exit;

@@ -2,21 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseGoal } from '../../shared/goal/index.js';
 import { ID_PATTERN } from '../../shared/constants.js';
-import { MAX_PLANNED_TASKS, goalFromPlan, planSchema, plannedGoalText } from './plan-graph.js';
+import { MAX_PLANNED_TASKS, goalFromPlan, planSchema } from './plan-graph.js';
 
 const SOURCE = '---\nsession:\n  mode: headless\n---\n# Greeting\n\nAdd a greeting to the app.\n';
+const parsed = parseGoal('goal.md', SOURCE);
+assert.ok(parsed.ok && !parsed.goal.hasTaskList);
+const GOAL = parsed.goal;
 const task = (id: string, after: string[] = [], prompt = `Do ${id}.`) => ({ id, title: `Task ${id}`, prompt, after });
 
 function error(output: unknown): string {
-  const r = goalFromPlan('goal.md', SOURCE, output);
+  const r = goalFromPlan(GOAL, output);
   assert.equal(r.ok, false);
   return r.ok ? '' : r.error;
 }
 
 test('a valid plan becomes the goal file with a Tasks section, parsed like a hand-written one', () => {
-  const r = goalFromPlan('goal.md', SOURCE, { tasks: [task('a'), task('b', [], 'Line one.\n\n  indented\nLine three.'), task('c', ['a', 'b'])] });
+  const r = goalFromPlan(GOAL, { tasks: [task('a'), task('b', [], 'Line one.\n\n  indented\nLine three.'), task('c', ['a', 'b'])] });
   assert.ok(r.ok, r.ok ? '' : r.error);
-  assert.ok(r.text.startsWith(SOURCE.trimEnd()), 'the goal file text is kept as written');
+  assert.ok(r.text.startsWith(SOURCE.trimEnd()), r.text);
   const again = parseGoal('goal.md', r.text);
   assert.ok(again.ok);
   assert.deepEqual(again.goal, r.goal);
@@ -31,7 +34,7 @@ test('a valid plan becomes the goal file with a Tasks section, parsed like a han
 });
 
 test('titles become one line; prompts lose carriage returns and trailing blanks', () => {
-  const r = goalFromPlan('goal.md', SOURCE, { tasks: [{ id: 'a', title: ' Two\nlines ', prompt: 'Do it.\r\nNow.  \n\n', after: [] }] });
+  const r = goalFromPlan(GOAL, { tasks: [{ id: 'a', title: ' Two\nlines ', prompt: 'Do it.\r\nNow.  \n\n', after: [] }] });
   assert.ok(r.ok);
   assert.deepEqual([r.goal.tasks[0]?.title, r.goal.tasks[0]?.body], ['Two lines', 'Do it.\nNow.']);
 });
@@ -48,7 +51,6 @@ test('invalid plans are refused with what is wrong', () => {
   assert.match(error({ tasks: [task('a', ['b']), task('b', ['a'])] }), /dependency cycle: a → b → a/);
   assert.match(error({ tasks: [task('a'), task('a')] }), /task id "a" is already used/);
   assert.match(error({ tasks: [{ ...task('a'), title: '…' }] }), /has a title with no words/);
-  assert.match(error({ tasks: [task('a'), task('b', [], 'First this.\nafter: a\nThen that.')] }), /task "b" reads differently .*"after:"/);
 });
 
 test('the schema asks for ids by the goal format\'s own rule', () => {
@@ -57,7 +59,15 @@ test('the schema asks for ids by the goal format\'s own rule', () => {
   assert.deepEqual(JSON.parse(schema).properties.tasks.items.required, ['id', 'title', 'prompt', 'after']);
 });
 
-test('plannedGoalText writes after: lines and indents prompts', () => {
-  assert.equal(plannedGoalText('# T\n\nText.\n\n\n', [task('a'), task('b', ['a'], 'x\n\ny')]),
-    '# T\n\nText.\n\n## Tasks\n\n- a: Task a\n  Do a.\n\n- b: Task b\n  after: a\n  x\n\n  y\n');
+test('prompt lines that read as task settings are escaped, and read back as prompt text', () => {
+  const prompt = 'First this.\nafter: a is done, do that.\npriority: high, please.';
+  const r = goalFromPlan(GOAL, { tasks: [task('a'), task('b', [], prompt)] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual([r.goal.tasks[1]?.after, r.goal.tasks[1]?.body], [[], prompt]);
+});
+
+test('common indentation of a prompt is dropped, as a goal file reads it', () => {
+  const r = goalFromPlan(GOAL, { tasks: [task('a', [], '    one\n      two')] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.equal(r.goal.tasks[0]?.body, 'one\n  two');
 });

@@ -1,11 +1,11 @@
 /**
  * The planner's answer, from JSON to a goal: the JSON Schema Claude Code must answer with, and
- * the conversion of its structured output into goal-file text that is parsed again, so a planned
- * graph passes exactly the checks a hand-written `## Tasks` list does.
+ * the conversion of its structured output into goal-file text (formatGoal) that is parsed again,
+ * so a planned graph passes exactly the checks a hand-written `## Tasks` list does.
  */
 import { z } from 'zod';
 import { ID_PATTERN } from '../../shared/constants.js';
-import { parseGoal, validateGraph } from '../../shared/goal/index.js';
+import { formatGoal, parseGoal, validateGraph } from '../../shared/goal/index.js';
 import type { Goal, GoalTask } from '../../shared/goal/types.js';
 
 /** Most tasks a plan may have: more is not a plan a person reviews before running it. */
@@ -56,11 +56,11 @@ const Plan = z.object({ tasks: z.array(PlannedTask) });
 export type PlanConversion = { ok: true; goal: Goal; text: string } | { ok: false; error: string };
 
 /**
- * Turns the planner's structured output into the goal with those tasks. `source` is the text of
- * the goal file that was planned (it has no Tasks section); `file` names the result in messages.
- * Every problem is described in `error`, for "the planner returned an invalid task graph: …".
+ * Turns the planner's structured output into `goal` (which has no task list) with those tasks, and
+ * the goal file that holds them. Every problem is described in `error`, for "the planner returned
+ * an invalid task graph: …".
  */
-export function goalFromPlan(file: string, source: string, output: unknown): PlanConversion {
+export function goalFromPlan(goal: Goal, output: unknown): PlanConversion {
   if (output === undefined) return invalid('Claude Code gave no structured output');
   const shape = Plan.safeParse(output);
   if (!shape.success) return invalid(`it does not have the shape {tasks: [{id, title, prompt, after}]}: ${issues(shape.error)}`);
@@ -75,48 +75,43 @@ export function goalFromPlan(file: string, source: string, output: unknown): Pla
   }
   if (problems.length > 0) return invalid(problems.join('; '));
   // The graph checks of a hand-written goal: duplicate ids, empty titles, unknown deps, cycles.
-  const graph = validateGraph(file, planned.map((t, i): GoalTask => ({ id: t.id, title: t.title, body: t.prompt, after: t.after, line: i + 1 })));
+  const tasks = planned.map((t, i): GoalTask => ({ id: t.id, title: t.title, body: t.prompt, after: t.after, line: i + 1 }));
+  const graph = validateGraph(goal.file, tasks);
   if (graph.length > 0) return invalid(graph.map((e) => e.message).join('; '));
 
-  const text = plannedGoalText(source, planned);
-  const parsed = parseGoal(file, text);
+  // Written out and read back like any goal file: what runs is what the user reads.
+  const text = formatGoal({ ...goal, hasTaskList: true, tasks });
+  const parsed = parseGoal(goal.file, text);
   if (!parsed.ok) return invalid(parsed.errors.map((e) => `line ${e.line} of the planned goal file: ${e.message}`).join('; '));
-  const goal = parsed.goal;
-  if (!goal.hasTaskList) return invalid('its Tasks section was not found again in the goal file (does the goal end inside a code block?)');
-  if (goal.tasks.length !== planned.length) return invalid(`the goal file holds ${goal.tasks.length} tasks, not the ${planned.length} planned`);
-  // Written and read back, the graph must be the one planned (a prompt line "after: …" would add dependencies).
-  for (const [i, t] of planned.entries()) {
-    const back = goal.tasks[i];
-    if (back?.id !== t.id || back.title !== t.title || !sameSet(back.after, t.after)) {
-      return invalid(`task "${t.id}" reads differently from the goal file: a line of its prompt that starts with "after:" is read as dependencies`);
-    }
-  }
-  return { ok: true, goal, text };
+  const back = parsed.goal.tasks;
+  const same = back.length === tasks.length && tasks.every((t, i) => {
+    const b = back[i];
+    return b?.id === t.id && b.title === t.title && b.body === t.body && sameSet(b.after, t.after);
+  });
+  if (!parsed.goal.hasTaskList || !same) return invalid('its tasks do not read back the same from the goal file written for them');
+  return { ok: true, goal: parsed.goal, text };
 }
 
 /**
- * The goal file with the planned tasks: the planned file's own text, unchanged, and a `## Tasks`
- * section after it. (With a `formatGoal(goal)` in shared/goal this could be
- * `formatGoal({ ...goal, hasTaskList: true, tasks })`; appending keeps the user's text as written.)
+ * Titles are one line; prompts keep their lines, without carriage returns, trailing blanks or
+ * indentation common to every line (as a goal file's task text is read).
  */
-export function plannedGoalText(source: string, tasks: readonly PlannedTask[]): string {
-  const items = tasks.map((t) => {
-    const lines = [`- ${t.id}: ${t.title}`];
-    if (t.after.length > 0) lines.push(`  after: ${t.after.join(', ')}`);
-    for (const line of t.prompt.split('\n')) lines.push(line.trim() === '' ? '' : `  ${line}`);
-    return lines.join('\n');
-  });
-  return `${source.replace(/\s+$/, '')}\n\n## Tasks\n\n${items.join('\n\n')}\n`;
-}
-
-/** Titles are one line; prompts keep their lines, without trailing blanks or carriage returns. */
 function normalize(t: PlannedTask): PlannedTask {
+  const lines = t.prompt.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/^\n+|\s+$/g, '').split('\n');
+  const indents = lines.filter((l) => l !== '').map((l) => /^[ \t]*/.exec(l)?.[0] ?? '');
+  const common = indents.reduce(commonPrefix, indents[0] ?? '');
   return {
     id: t.id.trim(),
     title: t.title.replace(/\s+/g, ' ').trim(),
-    prompt: t.prompt.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/^\n+|\s+$/g, ''),
+    prompt: lines.map((l) => l.slice(common.length)).join('\n'),
     after: [...new Set(t.after.map((d) => d.trim()))],
   };
+}
+
+function commonPrefix(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -28,8 +28,6 @@ export interface PlanRequest {
   runId: string;
   /** The goal to plan: parsed, without a task list. */
   goal: Goal;
-  /** The goal file's text; the plan is written as this text plus a Tasks section. */
-  source: string;
   repo: UserRepo;
   /** The commit the planning session looks at. */
   base: string;
@@ -73,7 +71,7 @@ export async function planGoal(req: PlanRequest): Promise<PlanOutcome> {
     return { ok: false, invalid: true, ...facts, error: invalidPlanMessage(`no answer matched the task-graph schema (${result.session.text ?? result.error ?? SCHEMA_GAVE_UP})`) };
   }
   if (!result.ok) return { ok: false, invalid: false, ...facts, error: `planning on agent ${agent.name} failed: ${result.error ?? 'the session failed'}` };
-  const plan = goalFromPlan(req.goal.file, req.source, result.session?.structuredOutput);
+  const plan = goalFromPlan(req.goal, result.session?.structuredOutput);
   if (!plan.ok) return { ok: false, invalid: true, ...facts, error: invalidPlanMessage(plan.error) };
   return { ok: true, goal: plan.goal, text: plan.text, ...facts };
 }
