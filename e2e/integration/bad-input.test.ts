@@ -191,6 +191,27 @@ test('an unknown front matter key', async () => {
   assertRejected(f, await runGoal(f), `${f.goal}:${lineOf(text, 'colour:')}: `, 'unknown front matter key "colour"');
 });
 
+test('a foreach glob that matches no file in the repository', async () => {
+  const text = `${HEAD}- a: port {{item}}\n  foreach: src/**/*.rs\n  !write ported.txt {{item}}\n`;
+  const f = await fixture(text);
+  const head = git(f.repo, 'rev-parse', 'HEAD').slice(0, 12);
+  assertRejected(f, await runGoal(f), `${f.goal}:${lineOf(text, '  foreach:')}: foreach src/**/*.rs matched no file in the repository at HEAD (${head})`);
+});
+
+test('a then: naming a task that does not exist', async () => {
+  const text = `${HEAD}- a: greet in {{item}}\n  foreach: [en, de]\n  then: ghost\n- b: check\n`;
+  const f = await fixture(text);
+  assertRejected(f, await runGoal(f), `${f.goal}:${lineOf(text, '  then:')}: `, 'task "a" says then "ghost"', 'not a task in this goal');
+});
+
+test('a bad timeout, in the front matter and on a task', async () => {
+  const text = `---\ntimeout: soon\n---\n${HEAD}- a: write a file\n  timeout: -5\n  !write f.txt hi\n`;
+  const f = await fixture(text);
+  assertRejected(f, await runGoal(f),
+    `${f.goal}:${lineOf(text, 'timeout:')}: front matter key "timeout" must be a time limit above 0`,
+    `${f.goal}:${lineOf(text, '  timeout:')}: "timeout" of task "a" must be a time limit above 0`);
+});
+
 test('positive control: a valid goal runs, and the checks above see it', { timeout: RUN_TIMEOUT_MS }, async () => {
   const f0 = await fixture();
   // Task a waits for this file, so the test can see the agent process while the run is under way.
