@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: terminal throughput, live PTY streaming and per-task overhead, each printed
- * beside a baseline measured in the same run (median and range of several runs, and the ratio).
+ * `npm run bench`: terminal throughput, live PTY streaming, hook latency, per-task overhead and
+ * makespan, each printed beside a baseline measured in the same run (median and range of several
+ * runs, and the ratio). `npm run bench -- makespan overhead` runs only the sections named.
  * Loopback only, never mDNS; every process and temp dir it starts is gone when it ends.
  */
 import { availableParallelism } from 'node:os';
@@ -11,6 +12,21 @@ import { measureLive, type LiveResult } from './pty-live.js';
 import { measureOverhead, CHAIN_TASKS, REPO_FILES, type OverheadResult } from './overhead.js';
 import { MIB, fmt, percentile, printTable, type Row } from './stats.js';
 import { measureHookLatency, type HookLatencyResult } from './hook-latency.js';
+import { measureMakespan } from './makespan.js';
+import { reportMakespan } from './makespan-report.js';
+
+/** Section names for `npm run bench -- NAME...`, in the order they run. */
+const SECTIONS = ['throughput', 'live', 'hooks', 'overhead', 'makespan'] as const;
+type Section = (typeof SECTIONS)[number];
+/** Sections that share one bench agent (agent-link.ts). */
+const LINK_SECTIONS: readonly Section[] = ['throughput', 'live', 'hooks'];
+
+/** The sections named on the command line, or all of them; undefined when a name is unknown. */
+function selectedSections(args: readonly string[]): Set<Section> | undefined {
+  if (args.length === 0) return new Set(SECTIONS);
+  const known = new Set<string>(SECTIONS);
+  return args.every((a) => known.has(a)) ? new Set(args as Section[]) : undefined;
+}
 
 const REPLAY_RUNS = 5;
 const LIVE_RUNS = 5;
@@ -90,6 +106,11 @@ function reportHooks(d: HookLatencyResult): Row[] {
 }
 
 async function main(): Promise<number> {
+  const sections = selectedSections(process.argv.slice(2));
+  if (!sections) {
+    console.error(`usage: npm run bench [-- SECTION...], SECTION one of: ${SECTIONS.join(', ')} (default: all)`);
+    return 2;
+  }
   const scope = new Scope();
   const started = Date.now();
   let interrupted = false;
@@ -102,15 +123,20 @@ async function main(): Promise<number> {
   console.log(`claudecluster bench: node ${process.version}, ${availableParallelism()} cores, loopback, no mDNS`);
   const rows: Row[] = [];
   try {
-    const link = await AgentLink.start(scope);
-    try {
-      rows.push(reportThroughput(await measureThroughput(link, REPLAY_RUNS)));
-      rows.push(reportLive(await measureLive(link, LIVE_RUNS)));
-      rows.push(...reportHooks(await measureHookLatency(link, HOOK_TASKS)));
-    } finally {
-      await link.stop();
+    if (LINK_SECTIONS.some((name) => sections.has(name))) {
+      const link = await AgentLink.start(scope);
+      try {
+        if (sections.has('throughput')) rows.push(reportThroughput(await measureThroughput(link, REPLAY_RUNS)));
+        if (sections.has('live')) rows.push(reportLive(await measureLive(link, LIVE_RUNS)));
+        if (sections.has('hooks')) rows.push(...reportHooks(await measureHookLatency(link, HOOK_TASKS)));
+      } finally {
+        await link.stop();
+      }
     }
-    rows.push(...reportOverhead(await measureOverhead(scope, { maxRuns: CHAIN_MAX_RUNS, budgetMs: CHAIN_BUDGET_MS, standInRuns: STAND_IN_RUNS, checkoutRuns: CHECKOUT_RUNS })));
+    if (sections.has('overhead')) {
+      rows.push(...reportOverhead(await measureOverhead(scope, { maxRuns: CHAIN_MAX_RUNS, budgetMs: CHAIN_BUDGET_MS, standInRuns: STAND_IN_RUNS, checkoutRuns: CHECKOUT_RUNS })));
+    }
+    if (sections.has('makespan')) rows.push(...reportMakespan(await measureMakespan(scope)));
     console.log('');
     printTable(rows);
     console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
