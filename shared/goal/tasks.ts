@@ -33,20 +33,19 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: T
   const { lines, kinds, start, end } = section;
   const tasks: TaskDraft[] = [];
   const errors: GoalError[] = [];
-  const fail = (index: number, message: string) => errors.push({ code: 'task-syntax', file, line: index + 1, message });
+  const report = (code: GoalError['code'], line: number, message: string) => errors.push({ code, file, line, message });
+  const fail = (index: number, message: string) => report('task-syntax', index + 1, message);
   let draft: Draft | undefined;
   // After a bad line, its indented continuation is skipped rather than reported line by line.
   let skipping = false;
   let inTopLevelFence = false;
   const finish = () => {
     if (!draft) return;
-    const { body, ...rest } = draft;
-    rest.task.body = trimBlankLines(dedent(body)).join('\n');
-    const then = rest.then[0];
-    if (then && !rest.foreach) {
-      errors.push({ code: 'task-option', file, line: then.line, message: `"then" belongs with "foreach": task "${rest.task.id}" has no "foreach" line` });
-    }
-    tasks.push(rest);
+    const { body, ...parsed } = draft;
+    parsed.task.body = trimBlankLines(dedent(body)).join('\n');
+    const then = parsed.then[0];
+    if (then && !parsed.foreach) report('task-option', then.line, `"then" belongs with "foreach": task "${parsed.task.id}" has no "foreach" line`);
+    tasks.push(parsed);
     draft = undefined;
   };
 
@@ -56,7 +55,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: T
     if (isBlank(line)) {
       draft?.body.push('');
     } else if (isIndented(line)) {
-      if (draft) addIndentedLine(draft, line, index, kind, (message) => errors.push({ code: 'task-option', file, line: index + 1, message }));
+      if (draft) addIndentedLine(draft, line, index, kind, (message) => report('task-option', index + 1, message));
       else if (!skipping) {
         fail(index, 'this indented text comes before the first task: put it under a task, or above the Tasks heading');
         skipping = true;
