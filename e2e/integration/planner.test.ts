@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
 import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, pairWith, runCli, startAgent, waitFor, type AgentProc } from '../harness.js';
 import { CLAUDE_BIN } from '../mock-api/run-claude.js';
 import { claudeEnv, startMockApi, type MockApi, type RoutedScenario } from '../mock-api/server.js';
 import { parseGoal } from '../../shared/goal/index.js';
+import { PtyProcess } from '../../agent/pty-process.js';
 import { planSchema } from '../../main/driver/plan-graph.js';
 
 const scope = new Scope();
@@ -207,24 +207,36 @@ test('--plan-only refuses to write over a file, and a goal that already has task
   assert.equal(agentTasks(s).length, 0);
 });
 
-test('on a terminal the plan is shown and needs a yes; a no runs nothing and keeps the plan', async () => {
-  const s = await setup(standInGoal(STAND_IN_PLAN));
-  const term = pty.spawn(process.execPath, [CLI_BIN, 'run', s.goal, '--repo', s.repo, '--agent', s.agent.addr, '--data-dir', s.driverDir, '--no-mdns'], {
-    cols: 120, rows: 40, env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE } as Record<string, string>,
-  });
+/** Runs `claudecluster run GOAL` in a terminal, answers the question with `answer`, and returns what it showed. */
+async function onTerminal(s: Setup, answer: string): Promise<{ screen: string; exitCode: number }> {
   let screen = '';
-  term.onData((d) => { screen += d; });
-  let done = false;
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => { done = true; resolve(exitCode); }));
+  const term = new PtyProcess({
+    bin: process.execPath, args: [CLI_BIN, 'run', s.goal, '--repo', s.repo, '--agent', s.agent.addr, '--data-dir', s.driverDir, '--no-mdns'],
+    cwd: s.tmp, env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE }, onOutput: (chunk) => { screen += chunk.toString('utf8'); },
+  });
   try {
     await waitFor(() => screen.includes('Run these 3 tasks? [y/N]'), 'the question');
-    assert.match(screen, /- c: Combine/);
-    term.write('n\r');
-    assert.equal(await exited, 0);
+    term.write(`${answer}\r`);
+    const { exitCode } = await term.exited;
+    return { screen, exitCode };
   } finally {
-    if (!done) term.kill();
+    if (term.running) term.kill('SIGKILL');
   }
+}
+
+test('on a terminal the plan is shown and needs a yes; a no runs nothing and keeps the plan', async () => {
+  const s = await setup(standInGoal(STAND_IN_PLAN));
+  const { screen, exitCode } = await onTerminal(s, 'n');
+  assert.equal(exitCode, 0);
+  assert.match(screen, /- c: Combine/);
   const kept = /The plan is kept in (\S+\.md)/.exec(screen)?.[1];
   assert.ok(kept && existsSync(kept), screen);
   assert.deepEqual(agentTasks(s).filter((t) => !t.endsWith('/plan')), []);
+});
+
+test('on a terminal, a yes runs the plan', async () => {
+  const s = await setup(standInGoal(STAND_IN_PLAN));
+  const { screen, exitCode } = await onTerminal(s, 'y');
+  assert.equal(exitCode, 0, screen);
+  assert.match(screen, /Done: 3\/3 task\(s\) merged/);
 });
