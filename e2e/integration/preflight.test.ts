@@ -16,7 +16,7 @@ async function setup(agentArgs: string[], env: NodeJS.ProcessEnv = {}): Promise<
   await pairWith(scope, agent, driverDir, dataDir);
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
   const goal = join(tmp, 'goal.md');
-  await writeFile(goal, '# One\n\nWrite a file.\n\n!write a.txt a\n');
+  await writeFile(goal, '# One\n\n## Tasks\n- one: Write a file\n  !write a.txt a\n');
   return { tmp, repo, goal, driverDir, addr: agent.addr };
 }
 
@@ -36,14 +36,14 @@ for (const [what, args, env, expected] of [
 
 test('bypassPermissions is refused unless the agent\'s owner allows it', async () => {
   const s = await setup([]);
-  await writeFile(s.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\nWrite a file.\n\n!write a.txt a\n');
+  await writeFile(s.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\n## Tasks\n- one: Write a file\n  !write a.txt a\n');
   const refused = await runCli(['run', s.goal, '--repo', s.repo, '--agent', s.addr, '--data-dir', s.driverDir, '--no-mdns', '--json']);
   assert.equal(refused.code, 1);
   const summary = (refused.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ error?: string }> } }).summary;
   assert.match(summary.tasks[0]!.error ?? '', /does not allow permission mode "bypassPermissions".*--allow-bypass/);
 
   const allowed = await setup(['--allow-bypass']);
-  await writeFile(allowed.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\nWrite a file.\n\n!touch-env IS_SANDBOX sandbox.txt\n');
+  await writeFile(allowed.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\n## Tasks\n- one: Write a file\n  !touch-env IS_SANDBOX sandbox.txt\n');
   const ok = await runCli(['run', allowed.goal, '--repo', allowed.repo, '--agent', allowed.addr, '--data-dir', allowed.driverDir, '--no-mdns', '--json']);
   assert.equal(ok.code, 0, ok.stdout.slice(-2000));
   // As root Claude Code needs IS_SANDBOX=1 for this mode: the agent sets it then, and only then.

@@ -95,7 +95,7 @@ test('pairing survives an agent restart, and a paired driver still works after b
   assert.equal(again.peerId, first.peerId, 'the identity persists in the data dir');
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
   const goal = join(tmp, 'goal.md');
-  await writeFile(goal, '# After restart\n\nWrite a file.\n\n!write restarted.txt yes\n');
+  await writeFile(goal, '# After restart\n\n## Tasks\n- one: Write a file\n  !write restarted.txt yes\n');
   // Each CLI invocation is a fresh driver process: this is the driver restarting too.
   const r = await runCli(['run', goal, '--repo', repo, '--agent', again.addr, '--data-dir', driverDir, '--no-mdns', '--json']);
   assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
