@@ -101,6 +101,14 @@ export class HeadlessSession extends Session {
     this.proc?.kill('SIGINT');
   }
 
+  followUp(text: string): boolean {
+    if (this.proc?.running || this.state !== 'turn-done') return false;
+    this.line = '';
+    this.setState('working', 'follow-up');
+    this.turn(text);
+    return true;
+  }
+
   override close(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void {
     if (this.proc?.running) {
       this.proc.kill(signal);

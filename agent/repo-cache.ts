@@ -154,4 +154,19 @@ export class RepoCache {
       return head.oid;
     });
   }
+
+  /** Merges `commit` into the worktree without committing, leaving any conflicts in place; returns the conflicting files. */
+  async startMerge(worktree: string, commit: string): Promise<string[]> {
+    await git(['merge', '--no-commit', '--no-ff', commit], { cwd: worktree, allowFail: true });
+    const out = await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: worktree });
+    return out.split('\n').filter(Boolean);
+  }
+
+  /** Files in the worktree that still hold conflict markers. */
+  async conflictMarkers(worktree: string): Promise<string[]> {
+    await git(['add', '--all'], { cwd: worktree });
+    const r = await git(['diff', '--cached', '--check'], { cwd: worktree, allowFail: true });
+    const files = r.stdout.split('\n').filter((l) => l.includes('leftover conflict marker')).map((l) => l.split(':')[0]!);
+    return [...new Set(files)];
+  }
 }

@@ -68,6 +68,8 @@ export abstract class Session extends EventEmitter<{ event: [SessionEvent] }> {
   abstract write(data: string): void;
   /** Ask Claude to stop what it is doing (the first step of a cancel). */
   abstract interrupt(): void;
+  /** Starts a new turn with `text` if the session waits for one; false if it cannot take it now. */
+  abstract followUp(text: string): boolean;
 
   resize(cols: number, rows: number): void {
     this.proc?.resize(cols, rows);

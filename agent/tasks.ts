@@ -20,6 +20,7 @@ import type { Session, SessionEvent } from './session.js';
 import { TuiSession } from './tui-session.js';
 import { HeadlessSession } from './headless-session.js';
 import type { SessionState } from './session-state.js';
+import { runStep, type StepResult } from './shell-step.js';
 
 /** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
 const CANCEL_GRACE_MS = 3_000;
@@ -46,6 +47,8 @@ export interface Task {
   idleTimer?: NodeJS.Timeout;
   /** When the session last did or received something. */
   lastActive: number;
+  /** Follow-up turns a failing verify has triggered so far. */
+  verifyFailures: number;
 }
 
 export interface TaskEvents {
@@ -104,7 +107,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const headless = (spec.session.mode ?? this.opts.defaultMode) === 'headless';
     const task: Task = {
-      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, holdsSlot: false, startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(),
+      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, verifyFailures: 0, holdsSlot: false, startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(),
       log: new TermLog(join(dir, 'term.log')),
       ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
     };
@@ -139,6 +142,14 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       setTimeout(() => session.close('SIGKILL'), 2 * CANCEL_GRACE_MS).unref();
     }
     return true;
+  }
+
+  /** A new turn for a session waiting for one; false when there is none or it is busy. */
+  followUp(ref: TaskRef, owner: string, text: string): boolean {
+    const task = this.get(ref);
+    if (!task || task.owner !== owner || !task.session) return false;
+    this.touch(task);
+    return task.session.followUp(text);
   }
 
   /** The run that started it is over: end its session. */
@@ -185,6 +196,14 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.setState(task, 'starting');
     await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
     task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
+    if (spec.mergeFrom) {
+      const conflicts = await this.opts.repos.startMerge(task.worktree, spec.mergeFrom);
+      task.log.append(Buffer.from(`Merging ${spec.mergeFrom.slice(0, 12)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
+    }
+    if (spec.setup) {
+      const setup = await runStep('setup', spec.setup, task.worktree, this.opts.env(spec), task.log);
+      if (!setup.ok) throw new Error(`the setup command failed (exit ${setup.exitCode ?? 'signal'}): ${lastLines(setup.tail)}`);
+    }
     await this.opts.prepare(task.worktree);
     const sessionSpec = {
       bin: this.opts.claudeBin, prompt: spec.prompt, cwd: task.worktree, options: spec.session,
@@ -208,7 +227,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
         this.setState(task, task.state);
         return;
       case 'turn':
-        this.after(task, () => this.commitTurn(task, e.ok, e.summary, e.error));
+        this.after(task, () => this.finishTurn(task, e.ok, e.summary, e.error));
         return;
       case 'exit':
         this.after(task, async () => {
@@ -230,8 +249,37 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     });
   }
 
+  /**
+   * After a good turn, the goal's verify runs in the worktree; a failure goes back to the session
+   * as a follow-up turn (up to verifyRetries times) before the task fails.
+   */
+  private async finishTurn(task: Task, ok: boolean, summary: TaskResult['session'], error?: string): Promise<void> {
+    const { spec } = task;
+    if (!ok || FINAL_STATES.has(task.state) || !task.worktree) return this.commitTurn(task, ok, summary, error);
+    const markers = spec.mergeFrom ? await this.opts.repos.conflictMarkers(task.worktree) : [];
+    if (markers.length > 0) return this.retryOrFail(task, summary, `conflict markers are still in ${markers.join(', ')}`, undefined);
+    if (!spec.verify) return this.commitTurn(task, true, summary);
+    const verify = await runStep('verify', spec.verify, task.worktree, this.opts.env(spec), task.log);
+    if (verify.ok) return this.commitTurn(task, true, summary, undefined, verify);
+    return this.retryOrFail(task, summary, `the verify command \`${spec.verify}\` failed (exit ${verify.exitCode ?? 'signal'})`, verify);
+  }
+
+  private async retryOrFail(task: Task, summary: TaskResult['session'], problem: string, verify: StepResult | undefined): Promise<void> {
+    const allowed = task.spec.verifyRetries ?? 0;
+    if (task.verifyFailures < allowed && task.session) {
+      task.verifyFailures++;
+      const text = `${problem}. Please fix it.${verify ? `\nIts output ended with:\n${verify.tail}` : ''}`;
+      if (task.session.followUp(text)) {
+        this.setState(task, 'working', `${problem}: follow-up ${task.verifyFailures} of ${allowed}`);
+        return;
+      }
+    }
+    const tries = task.verifyFailures > 0 ? ` after ${task.verifyFailures} follow-up${task.verifyFailures === 1 ? '' : 's'}` : '';
+    return this.commitTurn(task, false, summary, `${problem}${tries}: ${lastLines(verify?.tail ?? '')}`, verify);
+  }
+
   /** Commits the worktree after a turn and reports the result; a failed turn ends the session. */
-  private async commitTurn(task: Task, ok: boolean, summary: TaskResult['session'], error?: string): Promise<void> {
+  private async commitTurn(task: Task, ok: boolean, summary: TaskResult['session'], error?: string, verify?: StepResult): Promise<void> {
     if (FINAL_STATES.has(task.state)) return;
     const { spec } = task;
     this.setState(task, 'committing');
@@ -241,7 +289,11 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const bundle: TaskResult['bundle'] = commit ? await this.opts.blobs.adopt(tmp) : null;
     const cancelled = task.cancelRequested === true;
     const failed = cancelled || !ok;
-    this.report(task, { ok: !failed, commit, bundle, session: summary, ...(failed ? { error: cancelled ? 'cancelled' : error ?? 'the session failed' } : {}) }, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
+    this.report(task, {
+      ok: !failed, commit, bundle, session: summary,
+      ...(verify ? { verify: { ok: verify.ok, exitCode: verify.exitCode, tail: verify.tail } } : {}),
+      ...(failed ? { error: cancelled ? 'cancelled' : error ?? 'the session failed' } : {}),
+    }, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
     if (failed) task.session?.close();
     else this.touch(task);
     this.releaseSlot(task);
@@ -298,4 +350,9 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     };
     this.emit('state', task.owner, event);
   }
+}
+
+/** The last few lines of a command's output, for a one-line error. */
+function lastLines(text: string, count = 3): string {
+  return text.trim().split('\n').slice(-count).join(' / ');
 }

@@ -17,6 +17,9 @@ export const DIALOG_WAIT_MS = 20_000;
 export const STATUS_SETTLE_MS = 1_500;
 /** What ESC does in the TUI: interrupt the current turn. */
 const INTERRUPT = '\x1b';
+/** Bracketed paste: a multi-line follow-up arrives as one prompt, submitted by the Enter after it. */
+const PASTE_START = '\x1b[200~';
+const PASTE_END = '\x1b[201~';
 
 export class TuiSession extends Session {
   private watchdog: NodeJS.Timeout | undefined;
@@ -71,5 +74,12 @@ export class TuiSession extends Session {
 
   interrupt(): void {
     this.proc?.write(INTERRUPT);
+  }
+
+  followUp(text: string): boolean {
+    if (!this.proc?.running || this.state !== 'turn-done') return false;
+    this.setState('working', 'follow-up');
+    this.proc.write(`${PASTE_START}${text}${PASTE_END}\r`);
+    return true;
   }
 }

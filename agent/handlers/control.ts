@@ -37,6 +37,7 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   });
   srv.handle('task.cancel', (ref) => ({ cancelled: ctx.tasks.cancel(ref, peer) }));
   srv.handle('task.close', (ref) => ({ closed: ctx.tasks.close(ref, peer) }));
+  srv.handle('task.followUp', ({ text, ...ref }) => ({ accepted: ctx.tasks.followUp(ref, peer, text) }));
   srv.handle('task.list', ({ runId }) => ({
     tasks: ctx.tasks.list(runId).filter((t) => t.owner === peer).map((t) => ({
       runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, ...(t.result ? { result: t.result } : {}),

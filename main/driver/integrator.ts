@@ -4,11 +4,16 @@
  * reported with the conflicting files.
  */
 import { rm } from 'node:fs/promises';
+import { runShell } from '../../shared/node/shell.js';
 import { git, gitOut } from '../../shared/node/git.js';
 import { RUN_BRANCH_PREFIX } from '../../shared/constants.js';
 import type { UserRepo } from './user-repo.js';
 
-export type MergeOutcome = { ok: true; head: string } | { ok: false; conflicts: string[]; message: string };
+export type MergeOutcome =
+  | { ok: true; head: string }
+  | { ok: false; conflicts: string[]; message: string }
+  | { ok: false; verifyFailed: true; exitCode: number | null; tail: string };
+
 
 export class Integrator {
   private queue: Promise<unknown> = Promise.resolve();
@@ -31,13 +36,25 @@ export class Integrator {
     return this._head;
   }
 
-  /** Merges `ref` into the run branch; merges run one after another in call order. */
-  merge(ref: string, message: string): Promise<MergeOutcome> {
+  /**
+   * Merges `ref` into the run branch, then runs `verify` (if any) on the result; a failing verify
+   * undoes the merge, so the branch only ever holds verified work. Merges run one after another.
+   */
+  merge(ref: string, message: string, verify?: { command: string; setup?: string }): Promise<MergeOutcome> {
     const run = async (): Promise<MergeOutcome> => {
+      const before = this._head;
       const r = await git(['merge', '--no-edit', '-m', message, ref], { cwd: this.dir, allowFail: true });
       if (r.code === 0) {
-        this._head = await gitOut(['rev-parse', 'HEAD'], { cwd: this.dir });
-        return { ok: true, head: this._head };
+        const head = await gitOut(['rev-parse', 'HEAD'], { cwd: this.dir });
+        if (verify) {
+          const v = await this.verify(verify.command, verify.setup);
+          if (!v.ok) {
+            await git(['reset', '--quiet', '--hard', before], { cwd: this.dir });
+            return { ok: false, verifyFailed: true, exitCode: v.exitCode, tail: v.tail };
+          }
+        }
+        this._head = head;
+        return { ok: true, head };
       }
       const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: this.dir })).split('\n').filter(Boolean);
       await git(['merge', '--abort'], { cwd: this.dir, allowFail: true });
@@ -46,6 +63,18 @@ export class Integrator {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private setupDone = false;
+
+  /** Runs `command` in the integration worktree (after `setup`, once per run). */
+  private async verify(command: string, setup?: string): Promise<{ ok: boolean; exitCode: number | null; tail: string }> {
+    if (setup && !this.setupDone) {
+      const s = await runShell(setup, { cwd: this.dir });
+      if (!s.ok) return { ...s, tail: `setup failed: ${s.tail}` };
+      this.setupDone = true;
+    }
+    return runShell(command, { cwd: this.dir });
   }
 
   /** Removes the integration worktree; the run branch stays. */

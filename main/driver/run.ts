@@ -1,25 +1,36 @@
 /**
  * One run of a goal: validated tasks go to agents as their dependencies merge; results are
- * integrated one by one into `claudecluster/<run>`; the run ends when every task has merged,
- * failed or become blocked.
+ * integrated one by one into `claudecluster/<run>` (and verified there, when the goal says how);
+ * the run ends when every task has merged, failed or become blocked. A failed attempt is retried
+ * after a backoff on another agent; a merge conflict becomes a resolution attempt on the
+ * current head; an identical task done before reuses that result.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Goal, GoalTask } from '../../shared/goal/types.js';
-import { composePrompt } from '../../shared/goal/index.js';
-import type { TaskStateEvent } from '../../shared/protocol/control.js';
+import { composePrompt, taskPriority, taskSession, taskTimeoutMs } from '../../shared/goal/index.js';
+import type { TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
+import { git } from '../../shared/node/git.js';
 import type { AgentClient } from './agent-client.js';
 import type { AgentPool } from './pool.js';
 import { Integrator } from './integrator.js';
 import { RepoSync } from './sync.js';
 import { RemoteTask } from './remote-task.js';
 import type { TaskResult } from '../../shared/protocol/control.js';
-import { assign, blockedTasks } from './scheduler.js';
+import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
+import { reuseKey, reusedCommit, rememberResult } from './reuse.js';
+import { resolutionPrompt } from './resolution.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
 
 /** With no agent connected and nothing running, how long to wait for one before giving up. */
 export const NO_AGENT_GRACE_MS = 15_000;
+/** Retries of a failed task unless the goal says otherwise (`retries`). */
+export const DEFAULT_RETRIES = 2;
+/** Follow-up turns a failing verify may trigger unless the goal says otherwise (`verify_retries`). */
+export const DEFAULT_VERIFY_RETRIES = 2;
+/** Resolution attempts for one task's merge conflicts. */
+const MAX_RESOLUTIONS = 2;
 
 export interface RunOptions {
   runId: string;
@@ -43,20 +54,54 @@ interface RunTask extends TaskReport {
   /** Whether it still holds a slot on its agent (until its first result). */
   holdsSlot?: boolean;
   startedAt?: number;
+  priority: number;
+  attempts: number;
+  /** Agents an attempt failed on: retries go elsewhere when they can. */
+  avoidAgents: string[];
+  notBefore?: number;
+  timer?: NodeJS.Timeout;
+  /** Follow-ups sent because verify failed on the integrated branch. */
+  verifyFollowUps: number;
+  /** Set when its result conflicted: the next attempt merges this commit onto the current head. */
+  resolving?: { commit: string; conflicts: string[]; count: number };
+  reuseKey?: string;
+  /** The id its current attempt has on the agent: each attempt is a task of its own there. */
+  agentTaskId?: string;
+}
+
+/** Most characters of a task id kept in an attempt's id (ids are at most 64). */
+const ATTEMPT_ID_CHARS = 56;
+
+function attemptId(id: string, attempt: number): string {
+  return attempt <= 1 ? id : `${id.slice(0, ATTEMPT_ID_CHARS)}--${attempt}`;
 }
 
 export class Run {
   private readonly tasks: RunTask[];
   private readonly inFlight = new Map<string, number>();
+  private readonly health = new AgentHealth();
   private integrator!: Integrator;
   private sync!: RepoSync;
   private finished!: () => void;
   private noAgentTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private cancelled: string | undefined;
   private closeRequested = false;
 
   constructor(private readonly opts: RunOptions) {
-    this.tasks = opts.goal.tasks.map((task) => ({ id: task.id, title: task.title, after: task.after, status: 'waiting', task }));
+    const goal = opts.goal;
+    this.tasks = goal.tasks.map((task) => ({
+      id: task.id, title: task.title, after: task.after, status: 'waiting', task,
+      priority: taskPriority(goal, task), attempts: 0, avoidAgents: [], verifyFollowUps: 0,
+    }));
+  }
+
+  private get retries(): number {
+    return this.opts.goal.retries ?? DEFAULT_RETRIES;
+  }
+
+  private get verifyRetries(): number {
+    return this.opts.goal.verifyRetries ?? DEFAULT_VERIFY_RETRIES;
   }
 
   async execute(): Promise<RunSummary> {
@@ -74,6 +119,7 @@ export class Run {
     await done;
     pool.off('agent', onAgent);
     clearTimeout(this.noAgentTimer);
+    clearTimeout(this.wakeTimer);
     await Promise.allSettled(this.tasks.map((t) => t.remote?.close()));
     await this.integrator.close();
 
@@ -109,7 +155,7 @@ export class Run {
     for (const t of this.tasks) {
       if (t.status === 'waiting') this.update(t, { status: 'failed', error: reason });
       else if (t.client && (t.status === 'running' || t.status === 'queued' || t.status === 'dispatching')) {
-        void t.client.rpc.request('task.cancel', { runId: this.opts.runId, taskId: t.id }).catch(() => undefined);
+        void t.client.rpc.request('task.cancel', { runId: this.opts.runId, taskId: t.agentTaskId ?? t.id }).catch(() => undefined);
       }
     }
     this.schedule();
@@ -120,15 +166,32 @@ export class Run {
     if (!this.cancelled && this.opts.budgetUsd !== undefined && this.spent() >= this.opts.budgetUsd) {
       for (const t of this.tasks) if (t.status === 'waiting') this.update(t, { status: 'failed', error: `the run's budget of $${this.opts.budgetUsd} is spent` });
     }
+    const now = Date.now();
     const agents = this.cancelled ? [] : this.opts.pool.agents;
-    const plan = assign(this.tasks, agents.map((a) => ({ id: a.peerId.toString(), slots: a.info.slots, inFlight: this.inFlight.get(a.peerId.toString()) ?? 0 })));
+    const plan = assign(this.tasks, agents.map((a) => {
+      const id = a.peerId.toString();
+      const backedOffUntil = this.health.backedOffUntil(id);
+      return { id, slots: a.info.slots, inFlight: this.inFlight.get(id) ?? 0, ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
+    }), now);
     for (const { taskId, agentId } of plan) {
       const agent = agents.find((a) => a.peerId.toString() === agentId)!;
       void this.dispatch(this.byId(taskId), agent);
     }
+    this.wakeForBackoff(now);
     this.checkIdle(agents.length);
     const settled = this.tasks.every((t) => t.status === 'merged' || t.status === 'failed' || t.status === 'blocked');
     if (settled && (!this.opts.stayOpen || this.closeRequested || this.cancelled)) this.finished();
+  }
+
+  /** A retry waiting out its backoff (or a backed-off agent) needs a schedule pass when it ends. */
+  private wakeForBackoff(now: number): void {
+    const times = this.tasks.filter((t) => t.status === 'waiting' && t.notBefore !== undefined && t.notBefore > now).map((t) => t.notBefore!);
+    for (const a of this.opts.pool.agents) {
+      const until = this.health.backedOffUntil(a.peerId.toString());
+      if (until !== undefined && until > now) times.push(until);
+    }
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = times.length > 0 ? setTimeout(() => this.schedule(), Math.min(...times) - now + 1) : undefined;
   }
 
   /** Nothing can progress without an agent: wait a while for one, then fail what is left. */
@@ -145,72 +208,169 @@ export class Run {
     }, NO_AGENT_GRACE_MS);
   }
 
+  private taskSpec(rt: RunTask, base: string): TaskSpec {
+    const { goal } = this.opts;
+    const prompt = composePrompt(goal, rt.task);
+    const resolving = rt.resolving;
+    return {
+      runId: this.opts.runId, taskId: attemptId(rt.id, rt.attempts), title: rt.title, repoId: this.opts.repo.repoId, base,
+      prompt: resolving ? resolutionPrompt(rt, resolving.commit, resolving.conflicts, prompt) : prompt,
+      session: taskSession(goal, rt.task),
+      ...(goal.setup ? { setup: goal.setup } : {}),
+      ...(goal.verify ? { verify: goal.verify, verifyRetries: this.verifyRetries } : {}),
+      ...(resolving ? { mergeFrom: resolving.commit } : {}),
+    };
+  }
+
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
     const agentId = agent.peerId.toString();
     this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
     rt.holdsSlot = true;
-    // A task with dependencies starts from the integration commit that holds all of them.
-    const base = rt.task.after.length > 0 ? this.integrator.head : this.opts.base;
+    rt.attempts++;
+    // A task with dependencies (or a resolution) starts from the integration commit that holds them.
+    const base = rt.task.after.length > 0 || rt.resolving ? this.integrator.head : this.opts.base;
     rt.startedAt = Date.now();
     rt.client = agent;
-    this.update(rt, { status: 'dispatching', agent: agent.name, base });
-    const spec = {
-      runId: this.opts.runId, taskId: rt.id, title: rt.title, prompt: composePrompt(this.opts.goal, rt.task),
-      repoId: this.opts.repo.repoId, base, session: this.opts.goal.session,
-    };
-    const remote = new RemoteTask(agent, spec, {
-      repo: this.opts.repo,
-      sync: this.sync,
-      workDir: this.opts.runDir,
-      onState: (e) => this.onAgentState(rt, e),
-      onOutput: (chunk) => this.opts.out.taskOutput(rt.id, chunk),
-      onResult: (r, ref) => this.onResult(rt, r, ref),
-      onLost: (err) => {
-        if (rt.status !== 'merged' && rt.status !== 'failed') this.update(rt, { status: 'failed', error: err.message });
-        this.releaseSlot(rt);
-      },
-    });
-    rt.remote = remote;
+    this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
+    const spec = this.taskSpec(rt, base);
+    rt.agentTaskId = spec.taskId;
     try {
+      if (!rt.resolving) {
+        rt.reuseKey = await reuseKey(this.opts.repo, spec);
+        const reused = await reusedCommit(this.opts.repo, rt.reuseKey, base, `task ${rt.id}: ${rt.title} (reused)`);
+        if (reused) return await this.reuse(rt, reused);
+      }
+      const remote: RemoteTask = new RemoteTask(agent, spec, {
+        repo: this.opts.repo,
+        sync: this.sync,
+        workDir: this.opts.runDir,
+        onState: (e) => this.onAgentState(rt, e),
+        onOutput: (chunk) => this.opts.out.taskOutput(rt.id, chunk),
+        onResult: (r, ref) => this.onResult(rt, remote, r, ref),
+        onLost: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
+      });
+      rt.remote = remote;
+      if (spec.mergeFrom) await this.sync.ensure(agent, spec.mergeFrom);
       await remote.start();
+      const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
+      if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
     } catch (err) {
-      this.update(rt, { status: 'failed', error: (err as Error).message, durationMs: Date.now() - (rt.startedAt ?? Date.now()) });
-      this.releaseSlot(rt);
+      this.attemptFailed(rt, (err as Error).message);
     }
   }
 
-  /** Frees the task's slot on its agent (if it still holds one) and schedules what can go next. */
-  private releaseSlot(rt: RunTask): void {
+  /** An identical task's earlier result, replayed onto this base: merged without running anything. */
+  private async reuse(rt: RunTask, commit: string): Promise<void> {
+    this.releaseSlot(rt, false);
+    const ref = this.opts.repo.resultRef(this.opts.runId, rt.id);
+    await git(['update-ref', ref, commit], { cwd: this.opts.repo.root });
+    this.update(rt, { status: 'integrating', commit, durationMs: 0, costUsd: 0 }, 'reusing the result of an identical task done before');
+    await this.integrate(rt, undefined, ref, false);
+  }
+
+  private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
+    if (rt.remote !== remote || rt.status === 'merged' || rt.status === 'integrating') return;
+    void rt.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
+    this.attemptFailed(rt, `timed out after ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  /**
+   * One attempt failed: the agent's health records it, and the task waits for a retry on
+   * another agent after a backoff — or fails, once its retries are spent.
+   */
+  private attemptFailed(rt: RunTask, error: string): void {
+    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'blocked') return;
+    clearTimeout(rt.timer);
+    const remote = rt.remote;
+    rt.remote = undefined;
+    void remote?.close();
+    const agentId = rt.client?.peerId.toString();
+    if (agentId) {
+      this.health.failure(agentId);
+      if (!rt.avoidAgents.includes(agentId)) rt.avoidAgents.push(agentId);
+    }
+    const durationMs = Date.now() - (rt.startedAt ?? Date.now());
+    if (this.cancelled || rt.attempts > this.retries) {
+      this.update(rt, { status: 'failed', error, durationMs });
+    } else {
+      const delay = retryDelayMs(rt.attempts);
+      rt.notBefore = Date.now() + delay;
+      this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
+    }
+    this.releaseSlot(rt);
+  }
+
+  /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
+  private releaseSlot(rt: RunTask, schedule = true): void {
     if (rt.holdsSlot && rt.client) {
       rt.holdsSlot = false;
       const agentId = rt.client.peerId.toString();
       this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 1) - 1);
     }
-    this.schedule();
+    if (schedule) this.schedule();
   }
 
-  /** A result: the first settles the task; a later one (a follow-up turn) is integrated again. */
-  private async onResult(rt: RunTask, r: TaskResult, ref: string | undefined): Promise<void> {
-    const facts = { commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn };
-    const followUp = r.turn > 1;
+  /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
+  private async onResult(rt: RunTask, remote: RemoteTask, r: TaskResult, ref: string | undefined): Promise<void> {
+    if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
+    clearTimeout(rt.timer);
+    const facts = { commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
+    const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
     if (!r.ok) {
-      this.update(rt, { ...facts, status: 'failed', error: r.error ?? 'the session failed' });
-    } else if (!ref) {
+      this.update(rt, facts);
+      return this.attemptFailed(rt, r.error ?? 'the session failed');
+    }
+    if (rt.client) this.health.success(rt.client.peerId.toString());
+    if (!ref) {
       if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
     } else {
       this.update(rt, { ...facts, status: 'integrating' }, followUp ? `follow-up turn ${r.turn}` : undefined);
-      const merge = await this.integrator.merge(ref, followUp ? `Merge task ${rt.id} (turn ${r.turn}): ${rt.title}` : `Merge task ${rt.id}: ${rt.title}`);
-      if (merge.ok) this.update(rt, { status: 'merged' }, followUp ? `turn ${r.turn} re-integrated` : undefined);
-      else this.update(rt, { status: 'failed', conflicts: merge.conflicts, error: `merge conflict in ${merge.conflicts.join(', ') || 'the result'}: ${merge.message}` });
+      await this.integrate(rt, remote, ref, followUp);
     }
     // Nobody can type a follow-up into a run that is not kept open: end the session now.
-    if (!this.opts.stayOpen) void rt.remote?.close();
+    if (!this.opts.stayOpen && rt.status !== 'running') void remote.close();
     this.releaseSlot(rt);
+  }
+
+  /** Merges (and verifies) a result; a conflict becomes a resolution attempt, a failing verify a follow-up turn. */
+  private async integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
+    const { goal } = this.opts;
+    const message = rt.resolving ? `Merge task ${rt.id} (conflicts resolved): ${rt.title}` : followUp ? `Merge task ${rt.id} (turn ${rt.turns}): ${rt.title}` : `Merge task ${rt.id}: ${rt.title}`;
+    const merge = await this.integrator.merge(ref, message, goal.verify ? { command: goal.verify, ...(goal.setup ? { setup: goal.setup } : {}) } : undefined);
+    if (merge.ok) {
+      this.update(rt, { status: 'merged', ...(goal.verify ? { verify: 'passed' as const } : {}) }, rt.resolving ? 'conflicts resolved' : followUp ? `turn ${rt.turns} re-integrated` : undefined);
+      if (rt.reuseKey && !rt.resolving && rt.commit) await rememberResult(this.opts.repo, rt.reuseKey, rt.commit).catch(() => undefined);
+      return;
+    }
+    if ('verifyFailed' in merge) {
+      const problem = `the verify command \`${goal.verify}\` failed on the run's branch after merging this task (exit ${merge.exitCode ?? 'signal'})`;
+      if (remote && rt.verifyFollowUps < this.verifyRetries) {
+        rt.verifyFollowUps++;
+        const text = `${problem}. Please fix it.\nIts output ended with:\n${merge.tail}`;
+        const { accepted } = await rt.client!.rpc.request('task.followUp', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id, text }).catch(() => ({ accepted: false }));
+        if (accepted) {
+          this.update(rt, { status: 'running', verify: 'failed' }, `${problem}: follow-up ${rt.verifyFollowUps} of ${this.verifyRetries}`);
+          return;
+        }
+      }
+      this.update(rt, { verify: 'failed' });
+      return this.attemptFailed(rt, `${problem}: ${merge.tail.trim().split('\n').slice(-3).join(' / ')}`);
+    }
+    const count = (rt.resolving?.count ?? 0) + 1;
+    if (count > MAX_RESOLUTIONS || !rt.commit) {
+      this.update(rt, { status: 'failed', conflicts: merge.conflicts, error: `merge conflict in ${merge.conflicts.join(', ') || 'the result'}: ${merge.message}` });
+      return;
+    }
+    // The conflicting result is replaced by a resolution made on the current head.
+    rt.resolving = { commit: rt.commit, conflicts: merge.conflicts, count };
+    rt.remote = undefined;
+    void remote?.close();
+    this.update(rt, { status: 'waiting', conflicts: merge.conflicts }, `merge conflict in ${merge.conflicts.join(', ')}: a resolution on the current head replaces it`);
   }
 
   private onAgentState(rt: RunTask, e: TaskStateEvent): void {
     if (e.costUsd !== undefined) rt.costUsd = e.costUsd;
-    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating') return;
+    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
     const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
     if (status && (status !== rt.status || status === 'needs-input')) this.update(rt, { status }, e.detail);
   }
@@ -221,7 +381,10 @@ export class Run {
   }
 
   private report(rt: RunTask): TaskReport {
-    const { task: _t, startedAt: _s, after: _a, client: _c, remote: _r, holdsSlot: _h, ...report } = rt;
+    const {
+      task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
+      timer: _tm, verifyFollowUps: _v, resolving: _rs, reuseKey: _k, agentTaskId: _id, ...report
+    } = rt;
     return report;
   }
 

@@ -8,6 +8,10 @@ import { JsonSchemaText, StructuredOutput } from './json-value.js';
 import type { RpcContract } from './rpc-endpoint.js';
 
 export const MAX_PROMPT_CHARS = 256 * 1024;
+/** Longest setup or verify command a goal may give. */
+export const MAX_COMMAND_CHARS = 4000;
+/** Most follow-up turns a failing verify may trigger. */
+export const MAX_VERIFY_RETRIES = 10;
 
 export const SessionOptionsSchema = z.object({
   mode: z.enum(['tui', 'headless']).optional(),
@@ -54,6 +58,16 @@ export const TaskSpec = TaskRef.extend({
   /** The commit the task's worktree starts at; the agent must already have it (repo.apply). */
   base: Oid,
   session: SessionOptionsSchema,
+  /** Run in the new worktree before the session (e.g. `npm ci`); a failure fails the task. */
+  setup: z.string().min(1).max(MAX_COMMAND_CHARS).optional(),
+  /** Run after each turn; a failure goes back to the session as a follow-up turn. */
+  verify: z.string().min(1).max(MAX_COMMAND_CHARS).optional(),
+  verifyRetries: z.number().int().nonnegative().max(MAX_VERIFY_RETRIES).optional(),
+  /**
+   * A conflict resolution: this commit is merged into the worktree (conflicts left in place)
+   * before the session starts, and the result must be free of conflict markers.
+   */
+  mergeFrom: Oid.optional(),
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -105,6 +119,8 @@ export const TaskResult = TaskRef.extend({
   session: SessionSummary.nullable(),
   /** Why the task failed, for people. */
   error: z.string().max(4000).optional(),
+  /** The goal's verify command on the agent, after the last turn. */
+  verify: z.object({ ok: z.boolean(), exitCode: z.number().int().nullable(), tail: z.string().max(4000) }).strict().optional(),
   /** Bytes in the task's terminal log. */
   logBytes: z.number().int().nonnegative(),
   durationMs: z.number().nonnegative(),
@@ -131,6 +147,8 @@ export const controlContract = {
     'task.cancel': { params: TaskRef, result: z.object({ cancelled: z.boolean() }).strict() },
     /** The run is over: end the task's session (its results stay). */
     'task.close': { params: TaskRef, result: z.object({ closed: z.boolean() }).strict() },
+    /** A new turn for a task whose session waits for one (e.g. a verify that failed after merging). */
+    'task.followUp': { params: TaskRef.extend({ text: z.string().min(1).max(MAX_PROMPT_CHARS) }).strict(), result: z.object({ accepted: z.boolean() }).strict() },
     'task.list': { params: z.object({ runId: Id.optional() }).strict(), result: z.object({ tasks: z.array(TaskSummary).max(10_000) }).strict() },
   },
   notifications: {

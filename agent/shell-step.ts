@@ -1,0 +1,20 @@
+/**
+ * A goal's `setup` or `verify` command in the task's worktree. Its output goes to the task's
+ * pane under a header line, so the user sees what ran and why it failed.
+ */
+import { runShell, type ShellResult } from '../shared/node/shell.js';
+import type { TermLog } from './term-log.js';
+
+export type StepResult = ShellResult;
+
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+export async function runStep(label: string, command: string, cwd: string, env: NodeJS.ProcessEnv, log: TermLog): Promise<StepResult> {
+  const show = (text: string): void => log.append(Buffer.from(text, 'utf8'));
+  show(`\r\n${DIM}── ${label}: ${command} ──${RESET}\r\n`);
+  // The pane is a terminal: bare newlines would staircase.
+  const r = await runShell(command, { cwd, env, onOutput: (chunk) => show(chunk.toString('utf8').replace(/\r?\n/g, '\r\n')) });
+  show(`${DIM}── ${label} ${r.ok ? 'passed' : `failed (exit ${r.exitCode ?? 'signal'})`} ──${RESET}\r\n`);
+  return r;
+}
