@@ -46,7 +46,7 @@ export function rng(seed: number): Rand {
 const int = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 const sleep = (rand: Rand): number => int(rand, SLEEP_MIN_MS, SLEEP_MAX_MS);
 
-const WIDE_TASKS = 54;
+const WIDE_TASKS = 96;
 /** Share of wide-graph tasks that wait for one earlier task. */
 const WIDE_LINKED = 0.1;
 const DEEP_CHAINS = 8;
@@ -54,9 +54,11 @@ const DEEP_CHAIN_MIN = 4;
 const DEEP_CHAIN_MAX = 10;
 /** Chance that a deep-graph task also waits for the task one step before it on another chain. */
 const DEEP_CROSS = 0.15;
-const DIAMOND_STAGES = 7;
-const DIAMOND_FAN_MIN = 3;
-const DIAMOND_FAN_MAX = 9;
+/** Strands that run side by side, each a row of diamonds: one task, a fan of tasks after it, one task after them all. */
+const DIAMOND_STRANDS = 2;
+const DIAMOND_STAGES = 6;
+const DIAMOND_FAN_MIN = 2;
+const DIAMOND_FAN_MAX = 5;
 const RANDOM_TASKS = 60;
 /** A random-graph task waits for 0–3 tasks among the RANDOM_WINDOW before it. */
 const RANDOM_MAX_DEPS = 3;
@@ -86,16 +88,22 @@ function deep(rand: Rand): BenchGraph {
 }
 
 function diamond(rand: Rand): BenchGraph {
-  const tasks: BenchTask[] = [{ id: 'j0', after: [], sleepMs: sleep(rand) }];
-  const fans: number[] = [];
-  for (let s = 0; s < DIAMOND_STAGES; s++) {
-    const fan = int(rand, DIAMOND_FAN_MIN, DIAMOND_FAN_MAX);
-    fans.push(fan);
-    const ids = Array.from({ length: fan }, (_, k) => `f${s}-${k}`);
-    for (const id of ids) tasks.push({ id, after: [`j${s}`], sleepMs: sleep(rand) });
-    tasks.push({ id: `j${s + 1}`, after: ids, sleepMs: sleep(rand) });
+  const tasks: BenchTask[] = [];
+  const fans: string[] = [];
+  for (let strand = 0; strand < DIAMOND_STRANDS; strand++) {
+    const j = (stage: number): string => `s${strand}j${stage}`;
+    tasks.push({ id: j(0), after: [], sleepMs: sleep(rand) });
+    const widths: number[] = [];
+    for (let stage = 0; stage < DIAMOND_STAGES; stage++) {
+      const ids = Array.from({ length: int(rand, DIAMOND_FAN_MIN, DIAMOND_FAN_MAX) }, (_, k) => `s${strand}f${stage}-${k}`);
+      widths.push(ids.length);
+      for (const id of ids) tasks.push({ id, after: [j(stage)], sleepMs: sleep(rand) });
+      tasks.push({ id: j(stage + 1), after: ids, sleepMs: sleep(rand) });
+    }
+    fans.push(widths.join('/'));
   }
-  return { name: 'diamond', about: `${DIAMOND_STAGES} fan-out/fan-in stages of ${fans.join('/')}`, tasks };
+  tasks.push({ id: 'end', after: Array.from({ length: DIAMOND_STRANDS }, (_, strand) => `s${strand}j${DIAMOND_STAGES}`), sleepMs: sleep(rand) });
+  return { name: 'diamond', about: `${DIAMOND_STRANDS} side-by-side strands of ${DIAMOND_STAGES} fan-out/fan-in stages (${fans.join(' and ')}), then one last task`, tasks };
 }
 
 function random(rand: Rand): BenchGraph {

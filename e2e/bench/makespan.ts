@@ -19,6 +19,10 @@ export const MAKESPAN_SLOTS_EACH = 2;
 export const MAKESPAN_SEED = 20_260_611;
 /** Tasks of the warm-up run, enough to reach every agent, so each has the repo before (e). */
 const WARM_UP_TASKS = MAKESPAN_AGENTS * MAKESPAN_SLOTS_EACH;
+/** A run still going after this long is stopped (SIGTERM, exit 124) and counts as failed: a hung driver does not hang the bench. */
+const RUN_TIMEOUT_S = 120;
+/** The exit code of timeout(1) when it stopped the command. */
+const TIMED_OUT = 124;
 /** The driver statuses a task passes through, in order. */
 const STATUSES = ['dispatching', 'queued', 'running', 'integrating', 'merged'] as const;
 type Status = (typeof STATUSES)[number];
@@ -80,7 +84,7 @@ export async function measureMakespan(scope: Scope): Promise<MakespanResult> {
     agents.push(agent);
   }
   const run = (goal: string): ReturnType<typeof runCli> =>
-    runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--no-mdns', '--json', ...agents.flatMap((a) => ['--agent', a.addr])]);
+    runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--no-mdns', '--json', ...agents.flatMap((a) => ['--agent', a.addr])], { wrap: ['timeout', String(RUN_TIMEOUT_S)] });
 
   const warmGoal = join(work, 'warm-up.md');
   const warmTasks = Array.from({ length: WARM_UP_TASKS }, (_, i) => `- u${i}: warm up\n  !write warm/u${i}.txt ${i}\n`);
@@ -96,7 +100,8 @@ export async function measureMakespan(scope: Scope): Promise<MakespanResult> {
     await writeGraphGoal(goal, graph);
     const started = now();
     const r = await run(goal);
-    runs.push(measureRun(graph, r.events, now() - started, slots, r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.slice(-500)}`));
+    const exit = r.code === 0 ? undefined : r.code === TIMED_OUT ? `stopped after ${RUN_TIMEOUT_S} s` : `exit ${r.code}: ${r.stderr.slice(-500)}`;
+    runs.push(measureRun(graph, r.events, now() - started, slots, exit));
   }
   return { runs, setupMs, slots };
 }
