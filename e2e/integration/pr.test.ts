@@ -111,7 +111,7 @@ test('gh logged out, or no remote: the instructions say what to run; nothing fai
 });
 
 test('a run that fails opens no pull request, pushes nothing and exits 1', async () => {
-  const f = await fixture({ goal: '# Broken\n\nContext.\n\n## Tasks\n- a: Fails\n  !require missing.txt\n' });
+  const f = await fixture({ goal: '---\nretries: 0\n---\n# Broken\n\nContext.\n\n## Tasks\n- a: Fails\n  !require missing.txt\n' });
   const { code, stdout, finished } = await runPr(f, { PATH: `${f.ghBin}${delimiter}${pathWithoutGh()}`, FAKE_GH_DIR: f.ghDir });
   assert.equal(code, 1, stdout.slice(-3000));
   const { branch } = finished.summary;

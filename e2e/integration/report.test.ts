@@ -76,30 +76,30 @@ test('people see the report printed, with where it is saved', async () => {
   assert.match(r.stdout, /Done: 3\/3 task\(s\) merged/);
 });
 
-test('results that did not merge keep their refs and are reported; merged ones are cleaned up', async () => {
+test('a result that did not merge keeps its ref and is reported; merged ones are cleaned up', async () => {
+  // a fails after writing a file (no retries); b depends on it; d is independent.
   const { repo, goal, dataDir } = await setup([
-    '# Conflicting edits', '', 'Two tasks change the same line.', '', '## Tasks',
-    '- a: First version', '  !write notes.txt version A',
-    '- b: Second version', '  !write notes.txt version B',
-    '- c: After both', '  after: a, b', '  !write c.txt never runs',
+    '---', 'retries: 0', '---', '# Partial work', '', 'One task fails half way.', '', '## Tasks',
+    '- a: Half done', '  !write partial.txt half', '  !require missing.txt',
+    '- b: After a', '  after: a', '  !write b.txt never runs',
+    '- d: Independent', '  !write d.txt fine',
     '',
   ].join('\n'));
   const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', dataDir, '--no-mdns', '--json']);
   assert.equal(r.code, 1, r.stderr + r.stdout.slice(-3000));
   const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as Finished;
-  const { runId, tasks } = finished.summary;
-  const loser = tasks.find((t) => t.status === 'failed')!.id;
-  const winner = loser === 'a' ? 'b' : 'a';
-  assert.deepEqual(finished.keptRefs, [`refs/claudecluster/${runId}/${loser}`]);
-  assert.equal(git(repo, 'for-each-ref', '--format=%(refname)', `refs/claudecluster/${runId}/`), `refs/claudecluster/${runId}/${loser}`);
-  assert.equal(git(repo, 'show', `refs/claudecluster/${runId}/${loser}:notes.txt`), `version ${loser.toUpperCase()}`);
+  const { runId } = finished.summary;
+  assert.deepEqual(finished.keptRefs, [`refs/claudecluster/${runId}/a`]);
+  assert.equal(git(repo, 'for-each-ref', '--format=%(refname)', 'refs/claudecluster/'), `refs/claudecluster/${runId}/a`);
+  assert.equal(git(repo, 'show', `refs/claudecluster/${runId}/a:partial.txt`), 'half');
 
   const md = finished.report.markdown;
   assert.match(md, /finished with problems/);
-  assert.match(md, new RegExp(`\\| \`${winner}\` [^|]+ \\| merged \\|`));
-  assert.match(md, new RegExp(`\\| \`${loser}\` [^|]+ \\| failed \\|`));
-  assert.match(md, /\| `c` After both \| blocked \| — \| 0 \| — \| — \| — \| — \|/);
-  assert.match(md, new RegExp(`- \`${loser}\` failed: merge conflict in notes\\.txt`));
+  assert.match(md, /\| `a` Half done \| failed \| local \| 1 \| [0-9.]+ m?s \| \$[0-9.]+ \| — \| `partial\.txt` \|/);
+  assert.match(md, /\| `b` After a \| blocked \| — \| 0 \| — \| — \| — \| — \|/);
+  assert.match(md, /\| `d` Independent \| merged \| local \| 1 \| [0-9.]+ m?s \| \$[0-9.]+ \| — \| `d\.txt` \|/);
+  assert.match(md, /- `a` failed: .*missing\.txt/);
+  assert.match(md, /- `b` blocked: /);
   assert.match(md, /- Tasks: 1 merged, 1 failed, 1 blocked \(3 in all\)/);
   assert.equal(worktrees(repo), 1);
 });

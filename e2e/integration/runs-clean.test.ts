@@ -18,12 +18,12 @@ interface RunRow { type: string; id: string; status: string; goalTitle: string; 
 async function fixture(): Promise<{ repo: string; dataDir: string; goal: string; home: string }> {
   const tmp = await scope.tmp();
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
-  const goal = join(tmp, 'goal.md');
-  await writeFile(goal, '# Listed goal\n\nContext.\n\n## Tasks\n- a: One\n  !write a.txt a\n- b: Two\n  after: a\n  !write b.txt b\n');
-  return { repo, dataDir: join(tmp, 'driver'), goal, home: join(tmp, 'home') };
+  return { repo, dataDir: join(tmp, 'driver'), goal: join(tmp, 'goal.md'), home: join(tmp, 'home') };
 }
 
-async function runGoal(f: { repo: string; dataDir: string; goal: string }): Promise<string> {
+/** `variant` changes what the tasks write, so no run reuses an earlier run's identical results. */
+async function runGoal(f: { repo: string; dataDir: string; goal: string }, variant = ''): Promise<string> {
+  await writeFile(f.goal, `# Listed goal\n\nContext.\n\n## Tasks\n- a: One\n  !write a.txt a${variant}\n- b: Two\n  after: a\n  !write b.txt b${variant}\n`);
   const r = await runCli(['run', f.goal, '--repo', f.repo, '--local', '1', '--data-dir', f.dataDir, '--no-mdns', '--json']);
   assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
   return ((r.events.find((e) => e['type'] === 'run-finished') as { summary: { runId: string } }).summary.runId);
@@ -38,7 +38,7 @@ async function runs(dataDir: string): Promise<RunRow[]> {
 test('runs lists past runs newest first; clean --run ID --branches --yes removes one and its branch', async () => {
   const f = await fixture();
   const first = await runGoal(f);
-  const second = await runGoal(f);
+  const second = await runGoal(f, '2');
 
   const rows = await runs(f.dataDir);
   assert.deepEqual(rows.map((r) => r.id), [second, first]);
