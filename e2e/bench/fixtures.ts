@@ -8,8 +8,8 @@ const TOP_DIRS = 10;
 const SUB_DIRS = 7;
 const MAX_LINES = 40;
 
-/** A deterministic pseudo-random generator (mulberry32), so every run builds the same repo. */
-function rng(seed: number): () => number {
+/** A deterministic pseudo-random generator (mulberry32): the same repo and graphs on every run. */
+export function rng(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -36,8 +36,8 @@ export async function makeBigRepo(dir: string, count: number): Promise<string> {
  * A goal of `count` tasks where each runs after the previous one, each writing one file. Headless
  * sessions, as the per-task overhead figure is defined for: one `claude -p` per task.
  */
-export async function writeChainGoal(file: string, count: number, mode: 'tui' | 'headless' = 'headless'): Promise<string> {
-  const lines = ['---', 'session:', `  mode: ${mode}`, '---', '# Bench chain', '', 'Each task writes one file.', '', '## Tasks'];
+export async function writeChainGoal(file: string, count: number, mode: 'tui' | 'headless' = 'headless', label = ''): Promise<string> {
+  const lines = ['---', 'session:', `  mode: ${mode}`, '---', `# Bench chain${label ? ` (${label})` : ''}`, '', 'Each task writes one file.', '', '## Tasks'];
   for (let n = 1; n <= count; n++) {
     lines.push(`- t${n}: write out/t${n}.txt`);
     if (n > 1) lines.push(`  after: t${n - 1}`);

@@ -3,6 +3,7 @@
  * every run measures the same graphs, each task a stand-in session that sleeps a seeded time.
  */
 import { writeFile } from 'node:fs/promises';
+import { rng } from './fixtures.js';
 
 /** Each task's stand-in sleeps a whole number of ms in [MIN, MAX], drawn from the seed. */
 export const SLEEP_MIN_MS = 300;
@@ -31,17 +32,6 @@ export interface GraphShape {
 }
 
 type Rand = () => number;
-
-/** A deterministic pseudo-random generator (mulberry32), as fixtures.ts uses for its repo. */
-export function rng(seed: number): Rand {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 const sleep = (rand: Rand): number => int(rand, SLEEP_MIN_MS, SLEEP_MAX_MS);

@@ -87,7 +87,6 @@ export async function measureOverhead(scope: Scope, opts: OverheadOptions): Prom
   const started = now();
   const work = await scope.tmp('cc-bench-chain-');
   const repo = await makeBigRepo(join(work, 'repo'), REPO_FILES);
-  const goal = await writeChainGoal(goalPath(work), CHAIN_TASKS);
 
   const p50: number[] = [];
   const p95: number[] = [];
@@ -98,6 +97,8 @@ export async function measureOverhead(scope: Scope, opts: OverheadOptions): Prom
   const failures: string[] = [];
   const phaseValues = new Map<string, number[]>();
   for (let i = 0; i < opts.maxRuns && (i === 0 || now() - started < opts.budgetMs); i++) {
+    // Each run's goal says which run it is: identical tasks would reuse the results of the last one.
+    const goal = await writeChainGoal(goalPath(work), CHAIN_TASKS, 'headless', `run ${i + 1}`);
     const run = await runChain(scope, repo, goal);
     wall.push(run.wallMs);
     merged.push(run.merged);

@@ -26,7 +26,8 @@ async function setup(scenario: Scenario, env: NodeJS.ProcessEnv = {}): Promise<R
   return s;
 }
 
-const goal = (mode: string, extra = ''): string => `---\nsession:\n  mode: ${mode}\n${extra}---\n# Greeting\n\nWrite and then edit greet.txt.\n`;
+// No retries: each failure case must end the task as it happened, not be tried again.
+const goal = (mode: string, extra = ''): string => `---\nretries: 0\nsession:\n  mode: ${mode}\n${extra}---\n# Greeting\n\nWrite and then edit greet.txt.\n`;
 
 const WRITE_THEN_EDIT: Scenario = [
   { tools: [{ name: 'Write', input: { file_path: 'greet.txt', content: 'hello\n' } }] },

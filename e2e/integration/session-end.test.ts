@@ -19,7 +19,7 @@ test('Ctrl-C cancels a running task; what it produced is kept on its ref', async
   const tmp = await scope.tmp();
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
   const goal = join(tmp, 'goal.md');
-  await writeFile(goal, `# Long\n\nWork that never ends.\n\n!write partial.txt half done\n!wait-for ${join(tmp, 'never')}\n`);
+  await writeFile(goal, `# Long\n\nWork that never ends.\n\n## Tasks\n- goal: Never ends\n  !write partial.txt half done\n  !wait-for ${join(tmp, 'never')}\n`);
   const cli = scope.track(spawn(process.execPath, [CLI_BIN, 'run', goal, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json'], { env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE } }));
   const events: Array<Record<string, unknown>> = [];
   createInterface({ input: cli.stdout! }).on('line', (l) => { try { events.push(JSON.parse(l) as Record<string, unknown>); } catch { /* not an event */ } });

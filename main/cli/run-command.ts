@@ -16,7 +16,7 @@ import { driverDataDir } from './common.js';
 import { finishRun, startRunRecord } from '../driver/after-run.js';
 import { checkPlanFlags, planStep } from './plan-step.js';
 
-export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE]';
+export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse]';
 
 /** Most local slots one `--local` agent may get. */
 const MAX_LOCAL_SLOTS = 64;
@@ -33,6 +33,7 @@ const FLAGS = {
   'no-mdns': { type: 'boolean' },
   pr: { type: 'boolean' },
   'plan-only': { type: 'string' },
+  'no-reuse': { type: 'boolean' },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -95,7 +96,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (planned && !planned.run) return planned.exit;
     const toRun = planned ? { goal: planned.goal, path: planned.file } : { goal, path: resolve(positionals[0]!) };
     const record = await startRunRecord({ store: driver.store, runId, goal: toRun.goal, goalPath: toRun.path, repoRoot: repo.root, base });
-    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
+    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, noReuse: !!values['no-reuse'], ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

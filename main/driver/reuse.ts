@@ -1,33 +1,56 @@
 /**
  * Result reuse: a task identical to one already completed — same prompt, session options,
  * setup and verify, on the same base tree — takes that result instead of running again. The
- * record is a ref in the user's repo, so it lasts across runs and costs nothing to keep.
+ * record is a ref in the user's repo, so it lasts across runs and costs nothing to keep. The
+ * refs are listed once per run, so a task with nothing to reuse costs no git process to check.
  */
 import { createHash } from 'node:crypto';
 import { git, gitOut } from '../../shared/node/git.js';
-import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 import type { TaskSpec } from '../../shared/protocol/control.js';
 import type { UserRepo } from './user-repo.js';
 
-const REUSE_PREFIX = `${RESULT_REF_PREFIX}reuse/`;
+/** Outside refs/claudecluster/, which a finished run empties: these outlive their run. */
+export const REUSE_REF_PREFIX = 'refs/claudecluster-reuse/';
 
-/** What makes two tasks the same piece of work. */
-export async function reuseKey(repo: UserRepo, spec: Pick<TaskSpec, 'prompt' | 'session' | 'setup' | 'verify' | 'base'>): Promise<string> {
-  const tree = await gitOut(['rev-parse', `${spec.base}^{tree}`], { cwd: repo.root });
-  const what = JSON.stringify({ prompt: spec.prompt, session: spec.session, setup: spec.setup ?? null, verify: spec.verify ?? null, tree });
-  return createHash('sha256').update(what).digest('hex');
-}
+export type ReuseInput = Pick<TaskSpec, 'prompt' | 'session' | 'setup' | 'verify' | 'base'>;
 
-/**
- * The earlier result for `key` replayed onto `base` (its tree, with `base` as parent), or
- * undefined when there is none.
- */
-export async function reusedCommit(repo: UserRepo, key: string, base: string, message: string): Promise<string | undefined> {
-  const r = await git(['rev-parse', '--verify', '--quiet', `${REUSE_PREFIX}${key}^{tree}`], { cwd: repo.root, allowFail: true });
-  if (r.code !== 0) return undefined;
-  return gitOut(['commit-tree', r.stdout.trim(), '-p', base, '-m', message], { cwd: repo.root });
-}
+export class ResultReuse {
+  private constructor(private readonly repo: UserRepo, private readonly known: Map<string, string>) {}
 
-export async function rememberResult(repo: UserRepo, key: string, commit: string): Promise<void> {
-  await git(['update-ref', `${REUSE_PREFIX}${key}`, commit], { cwd: repo.root });
+  /** Loads the results recorded so far (key → commit). */
+  static async open(repo: UserRepo): Promise<ResultReuse> {
+    const out = await gitOut(['for-each-ref', '--format=%(refname) %(objectname)', REUSE_REF_PREFIX], { cwd: repo.root });
+    const known = new Map<string, string>();
+    for (const line of out.split('\n').filter(Boolean)) {
+      const [ref = '', commit = ''] = line.split(' ');
+      known.set(ref.slice(REUSE_REF_PREFIX.length), commit);
+    }
+    return new ResultReuse(repo, known);
+  }
+
+  /** What makes two tasks the same piece of work. */
+  async key(spec: ReuseInput): Promise<string> {
+    const tree = await gitOut(['rev-parse', `${spec.base}^{tree}`], { cwd: this.repo.root });
+    const what = JSON.stringify({ prompt: spec.prompt, session: spec.session, setup: spec.setup ?? null, verify: spec.verify ?? null, tree });
+    return createHash('sha256').update(what).digest('hex');
+  }
+
+  /**
+   * The earlier result of identical work replayed onto `spec.base` (its tree, with the base as
+   * parent), or undefined when there is none.
+   */
+  async find(spec: ReuseInput, message: string): Promise<string | undefined> {
+    if (this.known.size === 0) return undefined;
+    const earlier = this.known.get(await this.key(spec));
+    if (!earlier) return undefined;
+    const tree = await gitOut(['rev-parse', `${earlier}^{tree}`], { cwd: this.repo.root });
+    return gitOut(['commit-tree', tree, '-p', spec.base, '-m', message], { cwd: this.repo.root });
+  }
+
+  /** Records a merged result for later runs. */
+  async remember(spec: ReuseInput, commit: string): Promise<void> {
+    const key = await this.key(spec);
+    await git(['update-ref', `${REUSE_REF_PREFIX}${key}`, commit], { cwd: this.repo.root });
+    this.known.set(key, commit);
+  }
 }

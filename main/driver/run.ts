@@ -18,7 +18,7 @@ import { RepoSync } from './sync.js';
 import { RemoteTask } from './remote-task.js';
 import type { TaskResult } from '../../shared/protocol/control.js';
 import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
-import { reuseKey, reusedCommit, rememberResult } from './reuse.js';
+import { ResultReuse, type ReuseInput } from './reuse.js';
 import { resolutionPrompt } from './resolution.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
@@ -44,6 +44,8 @@ export interface RunOptions {
   stayOpen?: boolean;
   /** Stop dispatching once the run has spent this much (US dollars). */
   budgetUsd?: number;
+  /** Run every task even when an identical one was done before (default: reuse its result). */
+  noReuse?: boolean;
 }
 
 interface RunTask extends TaskReport {
@@ -64,7 +66,8 @@ interface RunTask extends TaskReport {
   verifyFollowUps: number;
   /** Set when its result conflicted: the next attempt merges this commit onto the current head. */
   resolving?: { commit: string; conflicts: string[]; count: number };
-  reuseKey?: string;
+  /** What its current attempt ran, for reuse once it merges. */
+  ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */
   agentTaskId?: string;
 }
@@ -82,6 +85,7 @@ export class Run {
   private readonly health = new AgentHealth();
   private integrator!: Integrator;
   private sync!: RepoSync;
+  private reuse: ResultReuse | undefined;
   private finished!: () => void;
   private noAgentTimer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -110,6 +114,7 @@ export class Run {
     await mkdir(runDir, { recursive: true, mode: 0o700 });
     this.integrator = await Integrator.create(repo, runId, base, join(runDir, 'integration'));
     this.sync = new RepoSync(repo, runDir, runId);
+    if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
 
     const done = new Promise<void>((resolve) => { this.finished = resolve; });
@@ -235,11 +240,9 @@ export class Run {
     const spec = this.taskSpec(rt, base);
     rt.agentTaskId = spec.taskId;
     try {
-      if (!rt.resolving) {
-        rt.reuseKey = await reuseKey(this.opts.repo, spec);
-        const reused = await reusedCommit(this.opts.repo, rt.reuseKey, base, `task ${rt.id}: ${rt.title} (reused)`);
-        if (reused) return await this.reuse(rt, reused);
-      }
+      rt.ran = rt.resolving ? undefined : spec;
+      const reused = rt.ran && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
+      if (reused) return await this.takeEarlierResult(rt, reused);
       const remote: RemoteTask = new RemoteTask(agent, spec, {
         repo: this.opts.repo,
         sync: this.sync,
@@ -260,12 +263,13 @@ export class Run {
   }
 
   /** An identical task's earlier result, replayed onto this base: merged without running anything. */
-  private async reuse(rt: RunTask, commit: string): Promise<void> {
-    this.releaseSlot(rt, false);
+  private async takeEarlierResult(rt: RunTask, commit: string): Promise<void> {
+    this.releaseSlot(rt);
     const ref = this.opts.repo.resultRef(this.opts.runId, rt.id);
     await git(['update-ref', ref, commit], { cwd: this.opts.repo.root });
     this.update(rt, { status: 'integrating', commit, durationMs: 0, costUsd: 0 }, 'reusing the result of an identical task done before');
     await this.integrate(rt, undefined, ref, false);
+    this.schedule();
   }
 
   private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
@@ -321,6 +325,8 @@ export class Run {
       return this.attemptFailed(rt, r.error ?? 'the session failed');
     }
     if (rt.client) this.health.success(rt.client.peerId.toString());
+    // The agent freed its slot with this result: another task can start there during the merge.
+    this.releaseSlot(rt);
     if (!ref) {
       if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
     } else {
@@ -329,7 +335,16 @@ export class Run {
     }
     // Nobody can type a follow-up into a run that is not kept open: end the session now.
     if (!this.opts.stayOpen && rt.status !== 'running') void remote.close();
-    this.releaseSlot(rt);
+    this.schedule();
+  }
+
+  /**
+   * Tasks waiting on the one just merged will start from the new head: send it to every agent
+   * now, while the scheduler picks, rather than on the critical path of their dispatch.
+   */
+  private presync(mergedId: string, head: string): void {
+    if (!this.tasks.some((t) => t.status === 'waiting' && t.after.includes(mergedId))) return;
+    for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
   }
 
   /** Merges (and verifies) a result; a conflict becomes a resolution attempt, a failing verify a follow-up turn. */
@@ -339,7 +354,9 @@ export class Run {
     const merge = await this.integrator.merge(ref, message, goal.verify ? { command: goal.verify, ...(goal.setup ? { setup: goal.setup } : {}) } : undefined);
     if (merge.ok) {
       this.update(rt, { status: 'merged', ...(goal.verify ? { verify: 'passed' as const } : {}) }, rt.resolving ? 'conflicts resolved' : followUp ? `turn ${rt.turns} re-integrated` : undefined);
-      if (rt.reuseKey && !rt.resolving && rt.commit) await rememberResult(this.opts.repo, rt.reuseKey, rt.commit).catch(() => undefined);
+      this.presync(rt.id, merge.head);
+      // Off the path of what comes next: a failure only means no reuse later.
+      if (rt.ran && rt.commit) void this.reuse?.remember(rt.ran, rt.commit).catch(() => undefined);
       return;
     }
     if ('verifyFailed' in merge) {
@@ -372,7 +389,7 @@ export class Run {
     if (e.costUsd !== undefined) rt.costUsd = e.costUsd;
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
     const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
-    if (status && (status !== rt.status || status === 'needs-input')) this.update(rt, { status }, e.detail);
+    if (status && (status !== rt.status || status === 'needs-input' || e.detail)) this.update(rt, { status }, e.detail);
   }
 
   private update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
@@ -383,7 +400,7 @@ export class Run {
   private report(rt: RunTask): TaskReport {
     const {
       task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
-      timer: _tm, verifyFollowUps: _v, resolving: _rs, reuseKey: _k, agentTaskId: _id, ...report
+      timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, ...report
     } = rt;
     return report;
   }

@@ -1,0 +1,141 @@
+/**
+ * From goal to branch with real agents and the scripted stand-in: a diamond graph keeps its
+ * order; a failing agent's tasks are retried on the other agent and the bad agent is backed off;
+ * a failing verify goes back to the session as a follow-up turn; an identical task done before
+ * is reused instead of run again.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FAKE_CLAUDE, Scope, git, makeRepo, pairWith, runCli, startAgent, type CliResult } from '../harness.js';
+import { FAILURES_BEFORE_BACKOFF } from '../../main/driver/scheduler.js';
+
+const scope = new Scope();
+after(() => scope.cleanup());
+
+interface TaskOut { id: string; status: string; agent?: string; attempts?: number; verify?: string; error?: string }
+interface StatusEvent { type: string; time: string; task: TaskOut; detail?: string }
+
+function summaryOf(r: CliResult): { ok: boolean; branch: string; tasks: TaskOut[] } {
+  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { ok: boolean; branch: string; tasks: TaskOut[] } } | undefined;
+  assert.ok(finished, `no run-finished event: ${r.stderr}\n${r.stdout.slice(-2000)}`);
+  return finished.summary;
+}
+
+function statuses(r: CliResult): StatusEvent[] {
+  return (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
+}
+
+/** When task `id` first reached `status`. */
+function at(r: CliResult, id: string, status: string): number {
+  const e = statuses(r).find((s) => s.task.id === id && s.task.status === status);
+  assert.ok(e, `${id} never reached ${status}`);
+  return Date.parse(e.time);
+}
+
+async function goalFile(dir: string, lines: string[]): Promise<string> {
+  const file = join(dir, 'goal.md');
+  await writeFile(file, lines.join('\n') + '\n');
+  return file;
+}
+
+test('a diamond graph: b and c start after a merged, d after both; everything on the branch', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# diamond\n' });
+  const goal = await goalFile(tmp, [
+    '# Diamond', '', '## Tasks',
+    '- a: Base', '  !write a.txt a',
+    '- b: Left', '  after: a', '  !require a.txt', '  !write b.txt b',
+    '- c: Right', '  after: a', '  !require a.txt', '  !write c.txt c',
+    '- d: Join', '  after: b, c', '  !require b.txt', '  !require c.txt', '  !write d.txt d',
+  ]);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const { branch } = summaryOf(r);
+  for (const f of ['a', 'b', 'c', 'd']) assert.equal(git(repo, 'show', `${branch}:${f}.txt`), f);
+  assert.ok(at(r, 'b', 'dispatching') >= at(r, 'a', 'merged'));
+  assert.ok(at(r, 'c', 'dispatching') >= at(r, 'a', 'merged'));
+  assert.ok(at(r, 'd', 'dispatching') >= Math.max(at(r, 'b', 'merged'), at(r, 'c', 'merged')));
+});
+
+test('tasks that fail on a bad agent are retried on the good one; the bad agent is backed off', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# retries\n' });
+  // Passes preflight (version, login) like a working Claude Code, then fails every session.
+  const broken = join(tmp, 'broken-claude');
+  await writeFile(broken, `#!/bin/sh\ncase "$1" in --version|auth) exec "${FAKE_CLAUDE}" "$@";; esac\necho "model overloaded"\nexit 1\n`);
+  await chmod(broken, 0o755);
+  const driverDir = join(tmp, 'driver');
+  const agents = [];
+  for (const [name, bin] of [['good', FAKE_CLAUDE], ['bad', broken]] as const) {
+    const dataDir = join(tmp, `agent-${name}`);
+    const agent = await startAgent(scope, { dataDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--slots', '1', '--name', name, '--claude-bin', bin] });
+    await pairWith(scope, agent, driverDir, dataDir);
+    agents.push(agent);
+  }
+  const tasks = ['t1', 't2', 't3', 't4', 't5', 't6'];
+  const goal = await goalFile(tmp, ['---', 'retries: 3', '---', '# Retries', '', '## Tasks', ...tasks.flatMap((t) => [`- ${t}: Write ${t}`, `  !write ${t}.txt ${t}`])]);
+  const r = await runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--no-mdns', '--json', ...agents.flatMap((a) => ['--agent', a.addr])]);
+  assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const summary = summaryOf(r);
+  for (const t of summary.tasks) {
+    assert.equal(t.status, 'merged', `${t.id}: ${t.error}`);
+    assert.equal(t.agent, 'good', `${t.id} merged from the good agent`);
+    assert.equal(git(repo, 'show', `${summary.branch}:${t.id}.txt`), t.id);
+  }
+  // Each task that failed on the bad agent succeeded on its next attempt, elsewhere.
+  const onBad = statuses(r).filter((s) => s.task.status === 'dispatching' && s.task.agent === 'bad').map((s) => s.task.id);
+  assert.ok(onBad.length >= 1, 'the bad agent got work before it was backed off');
+  for (const id of onBad) assert.equal(summary.tasks.find((t) => t.id === id)!.attempts, 2, `${id} took one retry`);
+  assert.ok(statuses(r).some((s) => onBad.includes(s.task.id) && /attempt 1 failed .*retrying in/.test(s.detail ?? '')));
+  // Backed off after its failures in a row: no more work for the rest of the run.
+  assert.ok(onBad.length <= FAILURES_BEFORE_BACKOFF, `the bad agent got ${onBad.length} tasks; backoff comes after ${FAILURES_BEFORE_BACKOFF} failures`);
+});
+
+test('a failing verify goes back to the session as a follow-up turn, and the fix merges', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# verify\n' });
+  // The check prints its fix as a step the stand-in runs when it reads the follow-up.
+  const verify = `test "$(cat out.txt)" = fixed || { echo "out.txt is not fixed"; echo '!write out.txt fixed'; exit 1; }`;
+  const goal = await goalFile(tmp, [
+    '---', `verify: ${JSON.stringify(verify)}`, 'verify_retries: 2', '---', '# Verify', '', '## Tasks',
+    '- fix: Write out.txt', '  !write out.txt broken',
+  ]);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const summary = summaryOf(r);
+  const task = summary.tasks[0]!;
+  assert.equal(task.status, 'merged');
+  assert.equal(task.verify, 'passed');
+  assert.equal(task.attempts, 1, 'fixed in the same session, not by a retry');
+  assert.equal(git(repo, 'show', `${summary.branch}:out.txt`), 'fixed');
+  assert.ok(statuses(r).some((s) => /verify command .* failed .*follow-up 1 of 2/.test(s.detail ?? '')), 'the follow-up was reported');
+});
+
+test('a task identical to one done before reuses its result instead of running again', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# reuse\n' });
+  const ran = join(tmp, 'ran.log');
+  const goal = await goalFile(tmp, ['# Reuse', '', '## Tasks', '- once: Write once.txt', `  !append ${ran} ran\\n`, '  !write once.txt the result']);
+  const driverDir = join(tmp, 'driver');
+  const first = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', driverDir, '--no-mdns', '--json']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(await readFile(ran, 'utf8'), 'ran\n');
+
+  const second = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', driverDir, '--no-mdns', '--json']);
+  assert.equal(second.code, 0, second.stderr);
+  const summary = summaryOf(second);
+  assert.equal(summary.tasks[0]!.status, 'merged');
+  assert.equal(git(repo, 'show', `${summary.branch}:once.txt`), 'the result');
+  assert.equal(await readFile(ran, 'utf8'), 'ran\n', 'the stand-in did not run a second time');
+  assert.ok(statuses(second).some((s) => /reusing the result of an identical task/.test(s.detail ?? '')));
+
+  // A changed prompt is different work: it runs.
+  await writeFile(goal, (await readFile(goal, 'utf8')).replace('the result', 'another result'));
+  const third = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', driverDir, '--no-mdns', '--json']);
+  assert.equal(third.code, 0, third.stderr);
+  assert.equal(await readFile(ran, 'utf8'), 'ran\nran\n');
+  assert.ok(existsSync(ran));
+});
