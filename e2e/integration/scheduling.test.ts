@@ -139,3 +139,43 @@ test('a task identical to one done before reuses its result instead of running a
   assert.equal(await readFile(ran, 'utf8'), 'ran\nran\n');
   assert.ok(existsSync(ran));
 });
+
+test('verify that fails only on the run branch undoes the merge and sends the output back as a follow-up', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# branch verify\n' });
+  // Each task passes on its own; together they need combined.txt, which the check tells the session to write.
+  const verify = `if [ -e a.txt ] && [ -e b.txt ] && [ "$(cat combined.txt 2>/dev/null)" != ok ]; then echo "a and b need combined.txt"; echo '!write combined.txt ok'; exit 1; fi`;
+  const goal = await goalFile(tmp, [
+    '---', `verify: ${JSON.stringify(verify)}`, 'verify_retries: 1', '---', '# Branch verify', '', '## Tasks',
+    '- a: Write a', '  !write a.txt a',
+    '- b: Write b', '  !write b.txt b',
+  ]);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const summary = summaryOf(r);
+  for (const t of summary.tasks) assert.equal(t.status, 'merged');
+  const followed = statuses(r).filter((s) => /failed on the run's branch after merging this task.*follow-up 1 of 1/.test(s.detail ?? ''));
+  assert.equal(followed.length, 1, 'the second task to merge got one follow-up');
+  for (const f of ['a', 'b']) assert.equal(git(repo, 'show', `${summary.branch}:${f}.txt`), f);
+  assert.equal(git(repo, 'show', `${summary.branch}:combined.txt`), 'ok');
+  // The failed merge was undone: no commit on the branch lacks combined.txt while holding a and b.
+  for (const c of git(repo, 'rev-list', summary.branch).split('\n')) {
+    const files = git(repo, 'ls-tree', '--name-only', c).split('\n');
+    if (files.includes('a.txt') && files.includes('b.txt')) assert.ok(files.includes('combined.txt'), `commit ${c} holds a and b without combined.txt`);
+  }
+});
+
+test('a task over its timeout is stopped and fails with the reason', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# timeout\n' });
+  const goal = await goalFile(tmp, ['---', 'retries: 0', '---', '# Timeout', '', '## Tasks', '- slow: Never finishes', '  timeout: 2s', '  !sleep 600000', '- quick: Finishes', '  !write q.txt q']);
+  const started = Date.now();
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 1);
+  const summary = summaryOf(r);
+  const slow = summary.tasks.find((t) => t.id === 'slow')!;
+  assert.equal(slow.status, 'failed');
+  assert.match(slow.error ?? '', /timed out after 2 s/);
+  assert.equal(summary.tasks.find((t) => t.id === 'quick')!.status, 'merged');
+  assert.ok(Date.now() - started < 60_000, 'the run did not wait for the slow task');
+});
