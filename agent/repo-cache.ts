@@ -13,7 +13,6 @@ import type { AgentPaths } from './paths.js';
 /** Refs the cache keeps: commits received from drivers, and task results. */
 const HAVE_PREFIX = 'refs/cc/have/';
 const TASK_PREFIX = 'refs/cc/task/';
-const INCOMING_PREFIX = 'refs/cc/incoming/';
 /** How many tips to advertise; the newest are the ones the next task will build on. */
 const MAX_TIPS = 200;
 
@@ -71,23 +70,25 @@ export class RepoCache {
     set.add(commit);
   }
 
-  /** Verifies a bundle against the cache, then fetches it and pins `commit`. */
+  /**
+   * Fetches `commit` from a bundle the driver sent and pins it. One git process: the fetch
+   * refuses a bundle whose prerequisites the cache lacks, index-pack checks every object, and
+   * the ref to fetch is the one the bundle's header names for `commit`.
+   */
   apply(repoId: string, bundle: string, commit: string): Promise<void> {
     return this.locked(repoId, async () => {
       const dir = await this.ensure(repoId);
-      const verify = await git(['bundle', 'verify', '--quiet', bundle], { cwd: dir, allowFail: true });
-      if (verify.code !== 0) throw new RepoError(`bundle rejected: ${verify.stderr.trim() || 'verification failed'}`);
-      await git(['fetch', '--quiet', '--no-tags', bundle, `+refs/*:${INCOMING_PREFIX}*`], { cwd: dir });
-      if (!(await this.hasCommit(repoId, commit))) throw new RepoError(`bundle does not contain commit ${commit}`);
-      await git(['update-ref', `${HAVE_PREFIX}${commit}`, commit], { cwd: dir });
-      await this.dropIncoming(dir);
+      let ref: string | undefined;
+      try {
+        ref = (await readBundleHeader(bundle)).refs.find((r) => r.oid === commit)?.name;
+      } catch (err) {
+        throw new RepoError(`bundle rejected: ${(err as Error).message}`);
+      }
+      if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
+      const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', bundle, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true });
+      if (r.code !== 0) throw new RepoError(`bundle rejected: ${r.stderr.trim().split('\n').slice(-3).join(' / ') || 'fetch failed'}`);
+      this.remember(repoId, commit);
     });
-  }
-
-  private async dropIncoming(dir: string): Promise<void> {
-    const refs = await gitOut(['for-each-ref', '--format=%(refname)', INCOMING_PREFIX], { cwd: dir });
-    const input = refs.split('\n').filter(Boolean).map((r) => `delete ${r}\n`).join('');
-    if (input) await git(['update-ref', '--stdin'], { cwd: dir, input });
   }
 
   /**

@@ -59,12 +59,9 @@ export class UserRepo {
     const negatives = have.map((k) => `^${k}`);
     const count = await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root });
     if (count === '0') return false;
+    // `tmpRef` names the commit in the bundle; it stays until the run's refs are removed at its end.
     await git(['update-ref', tmpRef, commit], { cwd: this.root });
-    try {
-      await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root });
-    } finally {
-      await git(['update-ref', '-d', tmpRef], { cwd: this.root, allowFail: true });
-    }
+    await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root });
     return true;
   }
 
