@@ -1,0 +1,64 @@
+/**
+ * repo.apply takes only a real bundle that carries the commit it names, on top of objects the
+ * cache has: anything else is refused with the reason, and the cache is left as it was.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Scope, git } from '../harness.js';
+import { directAgent, type DirectAgent } from '../direct-agent.js';
+import { putBlob } from '../../main/driver/blob-client.js';
+import { sha256File } from '../../shared/node/hash.js';
+
+const scope = new Scope();
+const closers: DirectAgent[] = [];
+after(async () => {
+  for (const d of closers) await d.close();
+  await scope.cleanup();
+});
+
+async function apply(d: DirectAgent, file: string, commit: string): Promise<unknown> {
+  const sha256 = await sha256File(file);
+  await putBlob(d.client, file, sha256, (await stat(file)).size);
+  return d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha256, commit });
+}
+
+test('repo.apply refuses a non-bundle, a bundle without the commit, and one whose prerequisites are missing', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const repo = d.repo.root;
+  const cacheRefs = (): string => git(join(d.agentDir, 'repos', `${d.repo.repoId}.git`), 'for-each-ref');
+
+  // Two commits the agent does not have: c1 on top of its base, c2 on top of c1.
+  await writeFile(join(repo, 'one.txt'), '1\n');
+  git(repo, 'add', 'one.txt');
+  git(repo, 'commit', '-qm', 'one');
+  const c1 = git(repo, 'rev-parse', 'HEAD');
+  await writeFile(join(repo, 'two.txt'), '2\n');
+  git(repo, 'add', 'two.txt');
+  git(repo, 'commit', '-qm', 'two');
+  const c2 = git(repo, 'rev-parse', 'HEAD');
+  const refsBefore = cacheRefs();
+
+  const junk = join(tmp, 'junk.bundle');
+  await writeFile(junk, 'not a bundle at all\n');
+  await assert.rejects(apply(d, junk, c1), /bundle rejected: not a git bundle/);
+
+  const onlyC1 = join(tmp, 'c1.bundle');
+  git(repo, 'update-ref', 'refs/test/c1', c1);
+  git(repo, 'bundle', 'create', '-q', onlyC1, 'refs/test/c1', `^${d.base}`);
+  await assert.rejects(apply(d, onlyC1, c2), /does not contain commit/);
+
+  const needsC1 = join(tmp, 'c2.bundle');
+  git(repo, 'update-ref', 'refs/test/c2', c2);
+  git(repo, 'bundle', 'create', '-q', needsC1, 'refs/test/c2', `^${c1}`);
+  await assert.rejects(apply(d, needsC1, c2), /bundle rejected: .*prerequisite/i);
+  assert.equal(cacheRefs(), refsBefore, 'nothing was kept from the refused bundles');
+
+  // The positive control: c1, then c2 on top of it.
+  await apply(d, onlyC1, c1);
+  await apply(d, needsC1, c2);
+  assert.match(cacheRefs(), new RegExp(`${c2}.*refs/cc/have/${c2}`));
+});
