@@ -53,7 +53,6 @@ export class RemoteTask {
 
   private async deliver(result: TaskResult): Promise<void> {
     if (this.closed) return;
-    if (result.commit) this.deps.sync.learn(this.agent, result.commit);
     let ref: string | undefined;
     if (result.commit && result.bundle) {
       const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
@@ -61,6 +60,8 @@ export class RemoteTask {
         await getBlob(this.agent, result.bundle.sha256, file);
         ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
         await this.deps.repo.fetchResult(file, result.commit, ref);
+        // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
+        this.deps.sync.learn(this.agent, result.commit);
       } finally {
         await rm(file, { force: true });
       }

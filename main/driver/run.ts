@@ -66,6 +66,8 @@ interface RunTask extends TaskReport {
   verifyFollowUps: number;
   /** Set when its result conflicted: the next attempt merges this commit onto the current head. */
   resolving?: { commit: string; conflicts: string[]; count: number };
+  /** Agents that already hold the base it would start from now. */
+  preferAgents?: string[];
   /** What its current attempt ran, for reuse once it merges. */
   ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */
@@ -173,6 +175,7 @@ export class Run {
     }
     const now = Date.now();
     const agents = this.cancelled ? [] : this.opts.pool.agents;
+    for (const t of this.tasks) if (t.status === 'waiting') t.preferAgents = this.sync.holders(this.baseFor(t));
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
       const backedOffUntil = this.health.backedOffUntil(id);
@@ -213,6 +216,18 @@ export class Run {
     }, NO_AGENT_GRACE_MS);
   }
 
+  /**
+   * Where a task starts: the run's base; for a task after exactly one other, that task's result
+   * (it holds everything the task depends on, and the agent that made it has it already); for
+   * more dependencies, or a conflict resolution, the run branch's head, which holds them all.
+   */
+  private baseFor(rt: RunTask): string {
+    if (rt.resolving) return this.integrator.head;
+    if (rt.task.after.length === 0) return this.opts.base;
+    const only = rt.task.after.length === 1 ? this.byId(rt.task.after[0]!) : undefined;
+    return only?.status === 'merged' && only.commit ? only.commit : this.integrator.head;
+  }
+
   private taskSpec(rt: RunTask, base: string): TaskSpec {
     const { goal } = this.opts;
     const prompt = composePrompt(goal, rt.task);
@@ -232,8 +247,7 @@ export class Run {
     this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
     rt.holdsSlot = true;
     rt.attempts++;
-    // A task with dependencies (or a resolution) starts from the integration commit that holds them.
-    const base = rt.task.after.length > 0 || rt.resolving ? this.integrator.head : this.opts.base;
+    const base = this.baseFor(rt);
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
@@ -339,11 +353,12 @@ export class Run {
   }
 
   /**
-   * Tasks waiting on the one just merged will start from the new head: send it to every agent
+   * Tasks waiting on the one just merged (and others) will start from the new head: send it to every agent
    * now, while the scheduler picks, rather than on the critical path of their dispatch.
    */
   private presync(mergedId: string, head: string): void {
-    if (!this.tasks.some((t) => t.status === 'waiting' && t.after.includes(mergedId))) return;
+    // Tasks after just this one start from its own result instead (see baseFor).
+    if (!this.tasks.some((t) => t.status === 'waiting' && t.after.length > 1 && t.after.includes(mergedId))) return;
     for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
   }
 
@@ -400,7 +415,7 @@ export class Run {
   private report(rt: RunTask): TaskReport {
     const {
       task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
-      timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, ...report
+      timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, ...report
     } = rt;
     return report;
   }

@@ -21,6 +21,15 @@ test('spread: each task goes to the agent with the most free slots, the earlier 
   assert.deepEqual(assign(tasks, agents).map((p) => p.agentId), ['y', 'x', 'y', 'x', 'y']);
 });
 
+test('a task goes to an agent that already has its base while that one has a free slot', () => {
+  const agents = [agent('x', 3), agent('y', 1)];
+  // y has b's base: b goes there although x has more free slots; c's preferred agent is full, so spread.
+  const tasks = [t('b', 'waiting', [], { preferAgents: ['y'] }), t('c', 'waiting', [], { preferAgents: ['y'] })];
+  assert.deepEqual(assign(tasks, agents), [{ taskId: 'b', agentId: 'y' }, { taskId: 'c', agentId: 'x' }]);
+  // A preference never overrides avoidance.
+  assert.deepEqual(assign([t('d', 'waiting', [], { preferAgents: ['y'], avoidAgents: ['y'] })], agents), [{ taskId: 'd', agentId: 'x' }]);
+});
+
 test('a task waits until every dependency has merged', () => {
   const agents = [agent('x', 4)];
   assert.deepEqual(assign([t('a', 'running'), t('c', 'waiting', ['a'])], agents), []);

@@ -18,6 +18,8 @@ export interface SchedTask {
   avoidAgents?: readonly string[];
   /** Not dispatched before this time (ms since the epoch), e.g. a retry's backoff. */
   notBefore?: number;
+  /** Agents that already hold this task's base: one of them is taken when it has a free slot. */
+  preferAgents?: readonly string[];
 }
 
 export interface SchedAgent {
@@ -61,7 +63,9 @@ export function blockedTasks(tasks: readonly SchedTask[]): string[] {
  * 'waiting', every dependency has merged and `notBefore` (if any) is not after `now`. Ready
  * tasks go out by higher `priority`, then longer remaining critical path (see `criticalPath`,
  * over the tasks not yet merged, failed or blocked), then goal order. Each goes to the agent
- * with the most free slots (ties: the earlier agent). Agents backed off past `now` get nothing.
+ * with the most free slots (ties: the earlier agent) — unless an agent in `preferAgents` (one
+ * that already has the task's base, so nothing need be sent first) has a free slot: then that
+ * one. Agents backed off past `now` get nothing.
  *
  * A task with `avoidAgents` goes only to another agent while one exists: if every other agent
  * is busy or backed off right now, the task waits for it (and later tasks may take the free
@@ -84,7 +88,9 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     if (left === 0) break;
     const avoid = new Set(t.avoidAgents ?? []);
     const allAvoided = agents.every((a) => avoid.has(a.id));
-    const agent = mostFree(free.filter((a) => allAvoided || !avoid.has(a.id)));
+    const allowed = free.filter((a) => allAvoided || !avoid.has(a.id));
+    const prefer = new Set(t.preferAgents ?? []);
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);
     if (!agent) continue;
     agent.free--;
     left--;

@@ -22,6 +22,11 @@ export class RepoSync {
     this.known.get(agent.peerId.toString())?.add(commit);
   }
 
+  /** Agents known to have `commit` already: a task based on it starts there with nothing to send. */
+  holders(commit: string): string[] {
+    return [...this.known].filter(([, commits]) => commits.has(commit)).map(([id]) => id);
+  }
+
   ensure(agent: AgentClient, commit: string): Promise<void> {
     const key = `${agent.peerId.toString()}:${commit}`;
     let p = this.inflight.get(key);
@@ -37,7 +42,8 @@ export class RepoSync {
     const id = agent.peerId.toString();
     let known = this.known.get(id);
     if (!known) {
-      known = new Set((await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips);
+      // Only tips this repo has can be bundle prerequisites; later additions are always here.
+      known = new Set(await this.repo.knownCommits((await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips));
       this.known.set(id, known);
     }
     if (known.has(commit)) return;

@@ -51,18 +51,18 @@ export class UserRepo {
   }
 
   /**
-   * Writes a bundle with `commit` and every object it needs that `known` commits lack.
-   * Returns false when the agent already has everything (no bundle written).
+   * Writes a bundle with `commit` and every object it needs that the `known` commits (all in
+   * this repo) lack. Returns false when they already hold everything (no bundle written).
    */
   async bundle(commit: string, known: readonly string[], out: string, tmpRef: string): Promise<boolean> {
-    const have = await this.knownCommits(known);
-    const negatives = have.map((k) => `^${k}`);
-    const count = await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root });
-    if (count === '0') return false;
+    const negatives = known.map((k) => `^${k}`);
     // `tmpRef` names the commit in the bundle; it stays until the run's refs are removed at its end.
     await git(['update-ref', tmpRef, commit], { cwd: this.root });
-    await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root });
-    return true;
+    const r = await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root, allowFail: true });
+    if (r.code === 0) return true;
+    // Git refuses an empty bundle: only then ask whether there was anything to send.
+    if ((await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root })) === '0') return false;
+    throw new Error(`git bundle create failed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
 
   /**
