@@ -10,6 +10,7 @@ import type { TaskResult, TaskSpec } from '../../shared/protocol/control.js';
 import type { AgentClient } from './agent-client.js';
 import type { AgentPool } from './pool.js';
 import { RepoSync } from './sync.js';
+import { deleteRefs, runRefs } from './run-cleanup.js';
 import { attachTerm } from './term-client.js';
 import type { UserRepo } from './user-repo.js';
 import { MAX_PLANNED_TASKS, goalFromPlan, planSchema } from './plan-graph.js';
@@ -120,6 +121,8 @@ async function runPlanningTask(agent: AgentClient, req: PlanRequest): Promise<Ta
     req.signal?.removeEventListener('abort', cancel);
     for (const u of unsubscribe) u();
     await agent.rpc.request('task.close', ref).catch(() => undefined);
+    // Planning leaves nothing in the user's repo: not even the ref that named its base in a bundle.
+    await deleteRefs(repo.root, await runRefs(repo.root, runId)).catch(() => undefined);
   }
 }
 
