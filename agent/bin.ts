@@ -16,6 +16,7 @@ const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
                       [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
                       [--session-mode tui|headless] [--idle-timeout SECONDS] [--allow-bypass]
+                      [--stop-with-stdin]
   claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
 
 const MAX_SLOTS = 64;
@@ -42,6 +43,7 @@ const FLAGS = {
   'session-mode': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'allow-bypass': { type: 'boolean' },
+  'stop-with-stdin': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -100,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Started by a driver that owns it (`--local`): when that process is gone, however it ended,
+    // the pipe it holds closes, and this agent stops rather than live on unowned.
+    if (values['stop-with-stdin']) process.stdin.once('end', stop).once('error', stop).resume();
   });
   await agent.stop();
   printEvent({ type: 'stopped' }, json);

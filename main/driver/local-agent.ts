@@ -52,8 +52,9 @@ export async function startLocalAgent(opts: LocalAgentOptions): Promise<LocalAge
 
 async function startIn(opts: LocalAgentOptions, dataDir: string): Promise<LocalAgent> {
   const args = [AGENT_BIN, '--data-dir', dataDir, '--trust', opts.driverPeerId, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--json',
-    '--slots', String(opts.slots), '--name', opts.name, ...(opts.extraArgs ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--slots', String(opts.slots), '--name', opts.name, '--stop-with-stdin', ...(opts.extraArgs ?? [])];
+  // Its stdin is a pipe this process holds and never writes: it closes when this process ends.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
   const lines = createInterface({ input: child.stdout! });
