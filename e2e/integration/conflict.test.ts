@@ -52,3 +52,24 @@ test('two tasks editing the same lines: the conflict becomes a resolution, and t
   assert.equal(git(repo, 'status', '--porcelain'), '');
   assert.equal(git(repo, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length, 1);
 });
+
+test('a resolution that leaves conflict markers is refused, never merged', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'notes.txt': 'line one\n' });
+  const goal = join(tmp, 'goal.md');
+  // Appending again does not resolve anything: the markers stay in the resolution's worktree.
+  await writeFile(goal, [
+    '---', 'retries: 0', 'verify_retries: 0', '---', '# Unresolved', '', '## Tasks',
+    '- a: Append A', '  !append notes.txt from A\\n',
+    '- b: Append B', '  !append notes.txt from B\\n',
+    '',
+  ].join('\n'));
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 1);
+  const { summary } = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: Summary };
+  const failed = summary.tasks.filter((t) => t.status === 'failed');
+  assert.equal(failed.length, 1, 'one of the two could not be resolved');
+  assert.match(failed[0]!.error ?? '', /conflict markers are still in notes\.txt/);
+  const merged = summary.tasks.find((t) => t.status === 'merged')!;
+  assert.equal(git(repo, 'show', `${summary.branch}:notes.txt`), `line one\nfrom ${merged.id.toUpperCase()}`);
+});
