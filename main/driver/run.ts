@@ -7,9 +7,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Goal, GoalTask } from '../../shared/goal/types.js';
-import { composePrompt, taskPriority, taskSession, taskTimeoutMs } from '../../shared/goal/index.js';
-import type { TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
+import type { Goal } from '../../shared/goal/types.js';
+import { taskTimeoutMs } from '../../shared/goal/index.js';
+import type { TaskStateEvent } from '../../shared/protocol/control.js';
 import { git } from '../../shared/node/git.js';
 import type { AgentClient } from './agent-client.js';
 import type { AgentPool } from './pool.js';
@@ -18,8 +18,8 @@ import { RepoSync } from './sync.js';
 import { RemoteTask } from './remote-task.js';
 import type { TaskResult } from '../../shared/protocol/control.js';
 import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
-import { ResultReuse, type ReuseInput } from './reuse.js';
-import { resolutionPrompt } from './resolution.js';
+import { ResultReuse } from './reuse.js';
+import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './run-task.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
 
@@ -48,39 +48,6 @@ export interface RunOptions {
   noReuse?: boolean;
 }
 
-interface RunTask extends TaskReport {
-  task: GoalTask;
-  after: string[];
-  client?: AgentClient;
-  remote?: RemoteTask;
-  /** Whether it still holds a slot on its agent (until its first result). */
-  holdsSlot?: boolean;
-  startedAt?: number;
-  priority: number;
-  attempts: number;
-  /** Agents an attempt failed on: retries go elsewhere when they can. */
-  avoidAgents: string[];
-  notBefore?: number;
-  timer?: NodeJS.Timeout;
-  /** Follow-ups sent because verify failed on the integrated branch. */
-  verifyFollowUps: number;
-  /** Set when its result conflicted: the next attempt merges this commit onto the current head. */
-  resolving?: { commit: string; conflicts: string[]; count: number };
-  /** Agents that already hold the base it would start from now. */
-  preferAgents?: string[];
-  /** What its current attempt ran, for reuse once it merges. */
-  ran?: ReuseInput;
-  /** The id its current attempt has on the agent: each attempt is a task of its own there. */
-  agentTaskId?: string;
-}
-
-/** Most characters of a task id kept in an attempt's id (ids are at most 64). */
-const ATTEMPT_ID_CHARS = 56;
-
-function attemptId(id: string, attempt: number): string {
-  return attempt <= 1 ? id : `${id.slice(0, ATTEMPT_ID_CHARS)}--${attempt}`;
-}
-
 export class Run {
   private readonly tasks: RunTask[];
   private readonly inFlight = new Map<string, number>();
@@ -96,10 +63,7 @@ export class Run {
 
   constructor(private readonly opts: RunOptions) {
     const goal = opts.goal;
-    this.tasks = goal.tasks.map((task) => ({
-      id: task.id, title: task.title, after: task.after, status: 'waiting', task,
-      priority: taskPriority(goal, task), attempts: 0, avoidAgents: [], verifyFollowUps: 0,
-    }));
+    this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
   }
 
   private get retries(): number {
@@ -130,7 +94,7 @@ export class Run {
     await Promise.allSettled(this.tasks.map((t) => t.remote?.close()));
     await this.integrator.close();
 
-    const reports = this.tasks.map((t) => this.report(t));
+    const reports = this.tasks.map(toReport);
     return {
       runId, branch: this.integrator.branch, base, elapsedMs: Date.now() - started,
       ok: reports.every((t) => t.status === 'merged'),
@@ -228,20 +192,6 @@ export class Run {
     return only?.status === 'merged' && only.commit ? only.commit : this.integrator.head;
   }
 
-  private taskSpec(rt: RunTask, base: string): TaskSpec {
-    const { goal } = this.opts;
-    const prompt = composePrompt(goal, rt.task);
-    const resolving = rt.resolving;
-    return {
-      runId: this.opts.runId, taskId: attemptId(rt.id, rt.attempts), title: rt.title, repoId: this.opts.repo.repoId, base,
-      prompt: resolving ? resolutionPrompt(rt, resolving.commit, resolving.conflicts, prompt) : prompt,
-      session: taskSession(goal, rt.task),
-      ...(goal.setup ? { setup: goal.setup } : {}),
-      ...(goal.verify ? { verify: goal.verify, verifyRetries: this.verifyRetries } : {}),
-      ...(resolving ? { mergeFrom: resolving.commit } : {}),
-    };
-  }
-
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
     const agentId = agent.peerId.toString();
     this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
@@ -251,11 +201,12 @@ export class Run {
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
-    const spec = this.taskSpec(rt, base);
+    const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
     rt.agentTaskId = spec.taskId;
     try {
       rt.ran = rt.resolving ? undefined : spec;
-      const reused = rt.ran && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
+      // Only a first attempt: an earlier result that failed here once is not taken again.
+      const reused = rt.ran && rt.attempts === 1 && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
       const remote: RemoteTask = new RemoteTask(agent, spec, {
         repo: this.opts.repo,
@@ -409,30 +360,10 @@ export class Run {
 
   private update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
     Object.assign(rt, patch);
-    this.opts.out.taskStatus(this.report(rt), detail);
-  }
-
-  private report(rt: RunTask): TaskReport {
-    const {
-      task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
-      timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, ...report
-    } = rt;
-    return report;
+    this.opts.out.taskStatus(toReport(rt), detail);
   }
 
   private byId(id: string): RunTask {
     return this.tasks.find((t) => t.id === id)!;
   }
-}
-
-function costByAgent(tasks: TaskReport[]): Array<{ agent: string; tasks: number; costUsd: number }> {
-  const by = new Map<string, { agent: string; tasks: number; costUsd: number }>();
-  for (const t of tasks) {
-    if (!t.agent) continue;
-    const a = by.get(t.agent) ?? { agent: t.agent, tasks: 0, costUsd: 0 };
-    a.tasks++;
-    a.costUsd += t.costUsd ?? 0;
-    by.set(t.agent, a);
-  }
-  return [...by.values()];
 }

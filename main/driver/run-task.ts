@@ -1,0 +1,87 @@
+/**
+ * A task as one run tracks it: the goal's task plus its attempts, the agent it is on, and what
+ * its next attempt will start from; and the task spec each attempt sends to its agent.
+ */
+import type { Goal, GoalTask } from '../../shared/goal/types.js';
+import { composePrompt, taskPriority, taskSession } from '../../shared/goal/index.js';
+import type { TaskSpec } from '../../shared/protocol/control.js';
+import type { AgentClient } from './agent-client.js';
+import type { RemoteTask } from './remote-task.js';
+import type { ReuseInput } from './reuse.js';
+import { resolutionPrompt } from './resolution.js';
+import type { TaskReport } from './run-output.js';
+
+export interface RunTask extends TaskReport {
+  task: GoalTask;
+  after: string[];
+  client?: AgentClient;
+  remote?: RemoteTask;
+  /** Whether it still holds a slot on its agent (until its first result). */
+  holdsSlot?: boolean;
+  startedAt?: number;
+  priority: number;
+  attempts: number;
+  /** Agents an attempt failed on: retries go elsewhere when they can. */
+  avoidAgents: string[];
+  notBefore?: number;
+  timer?: NodeJS.Timeout;
+  /** Follow-ups sent because verify failed on the integrated branch. */
+  verifyFollowUps: number;
+  /** Set when its result conflicted: the next attempt merges this commit onto the current head. */
+  resolving?: { commit: string; conflicts: string[]; count: number };
+  /** Agents that already hold the base it would start from now. */
+  preferAgents?: string[];
+  /** What its current attempt ran, for reuse once it merges. */
+  ran?: ReuseInput;
+  /** The id its current attempt has on the agent: each attempt is a task of its own there. */
+  agentTaskId?: string;
+}
+
+/** Most characters of a task id kept in an attempt's id (ids are at most 64). */
+const ATTEMPT_ID_CHARS = 56;
+
+function attemptId(id: string, attempt: number): string {
+  return attempt <= 1 ? id : `${id.slice(0, ATTEMPT_ID_CHARS)}--${attempt}`;
+}
+
+export function newRunTask(goal: Goal, task: GoalTask): RunTask {
+  return {
+    id: task.id, title: task.title, after: task.after, status: 'waiting', task,
+    priority: taskPriority(goal, task), attempts: 0, avoidAgents: [], verifyFollowUps: 0,
+  };
+}
+
+/** What the current attempt sends its agent: a resolution carries the conflicting commit and says what to do. */
+export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId: string; base: string; verifyRetries: number }): TaskSpec {
+  const prompt = composePrompt(goal, rt.task);
+  const resolving = rt.resolving;
+  return {
+    runId: at.runId, taskId: attemptId(rt.id, rt.attempts), title: rt.title, repoId: at.repoId, base: at.base,
+    prompt: resolving ? resolutionPrompt(rt, resolving.commit, resolving.conflicts, prompt) : prompt,
+    session: taskSession(goal, rt.task),
+    ...(goal.setup ? { setup: goal.setup } : {}),
+    ...(goal.verify ? { verify: goal.verify, verifyRetries: at.verifyRetries } : {}),
+    ...(resolving ? { mergeFrom: resolving.commit } : {}),
+  };
+}
+
+/** The part of a run task that is reported: its bookkeeping stays inside the run. */
+export function toReport(rt: RunTask): TaskReport {
+  const {
+    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, ...report
+  } = rt;
+  return report;
+}
+
+export function costByAgent(tasks: TaskReport[]): Array<{ agent: string; tasks: number; costUsd: number }> {
+  const by = new Map<string, { agent: string; tasks: number; costUsd: number }>();
+  for (const t of tasks) {
+    if (!t.agent) continue;
+    const a = by.get(t.agent) ?? { agent: t.agent, tasks: 0, costUsd: 0 };
+    a.tasks++;
+    a.costUsd += t.costUsd ?? 0;
+    by.set(t.agent, a);
+  }
+  return [...by.values()];
+}
