@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { GitError, git, gitOut } from '../shared/node/git.js';
 import { readBundleHeader } from '../shared/node/bundle-header.js';
 import type { AgentPaths } from './paths.js';
+import { lastLines } from '../shared/lines.js';
 
 /** Refs the cache keeps: commits received from drivers, and task results. */
 const HAVE_PREFIX = 'refs/cc/have/';
@@ -86,7 +87,7 @@ export class RepoCache {
       }
       if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
       const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', bundle, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true });
-      if (r.code !== 0) throw new RepoError(`bundle rejected: ${r.stderr.trim().split('\n').slice(-3).join(' / ') || 'fetch failed'}`);
+      if (r.code !== 0) throw new RepoError(`bundle rejected: ${lastLines(r.stderr) || 'fetch failed'}`);
       this.remember(repoId, commit);
     });
   }

@@ -21,6 +21,7 @@ import { TuiSession } from './tui-session.js';
 import { HeadlessSession } from './headless-session.js';
 import type { SessionState } from './session-state.js';
 import { runStep, type StepResult } from './shell-step.js';
+import { lastLines } from '../shared/lines.js';
 
 /** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
 const CANCEL_GRACE_MS = 3_000;
@@ -352,7 +353,3 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   }
 }
 
-/** The last few lines of a command's output, for a one-line error. */
-function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' / ');
-}

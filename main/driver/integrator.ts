@@ -8,6 +8,7 @@ import { runShell } from '../../shared/node/shell.js';
 import { git, gitOut } from '../../shared/node/git.js';
 import { RUN_BRANCH_PREFIX } from '../../shared/constants.js';
 import type { UserRepo } from './user-repo.js';
+import { lastLines } from '../../shared/lines.js';
 
 export type MergeOutcome =
   | { ok: true; head: string }
@@ -58,7 +59,7 @@ export class Integrator {
       }
       const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: this.dir })).split('\n').filter(Boolean);
       await git(['merge', '--abort'], { cwd: this.dir, allowFail: true });
-      return { ok: false, conflicts, message: (r.stdout + r.stderr).trim().split('\n').slice(-3).join(' / ') };
+      return { ok: false, conflicts, message: lastLines(r.stdout + r.stderr) };
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { git } from '../../shared/node/git.js';
 import type { PullRequestOutcome } from './run-output.js';
+import { lastLines } from '../../shared/lines.js';
 
 /** A push or a gh call that takes longer than this is given up on (it may wait on a network). */
 export const PR_COMMAND_TIMEOUT_MS = 5 * 60_000;
@@ -90,9 +91,6 @@ function exec(cmd: string, args: readonly string[], o: { repoRoot: string; env?:
   });
 }
 
-function lastLines(s: string): string {
-  return s.trim().split('\n').slice(-3).join(' / ');
-}
 
 /** A command line a POSIX shell runs with exactly these arguments. */
 export function shellCommand(argv: readonly string[]): string {

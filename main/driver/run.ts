@@ -22,6 +22,7 @@ import { ResultReuse } from './reuse.js';
 import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './run-task.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
+import { lastLines } from '../../shared/lines.js';
 
 /** With no agent connected and nothing running, how long to wait for one before giving up. */
 export const NO_AGENT_GRACE_MS = 15_000;
@@ -337,7 +338,7 @@ export class Run {
         }
       }
       this.update(rt, { verify: 'failed' });
-      return this.attemptFailed(rt, `${problem}: ${merge.tail.trim().split('\n').slice(-3).join(' / ')}`);
+      return this.attemptFailed(rt, `${problem}: ${lastLines(merge.tail)}`);
     }
     const count = (rt.resolving?.count ?? 0) + 1;
     if (count > MAX_RESOLUTIONS || !rt.commit) {

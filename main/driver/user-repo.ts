@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { git, gitOut } from '../../shared/node/git.js';
 import { readBundleHeader } from '../../shared/node/bundle-header.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
+import { lastLines } from '../../shared/lines.js';
 
 /** Bad input about the repo: reported with exit code 2 before anything starts. */
 export class RepoInputError extends Error {
@@ -62,7 +63,7 @@ export class UserRepo {
     if (r.code === 0) return true;
     // Git refuses an empty bundle: only then ask whether there was anything to send.
     if ((await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root })) === '0') return false;
-    throw new Error(`git bundle create failed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    throw new Error(`git bundle create failed: ${lastLines(r.stderr)}`);
   }
 
   /**
@@ -79,7 +80,7 @@ export class UserRepo {
     if (!head) throw new Error(`result bundle does not carry commit ${commit}`);
     // No FETCH_HEAD and no auto gc or maintenance: nothing in the user's repo beyond `ref`.
     const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-auto-gc', bundle, `+${head.name}:${ref}`], { cwd: this.root, allowFail: true });
-    if (r.code !== 0) throw new Error(`result bundle rejected: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    if (r.code !== 0) throw new Error(`result bundle rejected: ${lastLines(r.stderr)}`);
   }
 
   resultRef(runId: string, taskId: string): string {

@@ -1,11 +1,12 @@
 /** Runs git with a fixed, predictable environment and returns what it printed. */
 import { spawn } from 'node:child_process';
 import { COMMIT_AUTHOR } from '../constants.js';
+import { lastLines } from '../lines.js';
 
 export class GitError extends Error {
   override readonly name = 'GitError';
   constructor(readonly args: readonly string[], readonly code: number | null, readonly stderr: string) {
-    super(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    super(`git ${args.join(' ')} failed (exit ${code}): ${lastLines(stderr)}`);
   }
 }
 
