@@ -3,7 +3,7 @@ import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { z } from 'zod';
 import { SESSION_FIELDS, dollars, priority, retries, text, timeout, toSessionOptions } from './settings.js';
-import type { GoalError, SessionOptions } from './types.js';
+import type { Goal, GoalError } from './types.js';
 
 export { PERMISSION_MODES, SESSION_MODES } from './settings.js';
 
@@ -32,18 +32,8 @@ const SCHEMA = z.strictObject({
   }, { error: `must be indented "key: value" lines (${SESSION_KEYS})` }).optional(),
 }, { error: 'must be "key: value" lines' });
 
-/** The settings the front matter provides. */
-export interface FrontMatterOptions {
-  base?: string;
-  verify?: string;
-  setup?: string;
-  priority?: number;
-  timeoutMs?: number;
-  retries?: number;
-  verifyRetries?: number;
-  budgetUsd?: number;
-  session: SessionOptions;
-}
+/** The settings the front matter provides: the goal's own fields of the same names. */
+export type FrontMatterOptions = Pick<Goal, 'base' | 'verify' | 'setup' | 'priority' | 'timeoutMs' | 'retries' | 'verifyRetries' | 'budgetUsd' | 'session'>;
 
 /** What parsing the front matter gives: settings, where the Markdown starts, and any errors. */
 export interface FrontMatterResult {
