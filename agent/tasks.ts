@@ -42,6 +42,7 @@ export interface Task {
   result?: TaskResult;
   holdsSlot: boolean;
   cancelRequested?: boolean;
+  /** When it took a slot: its durationMs is the time worked on it, not the time it waited in the queue. */
   startedAt: number;
   /** Commits and results of one task happen one after another. */
   chain: Promise<void>;
@@ -178,6 +179,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       const task = this.queue.shift()!;
       this.active++;
       task.holdsSlot = true;
+      task.startedAt = Date.now();
       this.launch(task).catch((err) => {
         this.report(task, { ok: false, commit: null, error: errorMessage(err) }, 'failed');
         this.ended(task);

@@ -19,7 +19,7 @@ function judge(r: GraphRun): { ratio: string; target: string } {
 export function reportMakespan(e: MakespanResult): Row[] {
   console.log(`(e) makespan of four graphs, ${MAKESPAN_AGENTS} agents × ${MAKESPAN_SLOTS_EACH} slots, one run each (s); set-up and warm-up took ${s(e.setupMs)} s`);
   console.log('    makespan: the first task\'s "dispatching" to the last "merged", times of the driver\'s NDJSON task-status events');
-  console.log('    a task\'s length: its result\'s durationMs, timed by its agent from accepting the task to its committed result');
+  console.log('    a task\'s length: its result\'s durationMs, timed by its agent from the task taking a slot to its committed result (not its wait in the agent\'s queue)');
   console.log(`    bound: max(critical path, total work / ${e.slots} slots) over those lengths; ratio = makespan / bound`);
   const head = ['graph', 'tasks', 'edges', 'depth', 'width', 'makespan', 'bound', 'path', `work/${e.slots}`, 'ratio', 'target'];
   const rows = e.runs.map((r) => {

@@ -2,7 +2,7 @@
  * (e) Makespan: four task graphs (makespan-graphs.ts) run for real through the CLI over three
  * agent processes of two slots each on loopback, compared with the lower bound every schedule
  * obeys: max(critical path, total work / slots), where a task's length is its result's
- * `durationMs` — measured by its agent from accepting the task to its committed result (worktree
+ * `durationMs` — measured by its agent from the task taking a slot to its committed result (worktree
  * checkout, the stand-in's sleep, commit). The makespan is the driver's own clock: the first
  * task-status `dispatching` to the last `merged` in its NDJSON output.
  */

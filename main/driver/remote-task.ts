@@ -19,6 +19,8 @@ export interface RemoteTaskDeps {
   workDir: string;
   onState(event: TaskStateEvent): void;
   onOutput(chunk: Uint8Array): void;
+  /** A result has been reported, before its commits are fetched: the agent's slot is free from now. */
+  onReported?(result: TaskResult): void;
   /** A result, in turn order; `ref` holds its commit when it changed something. */
   onResult(result: TaskResult, ref: string | undefined): Promise<void>;
   /** The agent went away before the task's session ended. */
@@ -39,7 +41,11 @@ export class RemoteTask {
     const mine = (e: { runId: string; taskId: string }): boolean => e.runId === spec.runId && e.taskId === spec.taskId;
     this.unsubscribe.push(
       agent.rpc.on('task.state', (e) => { if (mine(e)) deps.onState(e); }),
-      agent.rpc.on('task.result', (r) => { if (mine(r)) this.chain = this.chain.then(() => this.deliver(r)); }),
+      agent.rpc.on('task.result', (r) => {
+        if (!mine(r)) return;
+        deps.onReported?.(r);
+        this.chain = this.chain.then(() => this.deliver(r));
+      }),
       agent.onClose((why) => { if (!this.closed) deps.onLost(new Error(`lost agent ${agent.name}: ${why.message}`)); }),
     );
     await agent.rpc.request('task.start', spec);
@@ -49,6 +55,11 @@ export class RemoteTask {
   /** Input typed for the task's session (its pane). */
   async input(data: string): Promise<void> {
     await this.term?.input(data);
+  }
+
+  /** Resizes the task's terminal on the agent. */
+  async resize(cols: number, rows: number): Promise<void> {
+    await this.term?.resize(cols, rows);
   }
 
   private async deliver(result: TaskResult): Promise<void> {

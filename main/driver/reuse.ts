@@ -15,6 +15,9 @@ export const REUSE_REF_PREFIX = 'refs/claudecluster-reuse/';
 export type ReuseInput = Pick<TaskSpec, 'prompt' | 'session' | 'setup' | 'verify' | 'base'>;
 
 export class ResultReuse {
+  /** Tree of each base asked about: most tasks of a run share a few bases. */
+  private readonly trees = new Map<string, Promise<string>>();
+
   private constructor(private readonly repo: UserRepo, private readonly known: Map<string, string>) {}
 
   /** Loads the results recorded so far (key → commit). */
@@ -30,9 +33,19 @@ export class ResultReuse {
 
   /** What makes two tasks the same piece of work. */
   async key(spec: ReuseInput): Promise<string> {
-    const tree = await gitOut(['rev-parse', `${spec.base}^{tree}`], { cwd: this.repo.root });
+    const tree = await this.treeOf(spec.base);
     const what = JSON.stringify({ prompt: spec.prompt, session: spec.session, setup: spec.setup ?? null, verify: spec.verify ?? null, tree });
     return createHash('sha256').update(what).digest('hex');
+  }
+
+  private treeOf(commit: string): Promise<string> {
+    let tree = this.trees.get(commit);
+    if (!tree) {
+      tree = gitOut(['rev-parse', `${commit}^{tree}`], { cwd: this.repo.root });
+      this.trees.set(commit, tree);
+      tree.catch(() => this.trees.delete(commit));
+    }
+    return tree;
   }
 
   /**
@@ -43,7 +56,7 @@ export class ResultReuse {
     if (this.known.size === 0) return undefined;
     const earlier = this.known.get(await this.key(spec));
     if (!earlier) return undefined;
-    const tree = await gitOut(['rev-parse', `${earlier}^{tree}`], { cwd: this.repo.root });
+    const tree = await this.treeOf(earlier);
     return gitOut(['commit-tree', tree, '-p', spec.base, '-m', message], { cwd: this.repo.root });
   }
 

@@ -30,6 +30,8 @@ export const NO_AGENT_GRACE_MS = 15_000;
 export const DEFAULT_RETRIES = 2;
 /** Follow-up turns a failing verify may trigger unless the goal says otherwise (`verify_retries`). */
 export const DEFAULT_VERIFY_RETRIES = 2;
+/** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
+const AGENT_QUEUE_AHEAD = 1;
 /** Resolution attempts for one task's merge conflicts. */
 const MAX_RESOLUTIONS = 2;
 
@@ -61,6 +63,10 @@ export class Run {
   private wakeTimer: NodeJS.Timeout | undefined;
   private cancelled: string | undefined;
   private closeRequested = false;
+  /** Tasks the user cancelled: their attempt's failure is final (no retry). */
+  private readonly cancelledTasks = new Set<string>();
+  /** Set once every task has settled and the run is ending: nothing is retried after that. */
+  private over = false;
 
   constructor(private readonly opts: RunOptions) {
     const goal = opts.goal;
@@ -84,7 +90,7 @@ export class Run {
     if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
 
-    const done = new Promise<void>((resolve) => { this.finished = resolve; });
+    const done = new Promise<void>((resolve) => { this.finished = () => { this.over = true; resolve(); }; });
     const onAgent = (): void => this.schedule();
     pool.on('agent', onAgent);
     this.schedule();
@@ -103,6 +109,63 @@ export class Run {
       agents: costByAgent(reports),
       tasks: reports,
     };
+  }
+
+  /**
+   * Cancels one task: a waiting one fails at once; one on an agent is cancelled there, and its
+   * attempt's failure is final. False when the task is not one that can be cancelled now.
+   */
+  cancelTask(taskId: string, reason: string): boolean {
+    const rt = this.tasks.find((t) => t.id === taskId);
+    if (!rt || this.over) return false;
+    if (rt.status === 'waiting') {
+      this.update(rt, { status: 'failed', error: reason });
+      this.schedule();
+      return true;
+    }
+    if (!rt.client || !(rt.status === 'dispatching' || rt.status === 'queued' || rt.status === 'running' || rt.status === 'needs-input')) return false;
+    this.cancelledTasks.add(rt.id);
+    void rt.client.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Runs a failed or blocked task again while the run is open, with the failed and blocked
+   * tasks it waits on, and the blocked tasks waiting on any of them. False when it cannot.
+   */
+  retryTask(taskId: string): boolean {
+    const rt = this.tasks.find((t) => t.id === taskId);
+    const dead = (t: RunTask | undefined): t is RunTask => t?.status === 'failed' || t?.status === 'blocked';
+    if (!dead(rt) || this.over || this.cancelled) return false;
+    const again = new Set<string>();
+    const upstream = (t: RunTask): void => {
+      if (again.has(t.id)) return;
+      again.add(t.id);
+      for (const d of t.after) { const dep = this.tasks.find((x) => x.id === d); if (dead(dep)) upstream(dep); }
+    };
+    upstream(rt);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const t of this.tasks) if (t.status === 'blocked' && !again.has(t.id) && t.after.some((d) => again.has(d))) { again.add(t.id); grew = true; }
+    }
+    for (const t of this.tasks.filter((x) => again.has(x.id))) {
+      this.cancelledTasks.delete(t.id);
+      t.notBefore = undefined;
+      t.resolving = undefined;
+      this.update(t, { status: 'waiting', error: undefined, conflicts: undefined }, 'to be run again');
+    }
+    this.schedule();
+    return true;
+  }
+
+  /** Resizes a task's terminal on its agent. */
+  async resize(taskId: string, cols: number, rows: number): Promise<void> {
+    await this.tasks.find((t) => t.id === taskId)?.remote?.resize(cols, rows);
+  }
+
+  /** When the run's scheduler gives an agent work again after failures, or undefined when it does now. */
+  agentBackedOffUntil(agentId: string): number | undefined {
+    return this.health.backedOffUntil(agentId);
   }
 
   /** Input typed into a task's pane. */
@@ -144,7 +207,7 @@ export class Run {
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
       const backedOffUntil = this.health.backedOffUntil(id);
-      return { id, slots: a.info.slots, inFlight: this.inFlight.get(id) ?? 0, ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
+      return { id, slots: a.info.slots, queue: this.health.inDoubt(id) ? 0 : AGENT_QUEUE_AHEAD, inFlight: this.inFlight.get(id) ?? 0, ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
     }), now);
     for (const { taskId, agentId } of plan) {
       const agent = agents.find((a) => a.peerId.toString() === agentId)!;
@@ -215,6 +278,8 @@ export class Run {
         workDir: this.opts.runDir,
         onState: (e) => this.onAgentState(rt, e),
         onOutput: (chunk) => this.opts.out.taskOutput(rt.id, chunk),
+        // The agent freed its slot when it reported: another task can start there while this result is fetched.
+        onReported: (r) => { if (r.ok && rt.remote === remote) this.releaseSlot(rt); },
         onResult: (r, ref) => this.onResult(rt, remote, r, ref),
         onLost: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
       });
@@ -260,7 +325,7 @@ export class Run {
       if (!rt.avoidAgents.includes(agentId)) rt.avoidAgents.push(agentId);
     }
     const durationMs = Date.now() - (rt.startedAt ?? Date.now());
-    if (this.cancelled || rt.attempts > this.retries) {
+    if (this.cancelled || rt.attempts > this.retries || this.cancelledTasks.has(rt.id)) {
       this.update(rt, { status: 'failed', error, durationMs });
     } else {
       const delay = retryDelayMs(rt.attempts);
@@ -283,6 +348,7 @@ export class Run {
   /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
   private async onResult(rt: RunTask, remote: RemoteTask, r: TaskResult, ref: string | undefined): Promise<void> {
     if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
+    this.opts.out.taskResult?.(rt.id, r);
     clearTimeout(rt.timer);
     const facts = { commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
@@ -291,8 +357,7 @@ export class Run {
       return this.attemptFailed(rt, r.error ?? 'the session failed');
     }
     if (rt.client) this.health.success(rt.client.peerId.toString());
-    // The agent freed its slot with this result: another task can start there during the merge.
-    this.releaseSlot(rt);
+    this.releaseSlot(rt, false);
     if (!ref) {
       if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
     } else {

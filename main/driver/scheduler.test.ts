@@ -161,3 +161,28 @@ test('retryDelayMs doubles from the base up to the cap', () => {
   assert.equal(retryDelayMs(1000), RETRY_MAX_MS);
   assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 10, 50)), [10, 20, 40, 50, 50]);
 });
+
+test('with many more ready tasks than slots, each agent also gets its queue-ahead tasks once every slot is taken', () => {
+  const tasks = Array.from({ length: 10 }, (_, i) => t(`t${i}`, 'waiting'));
+  const agents = [agent('x', 2, 0, { queue: 1 }), agent('y', 2, 2, { queue: 1 })];
+  const plan = assign(tasks, agents);
+  // x: 2 free slots + 1 ahead; y: full, 1 ahead.
+  assert.deepEqual(plan.map((p) => p.agentId), ['x', 'x', 'x', 'y']);
+  // An agent already holding its queue-ahead task gets no more.
+  assert.deepEqual(assign(tasks, [agent('x', 2, 3, { queue: 1 })]), []);
+});
+
+test('near the end (fewer ready tasks left than slots) nothing is queued ahead: it could wait while another slot idles', () => {
+  const tasks = ['a', 'b', 'c'].map((id) => t(id, 'waiting'));
+  const agents = [agent('x', 2, 2, { queue: 1 }), agent('y', 2, 2, { queue: 1 })];
+  assert.deepEqual(assign(tasks, agents), []);
+});
+
+test('an agent that failed a task is in doubt until it succeeds again', () => {
+  const health = new AgentHealth({ clock: () => NOW });
+  assert.equal(health.inDoubt('x'), false);
+  health.failure('x');
+  assert.equal(health.inDoubt('x'), true);
+  health.success('x');
+  assert.equal(health.inDoubt('x'), false);
+});

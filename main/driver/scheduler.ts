@@ -28,6 +28,11 @@ export interface SchedAgent {
   inFlight: number;
   /** Gets no task until this time (ms since the epoch); see `AgentHealth`. */
   backedOffUntil?: number;
+  /**
+   * Tasks it may hold beyond its slots, waiting in its own queue to start the moment a slot frees
+   * (so no round trip is lost between one task and the next). Default 0.
+   */
+  queue?: number;
 }
 
 export interface Assignment {
@@ -94,6 +99,28 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     if (!agent) continue;
     agent.free--;
     left--;
+    out.push({ taskId: t.id, agentId: agent.id });
+  }
+  return out.concat(queueAhead(ready.filter((t) => !out.some((o) => o.taskId === t.id)), agents, now));
+}
+
+/**
+ * Ready tasks left over once every free slot is taken go into agents' own queues, only while
+ * plenty more are ready than slots exist: near the end of a run a queued task could wait behind
+ * a long one while another agent's slot sits idle.
+ */
+function queueAhead(left: readonly SchedTask[], agents: readonly SchedAgent[], now: number): Assignment[] {
+  const slots = agents.reduce((sum, a) => sum + a.slots, 0);
+  if (left.length < slots) return [];
+  const spare = agents.map((a) => ({ id: a.id, free: (a.backedOffUntil ?? -Infinity) > now ? 0 : Math.max(0, (a.queue ?? 0) - Math.max(0, a.inFlight - a.slots)) }));
+  const out: Assignment[] = [];
+  for (const t of left) {
+    const avoid = new Set(t.avoidAgents ?? []);
+    const prefer = new Set(t.preferAgents ?? []);
+    const allowed = spare.filter((a) => !avoid.has(a.id));
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);
+    if (!agent) continue;
+    agent.free--;
     out.push({ taskId: t.id, agentId: agent.id });
   }
   return out;
@@ -205,6 +232,11 @@ export class AgentHealth {
 
   success(agentId: string): void {
     this.records.delete(agentId);
+  }
+
+  /** It failed a task and has not succeeded since: it gets no task queued ahead. */
+  inDoubt(agentId: string): boolean {
+    return this.records.has(agentId);
   }
 
   /** Records a failed task; returns the time the agent is backed off until, if it now is. */

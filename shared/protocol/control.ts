@@ -123,6 +123,7 @@ export const TaskResult = TaskRef.extend({
   verify: z.object({ ok: z.boolean(), exitCode: z.number().int().nullable(), tail: z.string().max(4000) }).strict().optional(),
   /** Bytes in the task's terminal log. */
   logBytes: z.number().int().nonnegative(),
+  /** From the task taking one of the agent's slots (not from its arrival in the agent's queue) to this result. */
   durationMs: z.number().nonnegative(),
 }).strict();
 export type TaskResult = z.infer<typeof TaskResult>;
