@@ -39,6 +39,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // Unit tests of the renderer's pure logic run under Node's test runner (node:test, node:assert).
+    ignores: ['renderer/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noElectron, noPty],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled test files under Node's test runner.
-//   unit:        dist/{shared,agent,main}/**/*.test.js
+//   unit:        dist/{shared,agent,main,renderer-logic}/**/*.test.js
 //   integration: dist/e2e/**/*.test.js (real agent processes, git, PTYs, namespaces)
 //   all:         both
 import { readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const SUITES = {
-  unit: ['dist/shared', 'dist/agent', 'dist/main'],
+  unit: ['dist/shared', 'dist/agent', 'dist/main', 'dist/renderer-logic'],
   integration: ['dist/e2e'],
 };
 SUITES.all = [...SUITES.unit, ...SUITES.integration];
