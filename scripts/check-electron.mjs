@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm run check:electron`: the desktop shell's gate, offline. Builds the preload bundle, then
+//   1. electronegativity over main/shell/: fails on any HIGH finding (prints every finding);
+//   2. electron-builder.yml against electron-builder's own schema and the product's facts;
+//   3. the build output the app needs (main entry, preload, agent, renderer);
+//   4. the preload bundle, run as a sandboxed preload runs;
+//   5. electron-builder --dir with a stand-in Electron (skip with --no-package): what lands in app.asar.
+// Exit 0: all passed; 1: something failed (each problem printed).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, URL } from 'node:url';
+import { join } from 'node:path';
+import { buildPreload } from './build-preload.mjs';
+import { checkBuildOutput, checkBuilderConfig, checkPackage } from './check-electron-builder.mjs';
+import { checkPreload } from './check-electron-preload.mjs';
+import { formatFinding, scan, SEVERITIES } from './check-electron-security.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SHELL_DIR = 'main/shell';
+const withPackage = !process.argv.includes('--no-package');
+
+let failed = false;
+function report(name, problems) {
+  if (problems.length === 0) { console.log(`ok    ${name}`); return; }
+  failed = true;
+  console.log(`FAIL  ${name}`);
+  for (const p of problems) console.log(`      ${p.replace(/\n/g, '\n      ')}`);
+}
+async function step(name, fn) {
+  try { report(name, await fn()); } catch (err) { report(name, [err.stack ?? String(err)]); }
+}
+
+await buildPreload(ROOT);
+const security = scan(ROOT, SHELL_DIR); // ~10 s, mostly waiting: runs while the rest is checked
+await step('electron-builder.yml: schema and targets, asarUnpack, files, icon', () => checkBuilderConfig(ROOT));
+const built = await checkBuildOutput(ROOT).catch((err) => [String(err)]);
+report('build output: main entry, preload, agent, renderer', built);
+await step('preload bundle: sandboxed, no eval, exposes exactly { call, on }', () => checkPreload(ROOT));
+if (withPackage && built.length === 0) {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  await step('electron-builder --dir: app.asar contents, node-pty unpacked', () => checkPackage(ROOT, pkg.devDependencies.electron));
+}
+try {
+  const { findings, counts } = await security;
+  const high = findings.filter((f) => f.severity === 'HIGH');
+  report(`electronegativity (${SHELL_DIR}): no HIGH findings`, high.map(formatFinding));
+  for (const f of findings.filter((x) => x.severity !== 'HIGH')) console.log(`      ${formatFinding(f).replace(/\n/g, '\n      ')}`);
+  console.log(`electronegativity: ${SEVERITIES.map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ')} (${findings.length} findings in ${SHELL_DIR})`);
+} catch (err) {
+  report('electronegativity', [err.stack ?? String(err)]);
+}
+process.exit(failed ? 1 : 0);
