@@ -47,6 +47,8 @@ export interface FinishOptions {
   /** Push the branch and open a pull request (only when the run succeeded). */
   pr: boolean;
   warn(message: string): void;
+  /** More files of the run's dir to keep besides the report and the record (e.g. the app's task logs). */
+  keep?: readonly string[];
 }
 
 /** Report, cleanup, record, pull request: what the run's final output shows besides the summary. */
@@ -73,7 +75,7 @@ export async function finishRun(record: RunRecord, summary: RunSummary, o: Finis
   await step(`could not clean up after run ${record.id}`, async () => {
     const { keptRefs } = await tidyAfterRun({
       repoRoot: record.repo, runId: record.id, branch: summary.branch, taskIds: summary.tasks.map((t) => t.id),
-      runDir: records.dir(record.id), keep: [REPORT_FILE, RUN_RECORD_FILE],
+      runDir: records.dir(record.id), keep: [REPORT_FILE, RUN_RECORD_FILE, ...(o.keep ?? [])],
     });
     if (keptRefs.length > 0) end.keptRefs = keptRefs;
   });

@@ -1,4 +1,5 @@
 /** What a run reports as it goes: the contract between the run and its printers. */
+import type { TaskResult } from '../../shared/protocol/control.js';
 
 export type RunTaskStatus = 'waiting' | 'dispatching' | 'queued' | 'running' | 'needs-input' | 'integrating' | 'merged' | 'failed' | 'blocked';
 
@@ -42,6 +43,8 @@ export interface RunOutput {
   agentLost(info: { name: string; peerId: string; reason: string }): void;
   taskStatus(task: TaskReport, detail?: string): void;
   taskOutput(taskId: string, chunk: Uint8Array): void;
+  /** Each result an attempt reports (its session summary, verify output), before it is integrated. */
+  taskResult?(taskId: string, result: TaskResult): void;
   warning(message: string): void;
   runFinished(summary: RunSummary, end?: RunEnd): void;
 }

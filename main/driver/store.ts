@@ -39,4 +39,13 @@ export class DriverStore {
     agents.push({ ...agent, pairedAt: new Date().toISOString() });
     await writeJsonFile(this.agentsFile, { version: 1, agents });
   }
+
+  /** Forgets a paired agent; false when it was not pinned. */
+  async unpin(peerId: string): Promise<boolean> {
+    const before = await this.pinned();
+    const agents = before.filter((a) => a.peerId !== peerId);
+    if (agents.length === before.length) return false;
+    await writeJsonFile(this.agentsFile, { version: 1, agents });
+    return true;
+  }
 }
