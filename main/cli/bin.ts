@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `claudecluster`: run goals over agents; pair with and list agents; list and clean up past runs. */
+/** `claudecluster`: run goals over agents; pair with and list agents; list and clean up past runs; the dashboard. */
 import { EXIT, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
@@ -7,6 +7,7 @@ import { PAIR_USAGE, pairCommand } from './pair-command.js';
 import { AGENTS_USAGE, agentsCommand } from './agents-command.js';
 import { RUNS_USAGE, runsCommand } from './runs-command.js';
 import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
+import { UI_USAGE, uiCommand } from './ui-command.js';
 
 const USAGE = `Usage:
   ${RUN_USAGE}
@@ -14,6 +15,7 @@ const USAGE = `Usage:
   ${AGENTS_USAGE}
   ${RUNS_USAGE}
   ${CLEAN_USAGE}
+  ${UI_USAGE}
   claudecluster --version`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   agents: agentsCommand,
   runs: runsCommand,
   clean: cleanCommand,
+  ui: uiCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,235 @@
+/**
+ * `claudecluster ui` end to end: the real CLI with its local agent (the scripted `claude`
+ * stand-in) on loopback, reached as a browser would reach it: the page over HTTP, the BridgeApi
+ * over a WebSocket, with the token and Origin checks in the way.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { createBridgeClient, type BridgeApi, type BridgeEventPayload } from '../../shared/bridge/index.js';
+import { BRIDGE_WS_PATH } from '../../shared/bridge/constants.js';
+import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
+import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, waitFor } from '../harness.js';
+
+const scope = new Scope();
+let cli: ChildProcess;
+let port = 0;
+let token = '';
+let pageUrl = '';
+let repo = '';
+let tmp = '';
+const events: Array<Record<string, unknown>> = [];
+const sockets: WebSocket[] = [];
+
+before(async () => {
+  tmp = await scope.tmp('cc-ui-');
+  repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# sample\n' });
+  cli = scope.track(spawn(process.execPath, [CLI_BIN, 'ui', '--port', '0', '--no-mdns', '--json', '--local', '2', '--data-dir', join(tmp, 'driver'), '--repo', repo], {
+    env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE },
+  }));
+  let stderr = '';
+  cli.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  createInterface({ input: cli.stdout! }).on('line', (line) => {
+    try { events.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not an event */ }
+  });
+  await waitFor(() => events.some((e) => e['type'] === 'ui') || cli.exitCode !== null, 'the ui line');
+  const ui = events.find((e) => e['type'] === 'ui');
+  assert.ok(ui, `claudecluster ui did not start: ${stderr}`);
+  pageUrl = String(ui['url']);
+  port = Number(ui['port']);
+  token = new URL(pageUrl).searchParams.get('token')!;
+});
+
+after(async () => {
+  for (const ws of sockets) ws.terminate();
+  await scope.cleanup();
+});
+
+function socketUrl(t = token): string {
+  return `ws://127.0.0.1:${port}${BRIDGE_WS_PATH}?token=${encodeURIComponent(t)}`;
+}
+
+/** Opens a socket; resolves with it once open, or with the HTTP status it was refused with. */
+function openSocket(url: string, origin: string | undefined): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    sockets.push(ws);
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+async function connect(): Promise<{ api: BridgeApi; ws: WebSocket }> {
+  const ws = await openSocket(socketUrl(), `http://127.0.0.1:${port}`);
+  assert.ok(ws instanceof WebSocket);
+  const client = createBridgeClient((message) => ws.send(JSON.stringify(message)));
+  ws.on('message', (data) => client.receive(JSON.parse(String(data))));
+  return { api: client.api, ws };
+}
+
+/** A GET with the Host header given (fetch does not let a test set it). */
+function get(path: string, host = `127.0.0.1:${port}`): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the page needs the token, is served with a strict CSP, and nothing outside the renderer is served', async () => {
+  const page = await get(`/?token=${token}`);
+  assert.equal(page.status, 200);
+  const csp = String(page.headers['content-security-policy']);
+  for (const part of ["default-src 'self'", `connect-src 'self' ws://127.0.0.1:${port}`, "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]) {
+    assert.ok(csp.includes(part), `CSP lacks ${part}: ${csp}`);
+  }
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  assert.equal((await get('/?token=wrong')).status, 403);
+  assert.equal((await get('/')).status, 403);
+  assert.equal((await get(`/?token=${token}`, `evil.example:${port}`)).status, 403, 'a foreign Host (DNS rebinding) is refused');
+  assert.equal((await get('/..%2f..%2f..%2fetc%2fpasswd')).status, 404);
+  assert.equal((await get('/../../package.json')).status, 404);
+});
+
+test('the socket refuses a wrong token, a foreign Origin and no Origin before upgrading', async () => {
+  assert.equal(await openSocket(socketUrl('not-the-token'), `http://127.0.0.1:${port}`), 403);
+  assert.equal(await openSocket(socketUrl(), 'http://evil.example'), 403);
+  assert.equal(await openSocket(socketUrl(), `http://127.0.0.1:${port + 1}`), 403);
+  assert.equal(await openSocket(socketUrl(), undefined), 403);
+  assert.ok(await openSocket(socketUrl(), `http://localhost:${port}`) instanceof WebSocket, 'localhost is the same page');
+});
+
+test('app.info answers; goal.check reports a bad goal\'s problems with their lines', async () => {
+  const { api } = await connect();
+  const info = await api.call('app.info', {});
+  assert.equal(info.shell, 'browser');
+  assert.equal(info.repo, realpathSync(repo));
+  assert.match(info.peerId, /^12D3Koo/);
+  const bad = await api.call('goal.check', { name: 'bad.md', text: '# Bad\n\n## Tasks\n- a: First\n  after: nope\n- a: Again\n' });
+  assert.equal(bad.ok, false);
+  assert.ok(!bad.ok && bad.problems.some((p) => p.line === 4 && /nope/.test(p.message)), JSON.stringify(bad));
+  assert.ok(!bad.ok && bad.problems.some((p) => p.line === 6), JSON.stringify(bad));
+  const good = await api.call('goal.check', { name: 'good.md', text: '# Good\n\n## Tasks\n- a: One\n- b: Two\n  after: a\n' });
+  assert.ok(good.ok && good.hasTaskList && good.tasks.map((t) => t.id).join() === 'a,b');
+});
+
+test('an unknown method or a message that is not JSON gets a JSON-RPC error, and the server goes on serving', async () => {
+  const { api, ws } = await connect();
+  const replies: Array<Record<string, unknown>> = [];
+  ws.on('message', (d) => replies.push(JSON.parse(String(d)) as Record<string, unknown>));
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'x1', method: 'no.such.method', params: {} }));
+  ws.send('this is not json');
+  await waitFor(() => replies.length >= 2, 'two error replies');
+  const unknown = replies.find((r) => r['id'] === 'x1') as { error: { code: number } };
+  assert.equal(unknown.error.code, RPC_ERROR.methodNotFound);
+  assert.ok(replies.some((r) => r['id'] === null && (r['error'] as { code: number }).code === RPC_ERROR.invalidRequest));
+  await assert.rejects(api.call('run.get', { runId: 'no-such-run' }), (err: { code: number }) => err.code === RPC_ERROR.notFound);
+  assert.equal((await api.call('app.info', {})).shell, 'browser');
+});
+
+test('a two-task goal runs to the end: terminals live and on attach, input reaches a session, detail shows the diff', async () => {
+  const { api } = await connect();
+  await waitFor(async () => (await api.call('agents.list', {})).agents.some((a) => a.local && a.health === 'ready' && a.slots === 2), 'the local agent to be ready');
+
+  const feeds = new Map<string, { attached: string; offset: number; batches: Array<{ offset: number; data: string }> }>();
+  const text = (taskId: string): string => {
+    const f = feeds.get(taskId);
+    return f ? f.attached + f.batches.filter((b) => b.offset >= f.offset).map((b) => b.data).join('') : '';
+  };
+  let finished: BridgeEventPayload<'run.finished'> | undefined;
+  api.on('term.data', (d) => {
+    feeds.get(d.taskId)?.batches.push({ offset: d.offset, data: d.data });
+    void api.call('term.ack', { runId: d.runId, taskId: d.taskId, chars: d.data.length });
+  });
+  api.on('run.finished', (p) => { finished = p; });
+  api.on('run.started', (p) => {
+    for (const t of p.run.tasks) {
+      feeds.set(t.id, { attached: '', offset: 0, batches: [] });
+      void api.call('term.attach', { runId: p.run.runId, taskId: t.id }).then((a) => Object.assign(feeds.get(t.id)!, { attached: a.data, offset: a.offset }));
+    }
+  });
+
+  const release = join(tmp, 'release-b');
+  const goal = [
+    '# Two tasks', '', 'For the ui test.', '', '## Tasks',
+    '- a: Add a.txt', '  !say hello from task A', '  !write a.txt made by A',
+    '- b: Add b.txt', '  !say b is waiting', `  !wait-for ${release}`, '  !write b.txt made by B',
+    '',
+  ].join('\n');
+  const noPlan = await api.call('run.start', { name: 'unplanned.md', text: '# Unplanned\n\nDo something useful.\n' });
+  assert.ok(!noPlan.ok && /plan it first/.test(noPlan.problems[0]!.message), JSON.stringify(noPlan));
+
+  const started = await api.call('run.start', { name: 'two.md', text: goal });
+  assert.ok(started.ok, JSON.stringify(started));
+  const runId = started.runId;
+
+  await waitFor(() => text('b').includes('b is waiting'), 'task b to wait');
+  await api.call('task.resize', { runId, taskId: 'b', cols: 100, rows: 30 });
+  await api.call('task.input', { runId, taskId: 'b', data: 'typed-by-ui' });
+  await waitFor(() => text('b').includes('typed-by-ui'), 'the typed text echoed by the session');
+  await writeFile(release, 'go');
+  await waitFor(() => finished !== undefined, 'run.finished', 60_000);
+
+  assert.equal(finished!.run.runId, runId);
+  assert.equal(finished!.run.status, 'ok', JSON.stringify(finished!.run.tasks));
+  const branch = finished!.run.branch;
+  assert.equal(git(repo, 'show', `${branch}:a.txt`), 'made by A');
+  assert.equal(git(repo, 'show', `${branch}:b.txt`), 'made by B');
+  assert.ok(finished!.run.tasks.every((t) => t.status === 'merged'));
+  assert.match(finished!.run.report ?? '', /## Tasks/);
+
+  // Both terminals streamed live, and the batches continued exactly from the attach offset, without gaps.
+  assert.deepEqual([...feeds.keys()].sort(), ['a', 'b']);
+  for (const [id, f] of feeds) {
+    assert.ok(f.batches.length > 0, `no term.data for task ${id}`);
+    let at = f.offset;
+    for (const b of f.batches.filter((x) => x.offset + x.data.length > f.offset)) {
+      assert.ok(b.offset <= at, `task ${id}: a gap before offset ${b.offset}`);
+      at = Math.max(at, b.offset + b.data.length);
+    }
+  }
+  assert.ok(text('a').includes('hello from task A'));
+  const again = await api.call('term.attach', { runId, taskId: 'a' });
+  assert.ok(again.data.includes('hello from task A'));
+  assert.equal(again.data, text('a'), 'a late attach returns everything the live feed carried');
+  assert.equal(again.offset, again.data.length);
+
+  const detail = await api.call('task.detail', { runId, taskId: 'a' });
+  const file = detail.files.find((f) => f.path === 'a.txt');
+  assert.ok(file, JSON.stringify(detail.files));
+  assert.equal(file.change, 'added');
+  assert.equal(file.after, 'made by A');
+  assert.match(file.patch, /^\+made by A$/m);
+  assert.match(detail.prompt, /!write a\.txt made by A/);
+
+  const log = await api.call('task.log', { runId, taskId: 'b' });
+  assert.ok(log.text.includes('b is waiting') && log.text.includes('typed-by-ui'));
+  assert.equal(log.truncated, false);
+  const runs = await api.call('runs.list', {});
+  assert.equal(runs.runs.find((r) => r.runId === runId)?.status, 'ok');
+  const view = await api.call('run.get', { runId });
+  assert.equal(view.tasks.filter((t) => t.status === 'merged').length, 2);
+});
+
+test('SIGTERM stops the server, its local agent and the driver', async () => {
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+  assert.equal(children.length, 1, 'the ui runs one child: its local agent');
+  const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+  cli.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  await waitFor(() => !alive(children[0]!), 'the local agent to stop');
+  assert.ok(events.some((e) => e['type'] === 'stopping'));
+});

@@ -1,0 +1,175 @@
+/**
+ * The app's runs: starting one from a checked goal (`run.start`), planning a goal without a task
+ * list (`goal.plan`), and finding a run and its tasks, live or read back from the data dir.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Goal } from '../../shared/goal/types.js';
+import type { BridgeResult } from '../../shared/bridge/contract.js';
+import type { RunListItem, RunView, TaskView } from '../../shared/bridge/views.js';
+import type { Settings } from '../../shared/bridge/settings.js';
+import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
+import type { AgentPool } from '../driver/pool.js';
+import type { DriverStore } from '../driver/store.js';
+import { planGoal } from '../driver/planner.js';
+import { RunRecords } from '../driver/run-records.js';
+import { newRunId } from '../cli/run-command.js';
+import { checkGoal, goalProblems, type GoalText } from './goal-check.js';
+import { LiveRun } from './live-run.js';
+import { MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';
+import { pastRunView, pastRuns, readDetails, type TaskExtras } from './run-files.js';
+
+/** Runs that have ended stay in memory (terminals attachable, views at hand) up to this many; older ones are read from disk. */
+export const MAX_ENDED_RUNS_KEPT = 20;
+
+const NO_REPO = 'no repository is set: start with --repo DIR or choose one in the settings';
+const NO_AGENT = 'no agent is ready to run tasks: wait for the local agent to start, give it slots in the settings, or pair an agent';
+
+export interface RunBookDeps {
+  store: DriverStore;
+  pool: AgentPool;
+  emit: Emit;
+  /** The repository runs start in, or null when none is set. */
+  repoDir(): string | null;
+  /** Session options a goal gets unless it says otherwise. */
+  sessionDefaults(): Settings['session'];
+  onTaskChanged(): void;
+  /** A run has ended and saved everything. */
+  onRunEnded(): void;
+}
+
+/** A task, with what its detail view needs besides the diff. */
+export interface TaskFacts {
+  task: TaskView;
+  extras: TaskExtras | undefined;
+  repoRoot: string;
+}
+
+export function notFound(message: string): RpcError {
+  return new RpcError(RPC_ERROR.notFound, message, { name: 'NotFound' });
+}
+
+export class RunBook {
+  private readonly runs = new Map<string, LiveRun>();
+
+  constructor(private readonly deps: RunBookDeps) {}
+
+  /** The runs still going. */
+  get open(): LiveRun[] {
+    return [...this.runs.values()].filter((r) => r.open);
+  }
+
+  /** A run started or ended in this app (still in memory). */
+  live(runId: string): LiveRun | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** A run that is still going, or a NotFound error. */
+  openRun(runId: string): LiveRun {
+    const run = this.runs.get(runId);
+    if (!run?.open) throw notFound(`run ${runId} is not open in this app`);
+    return run;
+  }
+
+  async start(input: GoalText): Promise<BridgeResult<'run.start'>> {
+    const checked = await checkGoal(input, this.deps.repoDir());
+    if (!checked.ok) return { ok: false, problems: checked.check.problems };
+    const problem = (message: string): BridgeResult<'run.start'> => ({ ok: false, problems: [{ line: 0, message }] });
+    if (!checked.goal.hasTaskList) return problem(`${input.name} has no task list: plan it first, review the plan, then start it`);
+    if (!checked.repo || !checked.base) return problem(NO_REPO);
+    if (this.deps.pool.agents.length === 0) return problem(NO_AGENT);
+    const runId = newRunId();
+    if (await checked.repo.hasUncommittedChanges()) {
+      const message = `${checked.repo.root} has uncommitted changes; they are not included (tasks start from ${checked.goal.base ?? 'HEAD'} at ${checked.base.slice(0, 12)})`;
+      this.deps.emit('notice', { level: 'warning', message: message.slice(0, MAX_NOTICE_CHARS), runId });
+    }
+    const run = await LiveRun.start({
+      store: this.deps.store, pool: this.deps.pool, runId, goalName: input.name, goalText: input.text,
+      goal: withDefaults(checked.goal, this.deps.sessionDefaults()), repo: checked.repo, base: checked.base,
+      emit: this.deps.emit, onTaskChanged: this.deps.onTaskChanged,
+    });
+    this.runs.set(runId, run);
+    void run.done.then(() => this.ended());
+    return { ok: true, runId };
+  }
+
+  /** Plans a goal without a task list on an agent; a goal that has one is returned as checked. */
+  async plan(input: GoalText): Promise<BridgeResult<'goal.plan'>> {
+    const checked = await checkGoal(input, this.deps.repoDir());
+    if (!checked.ok || checked.goal.hasTaskList) return checked.check;
+    if (!checked.repo || !checked.base) return goalProblems(input.name, [{ line: 0, message: NO_REPO }]).check;
+    const runId = newRunId();
+    const plans = join(this.deps.store.root, 'plans');
+    const workDir = join(plans, runId);
+    const outcome = await planGoal({ runId: `${runId}-plan`, goal: checked.goal, repo: checked.repo, base: checked.base, workDir, pool: this.deps.pool })
+      .finally(() => rm(workDir, { recursive: true, force: true }));
+    if (!outcome.ok) return goalProblems(input.name, [{ line: 0, message: outcome.error }]).check;
+    // Every plan is kept, as `claudecluster run` keeps it, in case the window goes away.
+    await mkdir(plans, { recursive: true, mode: 0o700 });
+    await writeFile(join(plans, `${runId}.md`), outcome.text);
+    return (await checkGoal({ name: input.name, text: outcome.text }, this.deps.repoDir())).check;
+  }
+
+  async get(runId: string): Promise<RunView> {
+    const view = this.runs.get(runId)?.view() ?? await pastRunView(this.deps.store, runId);
+    if (!view) throw notFound(`there is no run ${runId}`);
+    return view;
+  }
+
+  /** Every run with a record, newest first; those of this app as they stand now. */
+  async list(): Promise<RunListItem[]> {
+    const mine = new Map([...this.runs.values()].map((r) => [r.runId, r.listItem()]));
+    const rows = (await pastRuns(this.deps.store)).map((r) => mine.get(r.runId) ?? r);
+    for (const [id, item] of mine) if (!rows.some((r) => r.runId === id)) rows.push(item);
+    return rows.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.runId.localeCompare(a.runId));
+  }
+
+  /** A task as its detail view needs it, from a run in memory or one on disk. */
+  async task(runId: string, taskId: string): Promise<TaskFacts> {
+    const live = this.runs.get(runId);
+    if (live) {
+      const task = live.task(taskId);
+      if (!task) throw notFound(`run ${runId} has no task ${taskId}`);
+      return { task, extras: live.extras(taskId), repoRoot: live.repoRoot };
+    }
+    const records = new RunRecords(this.deps.store);
+    const record = await records.read(runId).catch(() => undefined);
+    if (!record) throw notFound(`there is no run ${runId}`);
+    const details = await readDetails(records.dir(runId));
+    const task = details?.tasks.find((t) => t.id === taskId);
+    if (!task) throw notFound(`run ${runId} has no saved task ${taskId}`);
+    return { task, extras: details?.extras[taskId], repoRoot: record.repo };
+  }
+
+  /** Tasks of open runs on the agent called `agentName` now. */
+  onAgent(agentName: string): number {
+    return this.open.reduce((n, r) => n + r.onAgent(agentName), 0);
+  }
+
+  /** The latest time any open run backs this agent off until. */
+  backedOffUntil(peerId: string): number | undefined {
+    const times = this.open.map((r) => r.backedOffUntil(peerId)).filter((t) => t !== undefined);
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
+  /** Cancels every open run and waits (up to `ms`) for them to end. */
+  async stopAll(ms: number): Promise<void> {
+    const open = this.open;
+    for (const r of open) r.cancel();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+    await Promise.race([Promise.all(open.map((r) => r.done)), timeout]);
+    clearTimeout(timer);
+  }
+
+  private ended(): void {
+    const ended = [...this.runs.values()].filter((r) => !r.open);
+    for (const r of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_RUNS_KEPT))) this.runs.delete(r.runId);
+    this.deps.onRunEnded();
+  }
+}
+
+/** The settings' session options under the goal's own. */
+function withDefaults(goal: Goal, defaults: Settings['session']): Goal {
+  return { ...goal, session: { ...defaults, ...goal.session } };
+}
