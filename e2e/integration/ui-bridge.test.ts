@@ -223,6 +223,60 @@ test('a two-task goal runs to the end: terminals live and on attach, input reach
   assert.equal(view.tasks.filter((t) => t.status === 'merged').length, 2);
 });
 
+test('goal.plan plans a goal without a task list on the local agent and returns it with its tasks', async () => {
+  const { api } = await connect();
+  const plan = { tasks: [
+    { id: 'one', title: 'First file', prompt: 'Create one.txt.', after: [] },
+    { id: 'two', title: 'Second file', prompt: 'Create two.txt.', after: ['one'] },
+  ] };
+  const planned = await api.call('goal.plan', { name: 'plan-me.md', text: `---\nsession:\n  mode: headless\n---\n# Plan me\n\nMake two files.\n\n!structured ${JSON.stringify(plan)}\n` });
+  assert.ok(planned.ok, JSON.stringify(planned));
+  assert.equal(planned.hasTaskList, true);
+  assert.deepEqual(planned.tasks.map((t) => [t.id, t.after]), [['one', []], ['two', ['one']]]);
+  assert.match(planned.text, /^## Tasks$/m);
+  assert.equal(planned.title, 'Plan me');
+});
+
+test('task.retry runs a failed task again while its run is open; task.cancel stops a running one', async () => {
+  const { api } = await connect();
+  const okFile = join(tmp, 'flaky-may-pass');
+  const never = join(tmp, 'never');
+  const statuses: Array<BridgeEventPayload<'task.status'>> = [];
+  let finished: BridgeEventPayload<'run.finished'> | undefined;
+  api.on('task.status', (s) => statuses.push(s));
+  api.on('run.finished', (p) => { finished = p; });
+  const goal = [
+    '---', 'retries: 0', '---', '# Retry and cancel', '', '## Tasks',
+    '- flaky: Needs a file first', `  !require ${okFile}`, '  !write flaky.txt ok',
+    '- stuck: Waits for ever', '  !say stuck is waiting', `  !wait-for ${never}`,
+    '',
+  ].join('\n');
+  const started = await api.call('run.start', { name: 'retry.md', text: goal });
+  assert.ok(started.ok, JSON.stringify(started));
+  const { runId } = started;
+  const seen = (id: string, status: string): boolean => statuses.some((s) => s.runId === runId && s.task.id === id && s.task.status === status);
+  await waitFor(() => seen('flaky', 'failed'), 'the flaky task to fail');
+  await waitFor(() => seen('stuck', 'running'), 'the stuck task to run');
+  await assert.rejects(api.call('task.retry', { runId, taskId: 'stuck' }), (err: { code: number }) => err.code === RPC_ERROR.failed);
+
+  await writeFile(okFile, 'now it may');
+  await api.call('task.retry', { runId, taskId: 'flaky' });
+  await waitFor(() => seen('flaky', 'merged'), 'the retried task to merge');
+  await api.call('task.cancel', { runId, taskId: 'stuck' });
+  await waitFor(() => finished?.run.runId === runId, 'the run to finish');
+
+  const tasks = new Map(finished!.run.tasks.map((t) => [t.id, t]));
+  assert.equal(finished!.run.status, 'failed');
+  assert.equal(tasks.get('flaky')?.status, 'merged');
+  assert.equal(tasks.get('flaky')?.attempts, 2);
+  assert.equal(tasks.get('stuck')?.status, 'failed');
+  assert.match(tasks.get('stuck')?.error ?? '', /cancel/);
+  assert.equal(git(repo, 'show', `${finished!.run.branch}:flaky.txt`), 'ok');
+  // The retried task's terminal holds both attempts, with a line between them.
+  const term = await api.call('term.attach', { runId, taskId: 'flaky' });
+  assert.match(term.data, /attempt 2/);
+});
+
 test('SIGTERM stops the server, its local agent and the driver', async () => {
   const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
   assert.equal(children.length, 1, 'the ui runs one child: its local agent');
