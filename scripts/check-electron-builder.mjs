@@ -78,11 +78,14 @@ export async function checkBuilderConfig(root) {
   return problems;
 }
 
+/** The built renderer's page; required once the renderer has one (renderer/index.html). */
+export const RENDERER_PAGE = 'dist/renderer/index.html';
+
 /** The build output the app needs at run time; returns problems. */
-export async function checkBuildOutput(root) {
+export async function checkBuildOutput(root, { renderer }) {
   const problems = [];
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-  for (const path of [pkg.main, 'dist/main/shell/preload.cjs', 'dist/agent/bin.js', 'dist/renderer/index.html']) {
+  for (const path of [pkg.main, 'dist/main/shell/preload.cjs', 'dist/agent/bin.js', ...(renderer ? [RENDERER_PAGE] : [])]) {
     try { await stat(join(root, path)); } catch { problems.push(`${path} is missing after the build`); }
   }
   return problems;
@@ -103,7 +106,7 @@ function run(bin, args, cwd) {
  * Packs the app into a temp dir with electron-builder (`--dir`, a stand-in Electron binary, no
  * native rebuild: all offline) and checks what landed in app.asar and beside it. Returns problems.
  */
-export async function checkPackage(root, version) {
+export async function checkPackage(root, version, { renderer }) {
   const problems = [];
   const dir = await mkdtemp(join(tmpdir(), 'cc-package-'));
   try {
@@ -119,7 +122,7 @@ export async function checkPackage(root, version) {
     const asar = builderRequire(root)('@electron/asar');
     const listed = new Set(asar.listPackage(join(resources, 'app.asar')).map((p) => p.replace(/\\/g, '/').replace(/^\//, '')));
     const pkg = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8'));
-    for (const path of [...MUST_INCLUDE, pkg.main]) if (!listed.has(path)) problems.push(`app.asar lacks ${path}`);
+    for (const path of [...MUST_INCLUDE, pkg.main]) if ((renderer || path !== RENDERER_PAGE) && !listed.has(path)) problems.push(`app.asar lacks ${path}`);
     for (const path of listed) {
       if (path.startsWith('dist/e2e/') || path.endsWith('.test.js') || path.endsWith('.map')) problems.push(`app.asar holds ${path}`);
       if (path === 'node_modules/electron' || path.startsWith('node_modules/electron/')) problems.push('app.asar holds the electron package (a dev dependency)');
