@@ -12,10 +12,10 @@ import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { createBridgeClient, type BridgeApi, type BridgeEventPayload } from '../../shared/bridge/index.js';
+import { createBridgeClient, type AgentView, type BridgeApi, type BridgeEventPayload } from '../../shared/bridge/index.js';
 import { BRIDGE_WS_PATH } from '../../shared/bridge/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
-import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, waitFor } from '../harness.js';
+import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, startAgent, waitFor } from '../harness.js';
 
 const scope = new Scope();
 let cli: ChildProcess;
@@ -275,6 +275,25 @@ test('task.retry runs a failed task again while its run is open; task.cancel sto
   // The retried task's terminal holds both attempts, with a line between them.
   const term = await api.call('term.attach', { runId, taskId: 'flaky' });
   assert.match(term.data, /attempt 2/);
+});
+
+test('agents.pair pairs by one-time code (a wrong code is refused); agents.unpair forgets the agent', async () => {
+  const { api } = await connect();
+  const changes: AgentView[][] = [];
+  api.on('agents.changed', (p) => changes.push(p.agents));
+  const agent = await startAgent(scope, { dataDir: join(tmp, 'spare-agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--pair', '--name', 'spare', '--slots', '1'] });
+  const code = String((await agent.waitEvent((e) => e['type'] === 'pairing'))['code']);
+  await assert.rejects(api.call('agents.pair', { addr: agent.addr, code: 'ZZZZ-ZZZZ' }), (err: { code: number; message: string }) => err.code === RPC_ERROR.failed && /refused/.test(err.message));
+  const { agent: view } = await api.call('agents.pair', { addr: agent.addr, code });
+  assert.equal(view.peerId, agent.peerId);
+  assert.equal(view.fingerprint, agent.fingerprint);
+  assert.deepEqual([view.name, view.paired, view.connected, view.local, view.health, view.slots], ['spare', true, true, false, 'ready', 1]);
+  await waitFor(() => changes.some((list) => list.some((a) => a.peerId === agent.peerId && a.health === 'ready')), 'agents.changed with the new agent');
+
+  await api.call('agents.unpair', { peerId: agent.peerId });
+  const listed = (await api.call('agents.list', {})).agents.find((a) => a.peerId === agent.peerId);
+  assert.ok(!listed?.paired, JSON.stringify(listed));
+  await assert.rejects(api.call('agents.unpair', { peerId: agent.peerId }), (err: { code: number }) => err.code === RPC_ERROR.notFound);
 });
 
 test('SIGTERM stops the server, its local agent and the driver', async () => {
