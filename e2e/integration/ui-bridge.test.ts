@@ -214,6 +214,8 @@ test('a two-task goal runs to the end: terminals live and on attach, input reach
   assert.match(file.patch, /^\+made by A$/m);
   assert.match(detail.prompt, /!write a\.txt made by A/);
 
+  await assert.rejects(api.call('task.input', { runId, taskId: 'a', data: 'too late' }), (err: { code: number }) => err.code === RPC_ERROR.notFound);
+
   const log = await api.call('task.log', { runId, taskId: 'b' });
   assert.ok(log.text.includes('b is waiting') && log.text.includes('typed-by-ui'));
   assert.equal(log.truncated, false);

@@ -60,7 +60,10 @@ export function appHandlers(core: AppCore, terms: ClientTerms): BridgeHandlers {
       if (!openTask(runId, taskId).retryTask(taskId)) throw refused(`task ${taskId} has not failed and is not blocked, or its run is ending: only those of an open run can be run again`, 'NotRetryable');
       return Ok;
     },
-    'task.input': async ({ runId, taskId, data }) => { await openTask(runId, taskId).input(taskId, data); return Ok; },
+    'task.input': async ({ runId, taskId, data }) => {
+      if (!(await openTask(runId, taskId).input(taskId, data))) throw refused(`task ${taskId} has no session running to type into`, 'NoSession');
+      return Ok;
+    },
     'task.resize': async ({ runId, taskId, cols, rows }) => { await openTask(runId, taskId).resize(taskId, cols, rows); return Ok; },
     'term.attach': async ({ runId, taskId }) => {
       const term = runs.live(runId)?.term(taskId);

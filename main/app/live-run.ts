@@ -143,12 +143,18 @@ export class LiveRun {
     return this.open && this.run.retryTask(taskId);
   }
 
-  async input(taskId: string, data: string): Promise<void> {
+  /** Types into the task's session; false when it has none on an agent now. */
+  async input(taskId: string, data: string): Promise<boolean> {
+    const status = this.out.view(taskId)?.status;
+    if (!this.open || status === undefined || !ON_AGENT.has(status)) return false;
     await this.run.input(taskId, data);
+    return true;
   }
 
+  /** Resizes the task's terminal; a task without a session now has nothing to resize. */
   async resize(taskId: string, cols: number, rows: number): Promise<void> {
-    await this.run.resize(taskId, cols, rows);
+    const status = this.out.view(taskId)?.status;
+    if (this.open && status !== undefined && ON_AGENT.has(status)) await this.run.resize(taskId, cols, rows);
   }
 
   private async execute(): Promise<void> {
