@@ -6,9 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_SCHEME, appResponseHeaders, rendererFilePath } from './url-policy.js';
 
-/** Must run before the app is ready. `standard` gives the scheme an origin; `secure` makes it a secure context. */
+/**
+ * Must run before the app is ready. `standard` gives the scheme an origin; `secure` makes it a
+ * secure context; `corsEnabled` lets the page load its `<script type="module" crossorigin>`
+ * bundles (responses carry no Access-Control-Allow-Origin, so no other origin can read them).
+ */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
 }
 
 export function serveRenderer(root: string, log: (line: string) => void): void {

@@ -7,13 +7,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
+import { VERSION } from '../../shared/version.js';
 import { startAppService, type AppService } from '../app/service.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { IpcBridge } from './ipc-bridge.js';
 import { parseLaunchOptions } from './launch-options.js';
 import { menuTemplate } from './menu-template.js';
 import { startNotifications, type NotificationsHandle } from './notifications.js';
-import { openGoal } from './open-goal.js';
+import { openGoal, pageTakesOpenedGoals } from './open-goal.js';
 import { hardenApp, hardenSession } from './security.js';
 import { createElectronSettings } from './settings-electron.js';
 import { APP_ENTRY_URL } from './url-policy.js';
@@ -63,6 +64,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
   serveRenderer(RENDERER_DIR, log);
+  app.setAboutPanelOptions({ applicationName: APP_TITLE, applicationVersion: VERSION });
   const settings = createElectronSettings(log);
   service = await startAppService({
     dataDir: app.getPath('userData'),
@@ -75,7 +77,7 @@ async function start(): Promise<void> {
   });
   bridge = new IpcBridge(service, log, launch.devServerUrl);
   notifications = startNotifications(service, () => currentWindow(), log);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev, platform: process.platform, appName: APP_TITLE }, {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev, platform: process.platform, appName: APP_TITLE, nativeOpenGoal: pageTakesOpenedGoals() }, {
     openGoal: () => {
       const win = currentWindow();
       openGoal(win, (w, message) => bridge?.notify(w, message)).catch((err: unknown) => dialog.showErrorBox('Could not open the goal', String(err)));

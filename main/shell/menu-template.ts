@@ -14,6 +14,11 @@ export interface MenuOptions {
   /** `process.platform`: macOS puts Quit and About in the application menu. */
   platform: string;
   appName: string;
+  /**
+   * Whether File ▸ Open Goal… can hand the goal to the page (the contract has `goal.opened`).
+   * Until then its shortcut is left to the page's own Ctrl/⌘+O picker.
+   */
+  nativeOpenGoal: boolean;
 }
 
 export function menuTemplate(opts: MenuOptions, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -25,7 +30,7 @@ export function menuTemplate(opts: MenuOptions, actions: MenuActions): MenuItemC
   menus.push({
     label: '&File',
     submenu: [
-      { id: 'open-goal', label: 'Open Goal…', accelerator: 'CmdOrCtrl+O', click: () => actions.openGoal() },
+      { id: 'open-goal', label: 'Open Goal…', accelerator: 'CmdOrCtrl+O', registerAccelerator: opts.nativeOpenGoal, click: () => actions.openGoal() },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],
   });

@@ -5,11 +5,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { dialog, type BrowserWindow } from 'electron';
+import { BRIDGE_EVENTS } from '../../shared/bridge/contract.js';
 import { MAX_GOAL_BYTES } from '../../shared/goal/parse.js';
 import type { RpcMessage } from '../../shared/protocol/jsonrpc.js';
 
 /** The bridge notification that hands an opened goal to the renderer. */
 export const GOAL_OPENED_EVENT = 'goal.opened';
+
+/** Whether the contract carries `goal.opened` (the page drops notifications it does not know). */
+export function pageTakesOpenedGoals(): boolean {
+  return (BRIDGE_EVENTS as readonly string[]).includes(GOAL_OPENED_EVENT);
+}
 
 export async function openGoal(win: BrowserWindow, deliver: (win: BrowserWindow, message: RpcMessage) => void): Promise<void> {
   const picked = await dialog.showOpenDialog(win, {
