@@ -67,9 +67,9 @@ export class AppWindow {
     }, [name, text] as const);
   }
 
-  /** Starts the run of the goal on screen. */
+  /** Starts the run of the goal under review (the review's `start-run` button). */
   async startRun(): Promise<void> {
-    await this.page.getByRole('button', { name: /^start/i }).first().click();
+    await this.page.getByTestId('start-run').click();
   }
 
   /**
