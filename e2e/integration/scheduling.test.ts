@@ -41,7 +41,7 @@ async function goalFile(dir: string, lines: string[]): Promise<string> {
   return file;
 }
 
-test('a diamond graph: b and c start after a merged, d after both; everything on the branch', async () => {
+test('a diamond graph: b and c start from a\'s result and merge after it, d after both merged; everything on the branch', async () => {
   const tmp = await scope.tmp();
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# diamond\n' });
   const goal = await goalFile(tmp, [
@@ -55,8 +55,11 @@ test('a diamond graph: b and c start after a merged, d after both; everything on
   assert.equal(r.code, 0, r.stderr);
   const { branch } = summaryOf(r);
   for (const f of ['a', 'b', 'c', 'd']) assert.equal(git(repo, 'show', `${branch}:${f}.txt`), f);
-  assert.ok(at(r, 'b', 'dispatching') >= at(r, 'a', 'merged'));
-  assert.ok(at(r, 'c', 'dispatching') >= at(r, 'a', 'merged'));
+  // b and c may start from a's reported result, before it merged (an early start); they merge after it.
+  for (const id of ['b', 'c']) {
+    assert.ok(at(r, id, 'dispatching') >= at(r, 'a', 'running'));
+    assert.ok(at(r, id, 'merged') > at(r, 'a', 'merged'));
+  }
   assert.ok(at(r, 'd', 'dispatching') >= Math.max(at(r, 'b', 'merged'), at(r, 'c', 'merged')));
 });
 
@@ -163,6 +166,29 @@ test('verify that fails only on the run branch undoes the merge and sends the ou
     const files = git(repo, 'ls-tree', '--name-only', c).split('\n');
     if (files.includes('a.txt') && files.includes('b.txt')) assert.ok(files.includes('combined.txt'), `commit ${c} holds a and b without combined.txt`);
   }
+});
+
+test('a task started early on a result that then fails verify on the branch is stopped and starts again from the fixed result', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# early start\n' });
+  // The run branch's worktree is the run's "integration" directory: a passes on the agent but fails
+  // on the branch until it adds fixed.txt (its follow-up turn does).
+  const verify = `if [ "$(basename "$(pwd -P)")" = integration ] && [ ! -e fixed.txt ]; then echo "a needs fixed.txt"; echo '!write fixed.txt ok'; exit 1; fi`;
+  const goal = await goalFile(tmp, [
+    '---', `verify: ${JSON.stringify(verify)}`, 'verify_retries: 1', '---', '# Early start', '', '## Tasks',
+    '- a: Write a', '  !write a.txt a',
+    // Started from a's first result, b waits for a file that result never has: only its restart from the fix finishes.
+    '- b: After a', '  after: a', '  !wait-for fixed.txt', '  !write b.txt b',
+  ]);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json'], { wrap: ['timeout', '120'] });
+  assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const summary = summaryOf(r);
+  for (const t of summary.tasks) assert.equal(t.status, 'merged');
+  const restarted = statuses(r).filter((s) => s.task.id === 'b' && /started early on a's result, which did not merge as it was/.test(s.detail ?? ''));
+  assert.equal(restarted.length, 1, 'b was stopped once and started again');
+  assert.ok(at(r, 'b', 'merged') > at(r, 'a', 'merged'));
+  assert.equal(summary.tasks.find((t) => t.id === 'b')!.attempts, 1, 'the stopped early start is not counted as a failed attempt');
+  for (const f of ['a.txt', 'b.txt', 'fixed.txt']) assert.ok(git(repo, 'show', `${summary.branch}:${f}`).length > 0, `${f} is on the branch`);
 });
 
 test('a task over its timeout is stopped and fails with the reason', async () => {

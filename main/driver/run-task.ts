@@ -21,6 +21,8 @@ export interface RunTask extends TaskReport {
   startedAt?: number;
   priority: number;
   attempts: number;
+  /** Times it was sent to an agent, early starts stopped included: each start has an id of its own there. */
+  starts: number;
   /** Agents an attempt failed on: retries go elsewhere when they can. */
   avoidAgents: string[];
   notBefore?: number;
@@ -31,6 +33,8 @@ export interface RunTask extends TaskReport {
   resolving?: { commit: string; conflicts: string[]; count: number };
   /** Agents that already hold the base it would start from now. */
   preferAgents?: string[];
+  /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
+  early?: boolean;
   /** What its current attempt ran, for reuse once it merges. */
   ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */
@@ -47,7 +51,7 @@ function attemptId(id: string, attempt: number): string {
 export function newRunTask(goal: Goal, task: GoalTask): RunTask {
   return {
     id: task.id, title: task.title, after: task.after, status: 'waiting', task,
-    priority: taskPriority(goal, task), attempts: 0, avoidAgents: [], verifyFollowUps: 0,
+    priority: taskPriority(goal, task), attempts: 0, starts: 0, avoidAgents: [], verifyFollowUps: 0,
   };
 }
 
@@ -56,7 +60,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
   const prompt = composePrompt(goal, rt.task);
   const resolving = rt.resolving;
   return {
-    runId: at.runId, taskId: attemptId(rt.id, rt.attempts), title: rt.title, repoId: at.repoId, base: at.base,
+    runId: at.runId, taskId: attemptId(rt.id, rt.starts), title: rt.title, repoId: at.repoId, base: at.base,
     prompt: resolving ? resolutionPrompt(rt, resolving.commit, resolving.conflicts, prompt) : prompt,
     session: taskSession(goal, rt.task),
     ...(goal.setup ? { setup: goal.setup } : {}),
@@ -68,8 +72,8 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 /** The part of a run task that is reported: its bookkeeping stays inside the run. */
 export function toReport(rt: RunTask): TaskReport {
   const {
-    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, priority: _p, avoidAgents: _a, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, ...report
+    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, avoidAgents: _a, notBefore: _n,
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, ...report
   } = rt;
   return report;
 }

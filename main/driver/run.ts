@@ -19,6 +19,7 @@ import { RemoteTask } from './remote-task.js';
 import type { TaskResult } from '../../shared/protocol/control.js';
 import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
 import { ResultReuse } from './reuse.js';
+import { EarlyStarts } from './early-start.js';
 import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './run-task.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
@@ -55,6 +56,7 @@ export class Run {
   private readonly tasks: RunTask[];
   private readonly inFlight = new Map<string, number>();
   private readonly health = new AgentHealth();
+  private readonly early = new EarlyStarts();
   private integrator!: Integrator;
   private sync!: RepoSync;
   private reuse: ResultReuse | undefined;
@@ -203,7 +205,12 @@ export class Run {
     }
     const now = Date.now();
     const agents = this.cancelled ? [] : this.opts.pool.agents;
-    for (const t of this.tasks) if (t.status === 'waiting') t.preferAgents = this.sync.holders(this.baseFor(t));
+    for (const t of this.tasks) {
+      if (t.status !== 'waiting') continue;
+      const from = this.earlyBase(t);
+      t.early = from !== undefined;
+      t.preferAgents = from ? [from.agentId] : this.sync.holders(this.baseFor(t));
+    }
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
       const backedOffUntil = this.health.backedOffUntil(id);
@@ -253,7 +260,14 @@ export class Run {
     if (rt.resolving) return this.integrator.head;
     if (rt.task.after.length === 0) return this.opts.base;
     const only = rt.task.after.length === 1 ? this.byId(rt.task.after[0]!) : undefined;
-    return only?.status === 'merged' && only.commit ? only.commit : this.integrator.head;
+    if (only?.status === 'merged' && only.commit) return only.commit;
+    return (only && this.earlyBase(rt)?.commit) ?? this.integrator.head;
+  }
+
+  /** The reported, not yet merged result a task after exactly one other may start from early. */
+  private earlyBase(rt: RunTask): { commit: string; agentId: string } | undefined {
+    const dep = rt.after.length === 1 && !rt.resolving ? this.byId(rt.after[0]!) : undefined;
+    return dep && dep.status !== 'merged' ? this.early.baseFrom(dep.id) : undefined;
   }
 
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
@@ -261,16 +275,18 @@ export class Run {
     this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
     rt.holdsSlot = true;
     rt.attempts++;
+    rt.starts++;
     const base = this.baseFor(rt);
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
     const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
     rt.agentTaskId = spec.taskId;
+    if (rt.early) this.early.started(rt.id, rt.after[0]!);
     try {
       rt.ran = rt.resolving ? undefined : spec;
-      // Only a first attempt: an earlier result that failed here once is not taken again.
-      const reused = rt.ran && rt.attempts === 1 && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
+      // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
+      const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
       const remote: RemoteTask = new RemoteTask(agent, spec, {
         repo: this.opts.repo,
@@ -279,7 +295,7 @@ export class Run {
         onState: (e) => this.onAgentState(rt, e),
         onOutput: (chunk) => this.opts.out.taskOutput(rt.id, chunk),
         // The agent freed its slot when it reported: another task can start there while this result is fetched.
-        onReported: (r) => { if (r.ok && rt.remote === remote) this.releaseSlot(rt); },
+        onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, agent, r); },
         onResult: (r, ref) => this.onResult(rt, remote, r, ref),
         onLost: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
       });
@@ -345,6 +361,32 @@ export class Run {
     if (schedule) this.schedule();
   }
 
+  /** A first result with a commit lets tasks after only this one start early from it, on this agent. */
+  private reported(rt: RunTask, agent: AgentClient, r: TaskResult): void {
+    const first = rt.status === 'running' || rt.status === 'needs-input' || rt.status === 'queued';
+    if (first && r.commit && !rt.resolving) {
+      this.early.report(rt.id, r.commit, agent.peerId.toString());
+      this.sync.learn(agent, r.commit);
+    }
+    this.releaseSlot(rt);
+  }
+
+  /** Tasks started early on `rt`'s result, which will not merge as it was: stopped, to start again. */
+  private unwindEarly(rt: RunTask): void {
+    for (const id of this.early.unwind(rt.id)) {
+      const t = this.byId(id);
+      if (t.status === 'merged' || t.status === 'failed' || t.status === 'blocked') continue;
+      clearTimeout(t.timer);
+      const remote = t.remote;
+      t.remote = undefined;
+      void t.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: t.agentTaskId ?? t.id }).catch(() => undefined);
+      void remote?.close();
+      this.releaseSlot(t, false);
+      t.attempts = Math.max(0, t.attempts - 1);
+      this.update(t, { status: 'waiting', attempts: t.attempts }, `started early on ${rt.id}'s result, which did not merge as it was: it starts again`);
+    }
+  }
+
   /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
   private async onResult(rt: RunTask, remote: RemoteTask, r: TaskResult, ref: string | undefined): Promise<void> {
     if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
@@ -358,6 +400,10 @@ export class Run {
     }
     if (rt.client) this.health.success(rt.client.peerId.toString());
     this.releaseSlot(rt, false);
+    if (this.early.hold(rt.id, () => this.onResult(rt, remote, r, ref))) {
+      this.update(rt, facts, `done; it merges after ${rt.after[0]}`);
+      return;
+    }
     if (!ref) {
       if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
     } else {
@@ -387,6 +433,7 @@ export class Run {
     if (merge.ok) {
       this.update(rt, { status: 'merged', ...(goal.verify ? { verify: 'passed' as const } : {}) }, rt.resolving ? 'conflicts resolved' : followUp ? `turn ${rt.turns} re-integrated` : undefined);
       this.presync(rt.id, merge.head);
+      for (const resume of this.early.merged(rt.id)) void resume();
       // Off the path of what comes next: a failure only means no reuse later.
       if (rt.ran && rt.commit) void this.reuse?.remember(rt.ran, rt.commit).catch(() => undefined);
       return;
@@ -425,7 +472,10 @@ export class Run {
   }
 
   private update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
+    const left = patch.status !== undefined && patch.status !== rt.status && patch.status !== 'integrating' && patch.status !== 'merged';
     Object.assign(rt, patch);
+    // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
+    if (left) this.unwindEarly(rt);
     this.opts.out.taskStatus(toReport(rt), detail);
   }
 

@@ -20,6 +20,11 @@ export interface SchedTask {
   notBefore?: number;
   /** Agents that already hold this task's base: one of them is taken when it has a free slot. */
   preferAgents?: readonly string[];
+  /**
+   * Ready before its dependency has merged (see EarlyStarts): it may go only to one of
+   * `preferAgents`, the agent that has the dependency's result.
+   */
+  early?: boolean;
 }
 
 export interface SchedAgent {
@@ -65,7 +70,7 @@ export function blockedTasks(tasks: readonly SchedTask[]): string[] {
 
 /**
  * Assignments for as many ready tasks as there are free slots. A task is ready when it is
- * 'waiting', every dependency has merged and `notBefore` (if any) is not after `now`. Ready
+ * 'waiting', every dependency has merged (or it is `early`) and `notBefore` (if any) is not after `now`. Ready
  * tasks go out by higher `priority`, then longer remaining critical path (see `criticalPath`,
  * over the tasks not yet merged, failed or blocked), then goal order. Each goes to the agent
  * with the most free slots (ties: the earlier agent) — unless an agent in `preferAgents` (one
@@ -78,7 +83,7 @@ export function blockedTasks(tasks: readonly SchedTask[]): string[] {
  */
 export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[], now: number = Date.now()): Assignment[] {
   const merged = new Set(tasks.filter((t) => t.status === 'merged').map((t) => t.id));
-  const ready = tasks.filter((t) => t.status === 'waiting' && t.after.every((d) => merged.has(d)) && (t.notBefore ?? -Infinity) <= now);
+  const ready = tasks.filter((t) => t.status === 'waiting' && (t.early || t.after.every((d) => merged.has(d))) && (t.notBefore ?? -Infinity) <= now);
   if (ready.length === 0) return [];
   const free = agents.map((a) => ({ id: a.id, free: (a.backedOffUntil ?? -Infinity) > now ? 0 : Math.max(0, a.slots - a.inFlight) }));
   let left = free.reduce((sum, a) => sum + a.free, 0);
@@ -95,7 +100,7 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     const allAvoided = agents.every((a) => avoid.has(a.id));
     const allowed = free.filter((a) => allAvoided || !avoid.has(a.id));
     const prefer = new Set(t.preferAgents ?? []);
-    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early ? undefined : mostFree(allowed));
     if (!agent) continue;
     agent.free--;
     left--;
@@ -118,7 +123,7 @@ function queueAhead(left: readonly SchedTask[], agents: readonly SchedAgent[], n
     const avoid = new Set(t.avoidAgents ?? []);
     const prefer = new Set(t.preferAgents ?? []);
     const allowed = spare.filter((a) => !avoid.has(a.id));
-    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early ? undefined : mostFree(allowed));
     if (!agent) continue;
     agent.free--;
     out.push({ taskId: t.id, agentId: agent.id });
