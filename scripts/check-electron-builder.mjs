@@ -59,6 +59,8 @@ export async function checkBuilderConfig(root) {
     const have = targetsOf(config[platform]);
     for (const t of wanted) if (!have.includes(t)) problems.push(`${platform}.target lacks ${t} (has ${have.join(', ') || 'none'})`);
   }
+  const main = await readFile(join(root, 'main', 'shell', 'electron-main.ts'), 'utf8');
+  if (!main.includes(`const APP_ID = '${config.appId}';`)) problems.push(`appId ${config.appId} differs from APP_ID in main/shell/electron-main.ts (Windows notifications need them equal)`);
   const unpack = [config.asarUnpack ?? []].flat();
   if (!unpack.some((p) => picomatch(p, { dot: true })(NATIVE_MODULE))) problems.push(`asarUnpack does not cover ${NATIVE_MODULE} (node-pty must load from outside the asar)`);
   const files = config.files ?? [];

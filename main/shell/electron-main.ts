@@ -24,17 +24,20 @@ const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 const DEV_ICON = fileURLToPath(new URL('../../../build/icon.png', import.meta.url));
 const APP_TITLE = 'ClaudeCluster';
+/** electron-builder.yml's `appId` (check:electron compares them): Windows shows notifications only for it. */
+const APP_ID = 'dev.claudecluster.app';
 
 const log = (line: string): void => console.error(`claudecluster: ${line}`);
 const dev = !app.isPackaged;
 const launch = parseLaunchOptions(process.argv.slice(1), process.env, app.isPackaged, process.cwd());
 for (const warning of launch.warnings) log(warning);
 if (launch.dataDir) app.setPath('userData', launch.dataDir);
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 // Before `ready`: these must hold for every web contents the app ever creates.
 app.enableSandbox();
 registerAppScheme();
-hardenApp(log, launch.devServerUrl);
+hardenApp(log);
 
 let service: AppService | undefined;
 let bridge: IpcBridge | undefined;
@@ -44,7 +47,7 @@ let stopping: Promise<void> | undefined;
 function openWindow(): BrowserWindow {
   const win = createAppWindow({
     preload: PRELOAD,
-    url: launch.devServerUrl ?? APP_ENTRY_URL,
+    url: APP_ENTRY_URL,
     dev,
     title: APP_TITLE,
     ...(dev && existsSync(DEV_ICON) ? { icon: DEV_ICON } : {}),
@@ -75,7 +78,7 @@ async function start(): Promise<void> {
     localAgent: true,
     ...(launch.localAgentArgs ? { localAgentArgs: launch.localAgentArgs } : {}),
   });
-  bridge = new IpcBridge(service, log, launch.devServerUrl);
+  bridge = new IpcBridge(service, log);
   notifications = startNotifications(service, () => currentWindow(), log);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev, platform: process.platform, appName: APP_TITLE, nativeOpenGoal: pageTakesOpenedGoals() }, {
     openGoal: () => {

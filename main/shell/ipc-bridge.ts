@@ -15,7 +15,7 @@ export class IpcBridge {
   private readonly clients = new Map<number, Client>();
   private readonly onMessage = (event: IpcMainEvent, raw: unknown): void => this.receive(event, raw);
 
-  constructor(private readonly service: AppService, private readonly log: (line: string) => void, private readonly devServerUrl?: string) {
+  constructor(private readonly service: AppService, private readonly log: (line: string) => void) {
     ipcMain.on(BRIDGE_IPC_CHANNEL, this.onMessage);
   }
 
@@ -61,7 +61,6 @@ export class IpcBridge {
     const verdict = checkSender(
       { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame ? frame.parent === null : false },
       new Set(this.clients.keys()),
-      this.devServerUrl,
     );
     if (!verdict.ok) {
       this.log(`bridge: refused a message: ${verdict.reason}`);

@@ -16,10 +16,10 @@ export interface IpcSender {
 
 export type SenderVerdict = { ok: true } | { ok: false; reason: string };
 
-export function checkSender(sender: IpcSender, windows: ReadonlySet<number>, devServerUrl?: string): SenderVerdict {
+export function checkSender(sender: IpcSender, windows: ReadonlySet<number>): SenderVerdict {
   if (!windows.has(sender.webContentsId)) return { ok: false, reason: `webContents ${sender.webContentsId} is not an app window` };
   if (sender.frameUrl === undefined) return { ok: false, reason: 'the sending frame is gone' };
   if (!sender.isMainFrame) return { ok: false, reason: `a subframe (${sender.frameUrl}) may not use the bridge` };
-  if (!isAppUrl(sender.frameUrl, devServerUrl)) return { ok: false, reason: `${sender.frameUrl} is not a page of this app` };
+  if (!isAppUrl(sender.frameUrl)) return { ok: false, reason: `${sender.frameUrl} is not a page of this app` };
   return { ok: true };
 }

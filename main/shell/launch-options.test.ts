@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_ARGS_ENV, RENDERER_URL_ENV, parseLaunchOptions } from './launch-options.js';
+import { AGENT_ARGS_ENV, parseLaunchOptions } from './launch-options.js';
 
 const CWD = '/home/me';
 
 test('defaults: no repo, the standard data folder, mDNS on', () => {
   assert.deepEqual(parseLaunchOptions(['dist/main/shell/electron-main.js'], {}, false, CWD), {
-    repo: null, dataDir: undefined, mdns: true, localAgentArgs: undefined, devServerUrl: undefined, warnings: [],
+    repo: null, dataDir: undefined, mdns: true, localAgentArgs: undefined, warnings: [],
   });
 });
 
@@ -19,22 +19,18 @@ test('--repo, --data-dir (both spellings, relative to the working directory) and
   assert.deepEqual(parseLaunchOptions(['--repo'], {}, true, CWD).warnings, ['--repo needs a directory']);
 });
 
-test('development builds take the local agent arguments and a loopback dev server from the environment', () => {
-  const env = { [AGENT_ARGS_ENV]: JSON.stringify(['--claude-bin', '/x/fake-claude']), [RENDERER_URL_ENV]: 'http://127.0.0.1:5173' };
-  const o = parseLaunchOptions([], env, false, CWD);
+test('development builds take the local agent arguments from the environment', () => {
+  const o = parseLaunchOptions([], { [AGENT_ARGS_ENV]: JSON.stringify(['--claude-bin', '/x/fake-claude']) }, false, CWD);
   assert.deepEqual(o.localAgentArgs, ['--claude-bin', '/x/fake-claude']);
-  assert.equal(o.devServerUrl, 'http://127.0.0.1:5173/');
-  const bad = parseLaunchOptions([], { [AGENT_ARGS_ENV]: '--claude-bin /x', [RENDERER_URL_ENV]: 'https://evil.example/' }, false, CWD);
-  assert.equal(bad.localAgentArgs, undefined);
-  assert.equal(bad.devServerUrl, undefined);
-  assert.equal(bad.warnings.length, 2);
-  assert.equal(parseLaunchOptions([], { [AGENT_ARGS_ENV]: '[1, 2]' }, false, CWD).localAgentArgs, undefined);
+  for (const bad of ['--claude-bin /x', '[1, 2]', '{"a":1}']) {
+    const r = parseLaunchOptions([], { [AGENT_ARGS_ENV]: bad }, false, CWD);
+    assert.equal(r.localAgentArgs, undefined, bad);
+    assert.deepEqual(r.warnings, [`${AGENT_ARGS_ENV} must be a JSON array of strings; ignored`]);
+  }
 });
 
-test('a packaged app ignores both variables, and says so', () => {
-  const env = { [AGENT_ARGS_ENV]: JSON.stringify(['--claude-bin', '/x']), [RENDERER_URL_ENV]: 'http://127.0.0.1:5173' };
-  const o = parseLaunchOptions([], env, true, CWD);
+test('a packaged app ignores them, and says so', () => {
+  const o = parseLaunchOptions([], { [AGENT_ARGS_ENV]: JSON.stringify(['--claude-bin', '/x']) }, true, CWD);
   assert.equal(o.localAgentArgs, undefined);
-  assert.equal(o.devServerUrl, undefined);
-  assert.deepEqual(o.warnings, [`${AGENT_ARGS_ENV} is ignored in a packaged app`, `${RENDERER_URL_ENV} is ignored in a packaged app`]);
+  assert.deepEqual(o.warnings, [`${AGENT_ARGS_ENV} is ignored in a packaged app`]);
 });

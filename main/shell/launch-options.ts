@@ -8,20 +8,16 @@
  * Development builds only (never a packaged app):
  *   CLAUDECLUSTER_AGENT_ARGS      a JSON array of extra arguments for the local agent, e.g.
  *                                 `["--claude-bin","/path/to/e2e/fixtures/fake-claude"]` (tests)
- *   CLAUDECLUSTER_RENDERER_URL    a renderer dev server on loopback (`http://127.0.0.1:5173/`)
  */
 import { resolve } from 'node:path';
-import { parseDevServerUrl } from './url-policy.js';
 
 export const AGENT_ARGS_ENV = 'CLAUDECLUSTER_AGENT_ARGS';
-export const RENDERER_URL_ENV = 'CLAUDECLUSTER_RENDERER_URL';
 
 export interface LaunchOptions {
   repo: string | null;
   dataDir: string | undefined;
   mdns: boolean;
   localAgentArgs: string[] | undefined;
-  devServerUrl: string | undefined;
   /** Things that were ignored, for the log. */
   warnings: string[];
 }
@@ -31,7 +27,7 @@ export interface LaunchOptions {
  * development, the entry script; Chromium switches such as `--inspect` are left alone).
  */
 export function parseLaunchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, packaged: boolean, cwd: string): LaunchOptions {
-  const opts: LaunchOptions = { repo: null, dataDir: undefined, mdns: true, localAgentArgs: undefined, devServerUrl: undefined, warnings: [] };
+  const opts: LaunchOptions = { repo: null, dataDir: undefined, mdns: true, localAgentArgs: undefined, warnings: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -46,7 +42,7 @@ export function parseLaunchOptions(argv: readonly string[], env: Readonly<Record
     }
   }
   if (packaged) {
-    for (const name of [AGENT_ARGS_ENV, RENDERER_URL_ENV]) if (env[name]) opts.warnings.push(`${name} is ignored in a packaged app`);
+    if (env[AGENT_ARGS_ENV]) opts.warnings.push(`${AGENT_ARGS_ENV} is ignored in a packaged app`);
     return opts;
   }
   const agentArgs = env[AGENT_ARGS_ENV];
@@ -54,11 +50,6 @@ export function parseLaunchOptions(argv: readonly string[], env: Readonly<Record
     const parsed = parseArgList(agentArgs);
     if (parsed) opts.localAgentArgs = parsed;
     else opts.warnings.push(`${AGENT_ARGS_ENV} must be a JSON array of strings; ignored`);
-  }
-  const devUrl = env[RENDERER_URL_ENV];
-  if (devUrl) {
-    opts.devServerUrl = parseDevServerUrl(devUrl);
-    if (!opts.devServerUrl) opts.warnings.push(`${RENDERER_URL_ENV} must be an http URL on loopback; ignored`);
   }
   return opts;
 }

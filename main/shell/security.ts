@@ -12,7 +12,7 @@ function openOutside(url: string, log: (line: string) => void): void {
   shell.openExternal(external).catch((err: unknown) => log(`could not open ${external}: ${String(err)}`));
 }
 
-export function hardenApp(log: (line: string) => void, devServerUrl?: string): void {
+export function hardenApp(log: (line: string) => void): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => {
       event.preventDefault();
@@ -22,7 +22,7 @@ export function hardenApp(log: (line: string) => void, devServerUrl?: string): v
       if (!event.isMainFrame) event.preventDefault();
     });
     contents.on('will-redirect', (event) => {
-      if (!isAppUrl(event.url, devServerUrl)) event.preventDefault();
+      if (!isAppUrl(event.url)) event.preventDefault();
     });
     contents.setWindowOpenHandler(({ url }) => {
       openOutside(url, log);
@@ -36,7 +36,7 @@ export function hardenSession(ses: Session = session.defaultSession): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
-  // The app scheme sets the CSP itself; this covers anything else the window loads (a dev server).
+  // The app scheme sets the CSP itself; this covers any other response, should one ever load.
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

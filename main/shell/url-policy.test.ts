@@ -1,28 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, appResponseHeaders, externalUrl, isAppUrl, mimeType, parseDevServerUrl, rendererFilePath } from './url-policy.js';
+import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, appResponseHeaders, externalUrl, isAppUrl, mimeType, rendererFilePath } from './url-policy.js';
 
 const ROOT = '/opt/app/dist/renderer';
 
-test('app pages: only app://claudecluster/, or the dev server origin when one is given', () => {
+test('app pages: only app://claudecluster/', () => {
   assert.equal(isAppUrl(APP_ENTRY_URL), true);
   assert.equal(isAppUrl('app://claudecluster/assets/x.js?v=1#a'), true);
   for (const url of ['app://other/index.html', 'file:///opt/app/dist/renderer/index.html', 'https://claudecluster/index.html',
     'http://127.0.0.1:5173/', 'app://user:pw@claudecluster/', 'javascript:alert(1)', '', 'not a url']) {
     assert.equal(isAppUrl(url), false, url);
-  }
-  const dev = 'http://127.0.0.1:5173/';
-  assert.equal(isAppUrl('http://127.0.0.1:5173/src/main.tsx', dev), true);
-  assert.equal(isAppUrl('http://127.0.0.1:5174/', dev), false);
-  assert.equal(isAppUrl('http://localhost:5173/', dev), false);
-});
-
-test('a dev server must be http on loopback', () => {
-  assert.equal(parseDevServerUrl('http://127.0.0.1:5173'), 'http://127.0.0.1:5173/');
-  assert.equal(parseDevServerUrl('http://localhost:3000/x'), 'http://localhost:3000/');
-  for (const bad of ['https://127.0.0.1:5173', 'http://192.168.1.2:5173', 'http://evil.example/', 'http://u:p@127.0.0.1:1/', 'file:///x', 'garbage', '', undefined]) {
-    assert.equal(parseDevServerUrl(bad), undefined, String(bad));
   }
 });
 

@@ -37,9 +37,6 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-/** Loopback hosts a renderer dev server may run on (development builds only). */
-const DEV_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 function parse(url: string): URL | undefined {
   try {
     return new URL(url);
@@ -48,25 +45,10 @@ function parse(url: string): URL | undefined {
   }
 }
 
-/**
- * A renderer dev server URL (`http://127.0.0.1:5173/`), or undefined when `raw` is not an
- * http URL on loopback. Only development builds consult it.
- */
-export function parseDevServerUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  const u = parse(raw);
-  if (!u || u.protocol !== 'http:' || !DEV_HOSTS.has(u.hostname) || u.username || u.password) return undefined;
-  return u.origin + '/';
-}
-
-/** True when `url` is a page of this app: `app://claudecluster/…`, or the dev server's origin when one is in use. */
-export function isAppUrl(url: string, devServerUrl?: string): boolean {
+/** True when `url` is a page of this app: `app://claudecluster/…`. */
+export function isAppUrl(url: string): boolean {
   const u = parse(url);
-  if (!u) return false;
-  if (u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && !u.username && !u.password) return true;
-  if (devServerUrl === undefined) return false;
-  const dev = parse(devServerUrl);
-  return dev !== undefined && u.origin === dev.origin;
+  return u !== undefined && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && !u.username && !u.password;
 }
 
 /**

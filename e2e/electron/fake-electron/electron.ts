@@ -45,6 +45,7 @@ class FakeApp extends EventEmitter {
   getVersion(): string { return '0.0.0'; }
   requestSingleInstanceLock(): boolean { return true; }
   setAboutPanelOptions(): void {}
+  setAppUserModelId(): void {}
   quit(): void {
     const event = new FakeEvent();
     this.emit('before-quit', event);
