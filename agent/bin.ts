@@ -19,6 +19,10 @@ const USAGE = `Usage:
                       [--stop-with-stdin]
   claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
 
+// Started by the desktop app, this is Electron's binary run as plain Node: nothing it starts
+// (Claude Code, git, shells) may inherit that.
+delete process.env['ELECTRON_RUN_AS_NODE'];
+
 const MAX_SLOTS = 64;
 /** Sessions that delivered their result close after this long without activity. */
 const DEFAULT_IDLE_SECONDS = 30 * 60;

@@ -54,7 +54,9 @@ async function startIn(opts: LocalAgentOptions, dataDir: string): Promise<LocalA
   const args = [AGENT_BIN, '--data-dir', dataDir, '--trust', opts.driverPeerId, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--json',
     '--slots', String(opts.slots), '--name', opts.name, '--stop-with-stdin', ...(opts.extraArgs ?? [])];
   // Its stdin is a pipe this process holds and never writes: it closes when this process ends.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Inside the desktop app process.execPath is Electron's binary: run it as plain Node.
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
   const lines = createInterface({ input: child.stdout! });

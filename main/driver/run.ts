@@ -336,7 +336,8 @@ export class Run {
     rt.remote = undefined;
     void remote?.close();
     const agentId = rt.client?.peerId.toString();
-    if (agentId) {
+    // A task the user cancelled says nothing about its agent.
+    if (agentId && !this.cancelledTasks.has(rt.id)) {
       this.health.failure(agentId);
       if (!rt.avoidAgents.includes(agentId)) rt.avoidAgents.push(agentId);
     }

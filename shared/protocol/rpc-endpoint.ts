@@ -84,7 +84,7 @@ export class RpcClient<C extends RpcContract> {
   request<M extends keyof Req<C> & string>(method: M, params: ParamsOf<C, M>): Promise<ResultOf<C, M>> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
-    const spec = this.contract.requests[method];
+    const spec = Object.hasOwn(this.contract.requests, method) ? this.contract.requests[method] : undefined;
     if (!spec) return Promise.reject(new RpcError(RPC_ERROR.methodNotFound, `unknown method "${method}"`));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, schema: spec.result });
