@@ -108,6 +108,8 @@ export const BridgeContract = {
      */
     'term.data': z.object({ runId: Id, taskId: Id, offset: z.number().int().nonnegative(), data: z.string().max(MAX_TERM_DATA_CHARS) }).strict(),
     'run.finished': z.object({ run: RunView }).strict(),
+    /** The desktop shell's File ▸ Open Goal…: a goal to review, as if it had been dropped on the window. */
+    'goal.opened': GoalText,
     /** Something the user should see: warnings, agent trouble, a run that could not start. */
     'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string().max(4000), runId: Id.optional(), taskId: Id.optional() }).strict(),
   },
