@@ -207,7 +207,7 @@ export class Run {
     const agents = this.cancelled ? [] : this.opts.pool.agents;
     for (const t of this.tasks) {
       if (t.status !== 'waiting') continue;
-      const from = this.earlyBase(t);
+      const from = this.earlyStart(t);
       t.early = from !== undefined;
       t.preferAgents = from ? [from.agentId] : this.sync.holders(this.baseFor(t));
     }
@@ -261,13 +261,22 @@ export class Run {
     if (rt.task.after.length === 0) return this.opts.base;
     const only = rt.task.after.length === 1 ? this.byId(rt.task.after[0]!) : undefined;
     if (only?.status === 'merged' && only.commit) return only.commit;
-    return (only && this.earlyBase(rt)?.commit) ?? this.integrator.head;
+    const reported = only && !rt.resolving ? this.early.baseFrom(only.id) : undefined;
+    return reported?.commit ?? this.integrator.head;
   }
 
-  /** The reported, not yet merged result a task after exactly one other may start from early. */
-  private earlyBase(rt: RunTask): { commit: string; agentId: string } | undefined {
-    const dep = rt.after.length === 1 && !rt.resolving ? this.byId(rt.after[0]!) : undefined;
-    return dep && dep.status !== 'merged' ? this.early.baseFrom(dep.id) : undefined;
+  /**
+   * Where a task may start early: after exactly one other, from that task's reported result;
+   * after several, all merged but one that has reported, from the run branch's head with that
+   * result merged in on the agent (`mergeFrom`). Either way on the agent that made the result.
+   */
+  private earlyStart(rt: RunTask): { depId: string; agentId: string; mergeFrom?: string } | undefined {
+    if (rt.resolving) return undefined;
+    const open = rt.after.map((id) => this.byId(id)).filter((d) => d.status !== 'merged');
+    const dep = open.length === 1 ? open[0]! : undefined;
+    const from = dep && this.early.baseFrom(dep.id);
+    if (!dep || !from) return undefined;
+    return rt.after.length === 1 ? { depId: dep.id, agentId: from.agentId } : { depId: dep.id, agentId: from.agentId, mergeFrom: from.commit };
   }
 
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
@@ -280,11 +289,14 @@ export class Run {
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
+    const early = rt.early ? this.earlyStart(rt) : undefined;
+    if (early) this.early.started(rt.id, early.depId);
+    rt.earlyMerge = early?.mergeFrom;
     const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
     rt.agentTaskId = spec.taskId;
-    if (rt.early) this.early.started(rt.id, rt.after[0]!);
     try {
-      rt.ran = rt.resolving ? undefined : spec;
+      // Reuse records work on a base alone; a result with something merged in first is not that.
+      rt.ran = rt.resolving || rt.earlyMerge ? undefined : spec;
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
