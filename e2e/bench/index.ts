@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: terminal throughput, live PTY streaming, hook latency, per-task overhead and
- * makespan, each printed beside a baseline measured in the same run (median and range of several
- * runs, and the ratio). `npm run bench -- makespan overhead` runs only the sections named.
+ * `npm run bench`: terminal throughput, live PTY streaming, hook latency, per-task overhead,
+ * makespan and the renderer under load in Chromium, each printed beside a baseline measured in
+ * the same run where one exists (median and range of several runs, and the ratio). `npm run bench -- makespan overhead` runs only the sections named.
  * Loopback only, never mDNS; every process and temp dir it starts is gone when it ends.
  */
 import { availableParallelism } from 'node:os';
@@ -14,9 +14,11 @@ import { MIB, fmt, percentile, printTable, type Row } from './stats.js';
 import { measureHookLatency, type HookLatencyResult } from './hook-latency.js';
 import { measureMakespan } from './makespan.js';
 import { reportMakespan } from './makespan-report.js';
+import { measureRendererLoad } from './renderer-load.js';
+import { reportRendererLoad } from './renderer-load-report.js';
 
 /** Section names for `npm run bench -- NAME...`, in the order they run. */
-const SECTIONS = ['throughput', 'live', 'hooks', 'overhead', 'makespan'] as const;
+const SECTIONS = ['throughput', 'live', 'hooks', 'overhead', 'makespan', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections that share one bench agent (agent-link.ts). */
 const LINK_SECTIONS: readonly Section[] = ['throughput', 'live', 'hooks'];
@@ -137,6 +139,7 @@ async function main(): Promise<number> {
       rows.push(...reportOverhead(await measureOverhead(scope, { maxRuns: CHAIN_MAX_RUNS, budgetMs: CHAIN_BUDGET_MS, standInRuns: STAND_IN_RUNS, checkoutRuns: CHECKOUT_RUNS })));
     }
     if (sections.has('makespan')) rows.push(...reportMakespan(await measureMakespan(scope)));
+    if (sections.has('renderer')) rows.push(...reportRendererLoad(await measureRendererLoad()));
     console.log('');
     printTable(rows);
     console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);

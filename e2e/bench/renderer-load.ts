@@ -1,0 +1,173 @@
+/**
+ * (f) The renderer under load, in Chromium: 16 terminal panes, each fed 1 MiB/s of coloured,
+ * numbered lines for 30 s through the real ui server, bridge and terminal feeds
+ * (renderer-load-server.ts), while a key is typed into one pane every 200 ms. What is measured is
+ * the renderer: keystroke → echo written into xterm (the page's ack of it; paint not included),
+ * main-thread long tasks, frame rate, the JS heap at the end, how much output each pane kept up
+ * with, and characters lost (generated minus written into xterm, after the backlog drained, plus
+ * line numbers missing from what each pane's scrollback still holds).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TERM_ACK_EVERY_CHARS } from '../../shared/bridge/constants.js';
+import { ROOT, waitFor } from '../harness.js';
+import { PageProblems, chromiumMissing, launchChromium } from '../ui/browser.js';
+import { LoadSource, serveLoad } from './renderer-load-server.js';
+import { endWindow, focusPane, heapOf, installProbe, missingInTail, paneBuffer, paneCount, startWindow, type HeapFigures, type WindowFigures } from './renderer-load-page.js';
+import { MIB, now } from './stats.js';
+
+export const PANES = 16;
+export const BYTES_PER_SEC = MIB;
+export const LOAD_MS = 30_000;
+export const KEY_INTERVAL_MS = 200;
+/** The generator tops every feed up to its rate this often. */
+const TICK_MS = 10;
+/** After the load, how long the page gets to write what is still queued for it. */
+const DRAIN_MS = 20_000;
+const VIEWPORT = { width: 1920, height: 1080 };
+const PAGE_READY_MS = 30_000;
+/** The pane typed into. */
+export const TYPED_PANE = 't01';
+const KEYS = 'abcdefghijklmnopqrstuvwxyz';
+const FILLER = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ';
+
+export interface RendererLoadResult {
+  panes: number;
+  bytesPerSec: number;
+  loadMs: number;
+  echoMs: number[];
+  keysPressed: number;
+  echoesMissing: number;
+  window: WindowFigures;
+  heap: HeapFigures;
+  /** Per pane: characters written into xterm during the load window, per second. */
+  keptUpCharsPerSec: number[];
+  /** Characters generated but not yet written when the load stopped (queued, not lost). */
+  backlogChars: number;
+  drainMs: number;
+  generatedChars: number;
+  lostChars: number;
+  /** Line numbers missing from what the panes' scrollback still holds. */
+  tailGaps: number;
+  sourceLoopP99Ms: number;
+  pageErrors: string[];
+}
+
+const taskId = (i: number): string => `t${String(i + 1).padStart(2, '0')}`;
+
+/** One numbered line of output, with colour, as a busy session prints. */
+function line(id: string, seq: number): string {
+  return `\x1b[2m${id} ${String(seq).padStart(7, '0')}\x1b[0m \x1b[3${(seq % 6) + 1}m●\x1b[0m ${FILLER}\r\n`;
+}
+
+/** Tops every task's output up to `bytesPerSec` since it started; returns how to stop it and the last line number per task. */
+function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string, number> } {
+  const started = now();
+  const produced = new Map(source.taskIds.map((id) => [id, 0]));
+  const seqs = new Map(source.taskIds.map((id) => [id, 0]));
+  const timer = setInterval(() => {
+    const due = (bytesPerSec * (now() - started)) / 1000;
+    for (const id of source.taskIds) {
+      let chunk = '';
+      let seq = seqs.get(id)!;
+      const have = produced.get(id)!;
+      while (have + chunk.length < due) chunk += line(id, ++seq);
+      if (chunk === '') continue;
+      seqs.set(id, seq);
+      produced.set(id, have + chunk.length);
+      source.write(id, chunk);
+    }
+  }, TICK_MS);
+  return { stop: () => { clearInterval(timer); return seqs; } };
+}
+
+/** Exactly TERM_ACK_EVERY_CHARS characters: whatever the page had not yet acknowledged is acknowledged with them. */
+function closingLines(id: string, lines: number): string {
+  const text = `\r\n\x1b[1mend of ${id}: ${lines} lines\x1b[0m\r\n` + `${'-'.repeat(78)}\r\n`.repeat(Math.ceil(TERM_ACK_EVERY_CHARS / 80));
+  return text.slice(0, TERM_ACK_EVERY_CHARS);
+}
+
+export async function measureRendererLoad(): Promise<RendererLoadResult | { skipped: string }> {
+  const missing = chromiumMissing();
+  if (missing) return { skipped: missing };
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) return { skipped: 'the renderer is not built (npx vite build, into dist/renderer)' };
+
+  const ids = Array.from({ length: PANES }, (_, i) => taskId(i));
+  const source = new LoadSource(ids);
+  const server = await serveLoad(source);
+  const browser = await launchChromium();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  try {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const problems = new PageProblems(page);
+    await installProbe(page);
+    const cdp = await context.newCDPSession(page);
+    // The DOM renderer, as CI's headless Chromium (no GPU) should use (see renderer-choice.ts).
+    await page.goto(`${server.url}&renderer=dom`);
+    await page.getByTestId('nav-terminals').click();
+    await waitFor(async () => (await paneCount(page)) === PANES && ids.every((id) => source.stats.get(id)!.attaches > 0), `${PANES} panes attached`, PAGE_READY_MS);
+    if (!(await focusPane(page, TYPED_PANE))) throw new Error(`no pane for ${TYPED_PANE}`);
+
+    loop.enable();
+    await startWindow(page);
+    const gen = generate(source, BYTES_PER_SEC);
+    const loadStart = now();
+    const presses: number[] = [];
+    for (let k = 0; now() - loadStart < LOAD_MS; k++) {
+      const t0 = now();
+      await page.keyboard.press(KEYS[k % KEYS.length]!);
+      presses.push(t0);
+      await sleep(Math.max(0, loadStart + (k + 1) * KEY_INTERVAL_MS - now()));
+    }
+    const lastSeq = gen.stop();
+    const loadMs = now() - loadStart;
+    const window = await endWindow(page);
+    loop.disable();
+    source.flushAll();
+    const keptUpCharsPerSec = ids.map((id) => source.stats.get(id)!.acked / (loadMs / 1000));
+    const backlogChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated - source.stats.get(id)!.acked, 0);
+
+    // Drain: once each pane has everything and less than one ack's worth unacknowledged, a closing
+    // block of exactly one ack's worth makes its acks add up to all it wrote.
+    const drainStart = now();
+    const settled = (id: string): boolean => {
+      const s = source.stats.get(id)!;
+      return s.sent === s.generated && s.generated - s.acked < TERM_ACK_EVERY_CHARS;
+    };
+    await waitFor(() => ids.every(settled), 'the panes to write their backlog', DRAIN_MS).catch(() => undefined);
+    for (const id of ids) if (settled(id)) source.write(id, closingLines(id, lastSeq.get(id)!));
+    source.flushAll();
+    await waitFor(() => ids.every((id) => source.stats.get(id)!.acked === source.stats.get(id)!.generated), 'every character acknowledged', DRAIN_MS).catch(() => undefined);
+    const drainMs = now() - drainStart;
+
+    const heap = await heapOf(cdp);
+    let tailGaps = 0;
+    for (const id of ids) {
+      const gaps = missingInTail((await paneBuffer(page, id)) ?? '', id, lastSeq.get(id)!);
+      tailGaps += gaps < 0 ? 1 : gaps;
+    }
+    const typedEchoes = source.echoes.filter((e) => e.taskId === TYPED_PANE);
+    const echoMs = presses.flatMap((t0, i) => {
+      const at = typedEchoes[i]?.writtenAt;
+      return at === undefined ? [] : [at - t0];
+    });
+    const generatedChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated, 0);
+    const lostChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated - source.stats.get(id)!.acked, 0);
+    return {
+      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keysPressed: presses.length, echoesMissing: presses.length - echoMs.length,
+      window, heap, keptUpCharsPerSec, backlogChars, drainMs, generatedChars, lostChars, tailGaps,
+      sourceLoopP99Ms: loop.percentile(99) / 1e6, pageErrors: problems.unexpected(),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+    source.dispose();
+  }
+}
+
+/** (f)'s targets. */
+export const ECHO_P95_TARGET_MS = 50;
+export const HEAP_TARGET_BYTES = 400 * MIB;
