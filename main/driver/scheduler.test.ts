@@ -186,3 +186,11 @@ test('an agent that failed a task is in doubt until it succeeds again', () => {
   health.success('x');
   assert.equal(health.inDoubt('x'), false);
 });
+
+test('an early start goes only to the agent that has its dependency\'s result, and only to a free slot there', () => {
+  const early = (id: string): SchedTask => t(id, 'waiting', ['a'], { early: true, preferAgents: ['y'] });
+  const tasks = [t('a', 'running'), early('b'), early('c'), ...Array.from({ length: 8 }, (_, i) => t(`w${i}`, 'waiting'))];
+  const plan = assign(tasks, [agent('x', 2, 0, { queue: 1 }), agent('y', 1, 0, { queue: 1 })]);
+  // b takes y's one free slot; c is never placed on x nor queued behind b on y.
+  assert.deepEqual(plan.filter((p) => p.taskId === 'b' || p.taskId === 'c'), [{ taskId: 'b', agentId: 'y' }]);
+});

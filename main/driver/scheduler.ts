@@ -106,7 +106,8 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     left--;
     out.push({ taskId: t.id, agentId: agent.id });
   }
-  return out.concat(queueAhead(ready.filter((t) => !out.some((o) => o.taskId === t.id)), agents, now));
+  // An early start waits for nothing: queued behind another task it would lose what it gains.
+  return out.concat(queueAhead(ready.filter((t) => !t.early && !out.some((o) => o.taskId === t.id)), agents, now));
 }
 
 /**
@@ -123,7 +124,7 @@ function queueAhead(left: readonly SchedTask[], agents: readonly SchedAgent[], n
     const avoid = new Set(t.avoidAgents ?? []);
     const prefer = new Set(t.preferAgents ?? []);
     const allowed = spare.filter((a) => !avoid.has(a.id));
-    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early ? undefined : mostFree(allowed));
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);
     if (!agent) continue;
     agent.free--;
     out.push({ taskId: t.id, agentId: agent.id });
