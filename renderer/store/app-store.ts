@@ -8,6 +8,7 @@ import { createAgentsSlice, type AgentsSlice } from './agents-slice.js';
 import { createAppInfoSlice, type AppInfoSlice } from './app-slice.js';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice.js';
 import { messageOf, type SliceContext } from './context.js';
+import { createDetailSlice, type DetailSlice } from './detail-slice.js';
 import { createGoalSlice, type GoalSlice } from './goal-slice.js';
 import { createHistorySlice, type HistorySlice } from './history-slice.js';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice.js';
@@ -15,7 +16,7 @@ import { createRunSlice, type RunSlice } from './run-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
 import { createUiSlice, type UiSlice } from './ui-slice.js';
 
-export type AppState = ConnectionSlice & AppInfoSlice & AgentsSlice & RunSlice & GoalSlice & HistorySlice & SettingsSlice & NoticesSlice & UiSlice;
+export type AppState = ConnectionSlice & AppInfoSlice & AgentsSlice & RunSlice & GoalSlice & HistorySlice & SettingsSlice & NoticesSlice & UiSlice & DetailSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface StoreOptions {
@@ -45,6 +46,7 @@ export function createAppStore(bridge: BridgeApi, options: StoreOptions = {}): A
       ...createSettingsSlice(ctx),
       ...createNoticesSlice(ctx),
       ...createUiSlice(ctx),
+      ...createDetailSlice(ctx),
     };
   });
 }

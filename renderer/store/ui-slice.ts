@@ -21,9 +21,14 @@ export interface UiSlice {
   maximizedTaskId: string | null;
   helpOpen: boolean;
   log: LogDialog | null;
+  /** The theme in effect: the setting, or the OS's when the setting is `system`. */
+  theme: 'light' | 'dark';
+  setTheme(theme: 'light' | 'dark'): void;
   setView(view: View): void;
   selectTask(taskId: string | null): void;
   focusPane(taskId: string): void;
+  /** A pane took the keyboard by itself (a click): note it without asking it to focus again. */
+  paneFocused(taskId: string): void;
   maximizePane(taskId: string | null): void;
   setHelpOpen(open: boolean): void;
   /** Opens the whole terminal log of a task (the panes keep only a capped scrollback). */
@@ -42,9 +47,14 @@ export function createUiSlice({ bridge, set, get, fail }: SliceContext): UiSlice
     maximizedTaskId: null,
     helpOpen: false,
     log: null,
+    theme: 'light',
+    setTheme: (theme) => set({ theme }),
     setView: (view) => set({ view }),
     selectTask: (selectedTaskId) => set({ selectedTaskId }),
     focusPane: (taskId) => set((s) => ({ focusedTaskId: taskId, focusRequest: s.focusRequest + 1 })),
+    paneFocused: (taskId) => {
+      if (get().focusedTaskId !== taskId) set({ focusedTaskId: taskId });
+    },
     maximizePane: (maximizedTaskId) => set({ maximizedTaskId }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     openLog: async (taskId) => {
