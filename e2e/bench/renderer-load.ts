@@ -11,10 +11,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TERM_ACK_EVERY_CHARS } from '../../shared/bridge/constants.js';
+import { TERM_ACK_EVERY_CHARS, TERM_HIGH_WATER_CHARS } from '../../shared/bridge/constants.js';
 import { ROOT, waitFor } from '../harness.js';
 import { PageProblems, chromiumMissing, launchChromium } from '../ui/browser.js';
-import { LoadSource, serveLoad } from './renderer-load-server.js';
+import { LoadSource, serveLoad, type Echo, type FeedStats } from './renderer-load-server.js';
 import { endWindow, focusPane, heapOf, installProbe, missingInTail, paneBuffer, paneCount, startWindow, type HeapFigures, type WindowFigures } from './renderer-load-page.js';
 import { MIB, now } from './stats.js';
 
@@ -24,6 +24,8 @@ export const LOAD_MS = 30_000;
 export const KEY_INTERVAL_MS = 200;
 /** The generator tops every feed up to its rate this often. */
 const TICK_MS = 10;
+/** Output queued for the page beyond flow control's own window holds a task's session back. */
+const HOLD_ABOVE_CHARS = TERM_HIGH_WATER_CHARS;
 /** After the load, how long the page gets to write what is still queued for it. */
 const DRAIN_MS = 20_000;
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -37,18 +39,26 @@ export interface RendererLoadResult {
   panes: number;
   bytesPerSec: number;
   loadMs: number;
+  /** Per key: pressed → its echo written into the pane's xterm (the page's ack of it). */
   echoMs: number[];
+  /** Per key: pressed → its `task.input` at the driver (the page's part of the way there). */
+  keyToDriverMs: number[];
   keysPressed: number;
   echoesMissing: number;
   window: WindowFigures;
   heap: HeapFigures;
   /** Per pane: characters written into xterm during the load window, per second. */
   keptUpCharsPerSec: number[];
+  /** Characters the sessions would have printed while flow control held them back. */
+  heldBackChars: number;
   /** Characters generated but not yet written when the load stopped (queued, not lost). */
   backlogChars: number;
+  /** Whether the page wrote its backlog within DRAIN_MS (else what is unwritten is not known to be lost). */
+  drained: boolean;
   drainMs: number;
   generatedChars: number;
-  lostChars: number;
+  /** Generated minus acknowledged as written, after the drain: lost, when drained. */
+  unwrittenChars: number;
   /** Line numbers missing from what the panes' scrollback still holds. */
   tailGaps: number;
   sourceLoopP99Ms: number;
@@ -62,17 +72,29 @@ function line(id: string, seq: number): string {
   return `\x1b[2m${id} ${String(seq).padStart(7, '0')}\x1b[0m \x1b[3${(seq % 6) + 1}m●\x1b[0m ${FILLER}\r\n`;
 }
 
-/** Tops every task's output up to `bytesPerSec` since it started; returns how to stop it and the last line number per task. */
-function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string, number> } {
+/**
+ * Tops every task's output up to `bytesPerSec` since it started, as a busy session prints. A
+ * task whose page has more than HOLD_ABOVE_CHARS not yet sent to it is held back, as flow
+ * control would pause its pty: what it would have printed meanwhile is not printed (counted as
+ * `heldBack`), so the page is offered at most the rate and never more than it can take.
+ */
+function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string, number>; heldBack(): number } {
   const started = now();
   const produced = new Map(source.taskIds.map((id) => [id, 0]));
   const seqs = new Map(source.taskIds.map((id) => [id, 0]));
+  let heldBack = 0;
   const timer = setInterval(() => {
     const due = (bytesPerSec * (now() - started)) / 1000;
     for (const id of source.taskIds) {
+      const have = produced.get(id)!;
+      const s = source.stats.get(id)!;
+      if (s.generated - s.sent > HOLD_ABOVE_CHARS) {
+        heldBack += Math.max(0, due - have);
+        produced.set(id, Math.max(have, due));
+        continue;
+      }
       let chunk = '';
       let seq = seqs.get(id)!;
-      const have = produced.get(id)!;
       while (have + chunk.length < due) chunk += line(id, ++seq);
       if (chunk === '') continue;
       seqs.set(id, seq);
@@ -80,7 +102,7 @@ function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string
       source.write(id, chunk);
     }
   }, TICK_MS);
-  return { stop: () => { clearInterval(timer); return seqs; } };
+  return { stop: () => { clearInterval(timer); return seqs; }, heldBack: () => heldBack };
 }
 
 /** Exactly TERM_ACK_EVERY_CHARS characters: whatever the page had not yet acknowledged is acknowledged with them. */
@@ -115,6 +137,10 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
     await startWindow(page);
     const gen = generate(source, BYTES_PER_SEC);
     const loadStart = now();
+    // The load stops on time even while a key press waits for a busy page.
+    const loadEnd = new Promise<{ lastSeq: Map<string, number>; loadMs: number; acked: number[] }>((resolve) => setTimeout(() => {
+      resolve({ lastSeq: gen.stop(), loadMs: now() - loadStart, acked: ids.map((id) => source.stats.get(id)!.acked) });
+    }, LOAD_MS));
     const presses: number[] = [];
     for (let k = 0; now() - loadStart < LOAD_MS; k++) {
       const t0 = now();
@@ -122,12 +148,14 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
       presses.push(t0);
       await sleep(Math.max(0, loadStart + (k + 1) * KEY_INTERVAL_MS - now()));
     }
-    const lastSeq = gen.stop();
-    const loadMs = now() - loadStart;
+    const { lastSeq, loadMs, acked } = await loadEnd;
     const window = await endWindow(page);
     loop.disable();
+    const typedEchoes = (): Echo[] => source.echoes.filter((e) => e.taskId === TYPED_PANE);
+    // Keys still on their way to the driver are echoed before the drain's closing block.
+    await waitFor(() => typedEchoes().length >= presses.length, 'every key to reach the driver', DRAIN_MS).catch(() => undefined);
     source.flushAll();
-    const keptUpCharsPerSec = ids.map((id) => source.stats.get(id)!.acked / (loadMs / 1000));
+    const keptUpCharsPerSec = acked.map((chars) => chars / (loadMs / 1000));
     const backlogChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated - source.stats.get(id)!.acked, 0);
 
     // Drain: once each pane has everything and less than one ack's worth unacknowledged, a closing
@@ -137,10 +165,12 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
       const s = source.stats.get(id)!;
       return s.sent === s.generated && s.generated - s.acked < TERM_ACK_EVERY_CHARS;
     };
-    await waitFor(() => ids.every(settled), 'the panes to write their backlog', DRAIN_MS).catch(() => undefined);
-    for (const id of ids) if (settled(id)) source.write(id, closingLines(id, lastSeq.get(id)!));
-    source.flushAll();
-    await waitFor(() => ids.every((id) => source.stats.get(id)!.acked === source.stats.get(id)!.generated), 'every character acknowledged', DRAIN_MS).catch(() => undefined);
+    const drained = await waitFor(() => ids.every(settled), 'the panes to write their backlog', DRAIN_MS).then(() => true, () => false);
+    if (drained) {
+      for (const id of ids) source.write(id, closingLines(id, lastSeq.get(id)!));
+      source.flushAll();
+      await waitFor(() => ids.every((id) => source.stats.get(id)!.acked === source.stats.get(id)!.generated), 'every character acknowledged', DRAIN_MS).catch(() => undefined);
+    }
     const drainMs = now() - drainStart;
 
     const heap = await heapOf(cdp);
@@ -149,16 +179,20 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
       const gaps = missingInTail((await paneBuffer(page, id)) ?? '', id, lastSeq.get(id)!);
       tailGaps += gaps < 0 ? 1 : gaps;
     }
-    const typedEchoes = source.echoes.filter((e) => e.taskId === TYPED_PANE);
+    const echoes = typedEchoes();
     const echoMs = presses.flatMap((t0, i) => {
-      const at = typedEchoes[i]?.writtenAt;
+      const at = echoes[i]?.writtenAt;
       return at === undefined ? [] : [at - t0];
     });
-    const generatedChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated, 0);
-    const lostChars = ids.reduce((sum, id) => sum + source.stats.get(id)!.generated - source.stats.get(id)!.acked, 0);
+    const keyToDriverMs = presses.flatMap((t0, i) => {
+      const at = echoes[i]?.receivedAt;
+      return at === undefined ? [] : [at - t0];
+    });
+    const total = (f: (s: FeedStats) => number): number => ids.reduce((sum, id) => sum + f(source.stats.get(id)!), 0);
     return {
-      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keysPressed: presses.length, echoesMissing: presses.length - echoMs.length,
-      window, heap, keptUpCharsPerSec, backlogChars, drainMs, generatedChars, lostChars, tailGaps,
+      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keyToDriverMs, keysPressed: presses.length, echoesMissing: presses.length - echoMs.length,
+      window, heap, keptUpCharsPerSec, heldBackChars: gen.heldBack(), backlogChars, drained, drainMs,
+      generatedChars: total((s) => s.generated), unwrittenChars: total((s) => s.generated - s.acked), tailGaps,
       sourceLoopP99Ms: loop.percentile(99) / 1e6, pageErrors: problems.unexpected(),
     };
   } finally {
