@@ -10,7 +10,7 @@ export interface GraphTask {
 }
 
 /** Node box size and the gaps between boxes, in SVG user units. */
-export const NODE_WIDTH = 200;
+export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 48;
 export const LAYER_GAP = 64;
 export const ROW_GAP = 16;

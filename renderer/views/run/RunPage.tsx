@@ -23,7 +23,9 @@ export function RunPage() {
 }
 
 function LiveRunBody({ live }: { live: LiveRun }) {
-  const now = useNow(LIVE_RUN_STATUSES.has(live.run.status));
+  // Without the driver nothing is known to go on: the clock stops with the connection.
+  const connected = useApp((s) => s.connection.state !== 'disconnected');
+  const now = useNow(connected && LIVE_RUN_STATUSES.has(live.run.status));
   const tasks = useMemo(() => tasksOf(live), [live]);
   return <RunBody run={live.run} tasks={tasks} details={live.details} elapsedMs={elapsedOf(live, now)} readOnly={false} />;
 }

@@ -14,7 +14,7 @@ export interface GraphNodeTask {
 }
 
 /** Characters of a title that fit in a node box at the graph's font size. */
-const TITLE_CHARS = 26;
+const TITLE_CHARS = 25;
 const TEXT_INSET = 10;
 const TITLE_BASELINE = 20;
 const SUBTITLE_BASELINE = 37;

@@ -27,6 +27,14 @@ function SettingsForm({ settings, appRepo }: { settings: Settings; appRepo: stri
   const [knownAgents, setKnownAgents] = useState(settings.knownAgents.join('\n'));
   const [repo, setRepo] = useState(settings.repo ?? '');
   const [saving, setSaving] = useState(false);
+  // Shown at once; the driver's answer (or its refusal, as a notice) follows.
+  const [theme, setThemeChoice] = useState(settings.theme);
+  const chooseTheme = (t: Settings['theme']): void => {
+    setThemeChoice(t);
+    void save({ theme: t }).then((ok) => {
+      if (!ok) setThemeChoice(settings.theme);
+    });
+  };
 
   const submit = async (): Promise<void> => {
     const session: Session = {
@@ -56,7 +64,7 @@ function SettingsForm({ settings, appRepo }: { settings: Settings; appRepo: stri
           <legend>Theme</legend>
           {(['system', 'light', 'dark'] as const).map((t) => (
             <label key={t}>
-              <input type="radio" name="theme" value={t} checked={settings.theme === t} onChange={() => void save({ theme: t })} />
+              <input type="radio" name="theme" value={t} checked={theme === t} onChange={() => chooseTheme(t)} />
               {t === 'system' ? 'Follow the system' : t}
             </label>
           ))}
