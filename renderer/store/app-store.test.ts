@@ -129,6 +129,15 @@ test('a goal with a task list is checked and shown for review; Start starts it',
   assert.deepEqual(b.calls.map((c) => c.method), ['goal.check', 'run.start', 'run.get']);
 });
 
+test('a goal opened by the desktop shell (goal.opened) is checked and shown for review, as a dropped one', async () => {
+  const b = fakeBridge({ 'goal.check': ({ text }) => okCheck(true, text) });
+  const store = createAppStore(b.api);
+  wireBridgeEvents(store, b.api);
+  b.emit('goal.opened', { name: 'opened.md', text: '# G\n## Tasks\n- a: A' });
+  await waitFor(() => store.getState().goal.phase === 'review');
+  assert.deepEqual(b.calls.map((c) => [c.method, (c.params as { name?: string }).name]), [['goal.check', 'opened.md']]);
+});
+
 test('a goal without a task list is planned, and the planned text replaces it', async () => {
   const b = fakeBridge({
     'goal.check': ({ text }) => okCheck(false, text),

@@ -63,6 +63,8 @@ export function wireBridgeEvents(store: AppStore, bridge: BridgeApi): () => void
       // The history list shows the run's final status.
       void s().loadHistory();
     }),
+    // The desktop shell's File ▸ Open Goal…: the same as dropping the file on the window.
+    bridge.on('goal.opened', ({ name, text }) => void s().openGoal(name, text)),
     bridge.on('notice', ({ level, message, runId, taskId }) => s().notify(level, message, { ...(runId ? { runId } : {}), ...(taskId ? { taskId } : {}) })),
   ];
   return () => offs.forEach((off) => off());
