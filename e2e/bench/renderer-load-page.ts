@@ -1,7 +1,8 @@
 /**
  * The page side of the renderer bench (f): what is measured inside Chromium. A script added
- * before the renderer's own records main-thread long tasks (PerformanceObserver 'longtask') and
- * counts animation frames; the JS heap and DOM size come from the DevTools protocol.
+ * before the renderer's own records main-thread long tasks (PerformanceObserver 'longtask'),
+ * counts animation frames, and notes when each key went down and when each `task.input` left on
+ * the WebSocket; the JS heap and DOM size come from the DevTools protocol.
  */
 import type { CDPSession, Page } from 'playwright';
 import '../ui/browser.js';
@@ -13,6 +14,8 @@ interface Probe {
   long: Array<[start: number, duration: number]>;
   frames: number;
   since: number;
+  keydowns: number[];
+  inputsSent: number[];
 }
 
 export interface WindowFigures {
@@ -25,8 +28,14 @@ export interface WindowFigures {
 /** Installs the probe; call before the page is opened. */
 export async function installProbe(page: Page): Promise<void> {
   await page.addInitScript((key: string) => {
-    const probe: Probe = { long: [], frames: 0, since: 0 };
+    const probe: Probe = { long: [], frames: 0, since: 0, keydowns: [], inputsSent: [] };
     (window as unknown as Record<string, Probe>)[key] = probe;
+    window.addEventListener('keydown', () => probe.keydowns.push(performance.now()), true);
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+      if (typeof data === 'string' && data.includes('"method":"task.input"')) probe.inputsSent.push(performance.now());
+      send.call(this, data);
+    };
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) probe.long.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
@@ -60,6 +69,14 @@ export function endWindow(page: Page): Promise<WindowFigures> {
       longestMs: durations.reduce((a, d) => Math.max(a, d), 0),
       fps: probe.frames / seconds,
     };
+  }, KEY);
+}
+
+/** Per key, in the page: key down → its `task.input` sent on the WebSocket (ms). */
+export function keyToSendMs(page: Page): Promise<number[]> {
+  return page.evaluate((key) => {
+    const probe = (window as unknown as Record<string, Probe>)[key]!;
+    return probe.inputsSent.map((sent, i) => sent - (probe.keydowns[i] ?? sent));
   }, KEY);
 }
 

@@ -23,9 +23,13 @@ export function reportRendererLoad(f: RendererLoadResult | { skipped: string }):
   const kept = sample(f.keptUpCharsPerSec.map((c) => c / MIB));
   console.log(`(f) renderer under load in Chromium: ${f.panes} panes × ${rate.toFixed(1)} MiB/s for ${seconds.toFixed(1)} s (DOM renderer), a key every ${KEY_INTERVAL_MS} ms into ${TYPED_PANE}.`);
   console.log('    The driver side is the real ui server, bridge and terminal feeds with synthetic output: the renderer is what is measured.');
+  console.log(`    (load average ${f.loadAverage[0].toFixed(1)} before, ${f.loadAverage[1].toFixed(1)} after: other work on this machine skews these figures)`);
   console.log(`    key → echo in xterm  p50 ${p50.toFixed(1)}  p95 ${p95.toFixed(1)}  max ${max.toFixed(1)} ms (${sorted.length} of ${f.keysPressed} keys echoed)  ${verdict(echoOk)} (target p95 < ${ECHO_P95_TARGET_MS} ms)`);
   const toDriver = [...f.keyToDriverMs].sort((a, b) => a - b);
-  if (toDriver.length) console.log(`      of which key → driver  p50 ${percentile(toDriver, 50).toFixed(1)}  p95 ${percentile(toDriver, 95).toFixed(1)} ms (the rest: the echo queued behind the pane's own output, then parsed)`);
+  const inPage = [...f.pageSendMs].sort((a, b) => a - b);
+  const p = (xs: number[], n: number): string => (xs.length ? percentile(xs, n).toFixed(1) : '-');
+  console.log(`      of which key → driver  p50 ${p(toDriver, 50)}  p95 ${p(toDriver, 95)} ms, of that key down → task.input sent in the page p50 ${p(inPage, 50)}  p95 ${p(inPage, 95)} ms;`);
+  console.log('      the rest: the echo queued behind the pane\'s own output, then parsed');
   console.log(`    long tasks           ${f.window.longTasks}, ${f.window.longTaskMs.toFixed(0)} ms in all (${((f.window.longTaskMs / f.loadMs) * 100).toFixed(0)}% of the time), longest ${f.window.longestMs.toFixed(0)} ms; ${f.window.fps.toFixed(0)} frames/s`);
   console.log(`    JS heap at the end   ${mib(f.heap.usedBytes)} MiB used (${mib(f.heap.totalBytes)} MiB allocated), ${f.heap.domNodes} DOM nodes  ${verdict(heapOk)} (target < ${HEAP_TARGET_BYTES / MIB} MiB)`);
   const offered = f.bytesPerSec * f.panes * (f.loadMs / 1000);

@@ -8,6 +8,7 @@
  * line numbers missing from what each pane's scrollback still holds).
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +16,7 @@ import { TERM_ACK_EVERY_CHARS, TERM_HIGH_WATER_CHARS } from '../../shared/bridge
 import { ROOT, waitFor } from '../harness.js';
 import { PageProblems, chromiumMissing, launchChromium } from '../ui/browser.js';
 import { LoadSource, serveLoad, type Echo, type FeedStats } from './renderer-load-server.js';
-import { endWindow, focusPane, heapOf, installProbe, missingInTail, paneBuffer, paneCount, startWindow, type HeapFigures, type WindowFigures } from './renderer-load-page.js';
+import { endWindow, focusPane, heapOf, installProbe, keyToSendMs, missingInTail, paneBuffer, paneCount, startWindow, type HeapFigures, type WindowFigures } from './renderer-load-page.js';
 import { MIB, now } from './stats.js';
 
 export const PANES = 16;
@@ -43,6 +44,10 @@ export interface RendererLoadResult {
   echoMs: number[];
   /** Per key: pressed → its `task.input` at the driver (the page's part of the way there). */
   keyToDriverMs: number[];
+  /** Per key, inside the page: key down → its `task.input` sent on the WebSocket. */
+  pageSendMs: number[];
+  /** The machine's 1-minute load average before and after (other work on it skews every figure). */
+  loadAverage: [number, number];
   keysPressed: number;
   echoesMissing: number;
   window: WindowFigures;
@@ -116,6 +121,7 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
   if (missing) return { skipped: missing };
   if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) return { skipped: 'the renderer is not built (npx vite build, into dist/renderer)' };
 
+  const before = loadavg()[0]!;
   const ids = Array.from({ length: PANES }, (_, i) => taskId(i));
   const source = new LoadSource(ids);
   const server = await serveLoad(source);
@@ -188,9 +194,10 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
       const at = echoes[i]?.receivedAt;
       return at === undefined ? [] : [at - t0];
     });
+    const pageSendMs = await keyToSendMs(page);
     const total = (f: (s: FeedStats) => number): number => ids.reduce((sum, id) => sum + f(source.stats.get(id)!), 0);
     return {
-      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keyToDriverMs, keysPressed: presses.length, echoesMissing: presses.length - echoMs.length,
+      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keyToDriverMs, pageSendMs, keysPressed: presses.length, loadAverage: [before, loadavg()[0]!], echoesMissing: presses.length - echoMs.length,
       window, heap, keptUpCharsPerSec, heldBackChars: gen.heldBack(), backlogChars, drained, drainMs,
       generatedChars: total((s) => s.generated), unwrittenChars: total((s) => s.generated - s.acked), tailGaps,
       sourceLoopP99Ms: loop.percentile(99) / 1e6, pageErrors: problems.unexpected(),
