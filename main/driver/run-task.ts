@@ -33,10 +33,8 @@ export interface RunTask extends TaskReport {
   resolving?: { commit: string; conflicts: string[]; count: number };
   /** Agents that already hold the base it would start from now. */
   preferAgents?: string[];
-  /** It may start now from a dependency's reported result, before that merges (EarlyStarts). */
+  /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
   early?: boolean;
-  /** Its current attempt started early with this reported result merged in on the agent. */
-  earlyMerge?: string | undefined;
   /** What its current attempt ran, for reuse once it merges. */
   ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */
@@ -67,7 +65,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
     session: taskSession(goal, rt.task),
     ...(goal.setup ? { setup: goal.setup } : {}),
     ...(goal.verify ? { verify: goal.verify, verifyRetries: at.verifyRetries } : {}),
-    ...(resolving ? { mergeFrom: resolving.commit } : rt.earlyMerge ? { mergeFrom: rt.earlyMerge } : {}),
+    ...(resolving ? { mergeFrom: resolving.commit } : {}),
   };
 }
 
@@ -75,7 +73,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, avoidAgents: _a, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, earlyMerge: _em, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, ...report
   } = rt;
   return report;
 }

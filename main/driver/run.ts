@@ -266,17 +266,14 @@ export class Run {
   }
 
   /**
-   * Where a task may start early: after exactly one other, from that task's reported result;
-   * after several, all merged but one that has reported, from the run branch's head with that
-   * result merged in on the agent (`mergeFrom`). Either way on the agent that made the result.
+   * Where a task after exactly one other may start early: from that task's reported result, on
+   * the agent that made it. (After several, merging the last result in on the agent first was
+   * measured slower than waiting for it to merge: see the makespan bench.)
    */
-  private earlyStart(rt: RunTask): { depId: string; agentId: string; mergeFrom?: string } | undefined {
-    if (rt.resolving) return undefined;
-    const open = rt.after.map((id) => this.byId(id)).filter((d) => d.status !== 'merged');
-    const dep = open.length === 1 ? open[0]! : undefined;
-    const from = dep && this.early.baseFrom(dep.id);
-    if (!dep || !from) return undefined;
-    return rt.after.length === 1 ? { depId: dep.id, agentId: from.agentId } : { depId: dep.id, agentId: from.agentId, mergeFrom: from.commit };
+  private earlyStart(rt: RunTask): { depId: string; agentId: string } | undefined {
+    const dep = rt.after.length === 1 && !rt.resolving ? this.byId(rt.after[0]!) : undefined;
+    const from = dep && dep.status !== 'merged' ? this.early.baseFrom(dep.id) : undefined;
+    return dep && from ? { depId: dep.id, agentId: from.agentId } : undefined;
   }
 
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
@@ -291,12 +288,10 @@ export class Run {
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
     const early = rt.early ? this.earlyStart(rt) : undefined;
     if (early) this.early.started(rt.id, early.depId);
-    rt.earlyMerge = early?.mergeFrom;
     const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
     rt.agentTaskId = spec.taskId;
     try {
-      // Reuse records work on a base alone; a result with something merged in first is not that.
-      rt.ran = rt.resolving || rt.earlyMerge ? undefined : spec;
+      rt.ran = rt.resolving ? undefined : spec;
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
