@@ -141,6 +141,10 @@ function cutPoint(text: string, min: number): number {
   return isLowSurrogate(text.charCodeAt(min)) ? min + 1 : min;
 }
 
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
@@ -207,20 +211,32 @@ export class ClientTermFeed {
   }
 
   private drain(): void {
-    if (this.queuedChars === 0) return;
-    let text = this.queue.length === 1 ? this.queue[0]! : this.queue.join('');
-    while (text.length > 0 && this.unacked < this.highWater) {
-      const size = sliceSize(text, Math.min(this.maxBatch, this.highWater - this.unacked));
-      const batch = text.slice(0, size);
-      text = text.slice(size);
+    while (this.queuedChars > 0 && this.unacked < this.highWater) {
+      const batch = this.take(Math.min(this.maxBatch, this.highWater - this.unacked));
       const offset = this.queuedFrom;
-      this.queuedFrom += size;
-      this.unacked += size;
+      this.queuedFrom += batch.length;
+      this.unacked += batch.length;
       this.send(offset, batch);
     }
-    this.queue = text === '' ? [] : [text];
-    this.queuedChars = text.length;
-    this.pausedFlag = text.length > 0;
+    this.pausedFlag = this.queuedChars > 0;
+  }
+
+  /** Up to `max` characters from the front of the queue; only what is taken is copied, however long the queue. */
+  private take(max: number): string {
+    const parts: string[] = [];
+    let taken = 0;
+    while (taken < max && this.queue.length > 0) {
+      const head = this.queue[0]!;
+      const size = sliceSize(head, max - taken);
+      // A pair's high half with no room for its low half waits for the next batch (unless nothing else fits).
+      if (size < head.length && isHighSurrogate(head.charCodeAt(size - 1)) && taken > 0) break;
+      if (size === head.length) this.queue.shift();
+      else this.queue[0] = head.slice(size);
+      parts.push(size === head.length ? head : head.slice(0, size));
+      taken += size;
+    }
+    this.queuedChars -= taken;
+    return parts.length === 1 ? parts[0]! : parts.join('');
   }
 }
 

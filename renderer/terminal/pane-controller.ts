@@ -37,7 +37,9 @@ export class PaneController implements PaneHandle {
   private sentSize = '';
   private fitFrame = 0;
   /** Keystrokes go out one call after another, so they reach the session in order. */
-  private inputChain: Promise<unknown> = Promise.resolve();
+  /** Typed input not sent yet: keys typed while one call is on its way go together in the next. */
+  private pendingInput = '';
+  private inputInFlight = false;
   private disposed = false;
 
   constructor(private readonly host: HTMLElement, private readonly opts: PaneOptions) {
@@ -150,13 +152,26 @@ export class PaneController implements PaneHandle {
 
   private sendInput(data: string): void {
     if (!this.acceptsInput) return;
+    this.pendingInput += data;
+    this.pumpInput();
+  }
+
+  /**
+   * One `task.input` call at a time keeps keys in order; whatever was typed meanwhile leaves with
+   * the next call, so a key waits for at most one reply, not for one per key typed before it.
+   */
+  private pumpInput(): void {
+    if (this.inputInFlight || this.pendingInput === '' || this.disposed) return;
     const { bridge, runId, taskId } = this.opts;
-    for (let i = 0; i < data.length; i += MAX_INPUT_CHARS) {
-      const chunk = data.slice(i, i + MAX_INPUT_CHARS);
-      this.inputChain = this.inputChain
-        .then(() => bridge.call('task.input', { runId, taskId, data: chunk }))
-        .catch((err: unknown) => this.opts.onError(`Input to task ${taskId} was not delivered: ${err instanceof Error ? err.message : String(err)}`));
-    }
+    const chunk = this.pendingInput.slice(0, MAX_INPUT_CHARS);
+    this.pendingInput = this.pendingInput.slice(chunk.length);
+    this.inputInFlight = true;
+    bridge.call('task.input', { runId, taskId, data: chunk })
+      .catch((err: unknown) => this.opts.onError(`Input to task ${taskId} was not delivered: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.inputInFlight = false;
+        this.pumpInput();
+      });
   }
 
   private sendSize(cols: number, rows: number): void {
