@@ -8,7 +8,9 @@ test('durations read as seconds, minutes or hours', () => {
   assert.equal(formatDuration(12_400), '12s');
   assert.equal(formatDuration(185_000), '3m 05s');
   assert.equal(formatDuration(3_720_000), '1h 02m');
-  assert.equal(formatDuration(-5), '0s');
+  assert.equal(formatDuration(443), '0.4s');
+  assert.equal(formatDuration(9_990), '9.9s');
+  assert.equal(formatDuration(-5), '0.0s');
 });
 
 test('costs show cents, or four decimals below a cent', () => {

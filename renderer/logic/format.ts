@@ -7,6 +7,9 @@ const MINUTES_PER_HOUR = 60;
 const SMALL_COST_USD = 0.01;
 
 /** `12s`, `3m 05s`, `1h 02m`. */
+/** Durations shorter than this show tenths of a second. */
+const TENTHS_BELOW_MS = 10_000;
+
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.max(0, Math.floor(ms / MS_PER_SECOND));
   const seconds = totalSeconds % SECONDS_PER_MINUTE;
@@ -16,6 +19,8 @@ export function formatDuration(ms: number): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   if (hours > 0) return `${hours}h ${pad(minutes)}m`;
   if (totalMinutes > 0) return `${minutes}m ${pad(seconds)}s`;
+  // Under ten seconds a tenth matters: most tasks of a small goal take less than one.
+  if (ms < TENTHS_BELOW_MS) return `${(Math.max(0, Math.floor(ms / 100)) / 10).toFixed(1)}s`;
   return `${seconds}s`;
 }
 
