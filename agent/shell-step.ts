@@ -4,17 +4,15 @@
  */
 import { runShell, type ShellResult } from '../shared/node/shell.js';
 import type { TermLog } from './term-log.js';
+import { dim } from '../shared/ansi.js';
 
 export type StepResult = ShellResult;
 
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
-
 export async function runStep(label: string, command: string, cwd: string, env: NodeJS.ProcessEnv, log: TermLog): Promise<StepResult> {
   const show = (text: string): void => log.append(Buffer.from(text, 'utf8'));
-  show(`\r\n${DIM}── ${label}: ${command} ──${RESET}\r\n`);
+  show(`\r\n${dim(`── ${label}: ${command} ──`)}\r\n`);
   // The pane is a terminal: bare newlines would staircase.
   const r = await runShell(command, { cwd, env, onOutput: (chunk) => show(chunk.toString('utf8').replace(/\r?\n/g, '\r\n')) });
-  show(`${DIM}── ${label} ${r.ok ? 'passed' : `failed (exit ${r.exitCode ?? 'signal'})`} ──${RESET}\r\n`);
+  show(`${dim(`── ${label} ${r.ok ? 'passed' : `failed (exit ${r.exitCode ?? 'signal'})`} ──`)}\r\n`);
   return r;
 }

@@ -10,3 +10,8 @@ const ESCAPES = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[
 export function stripAnsi(text: string): string {
   return text.replace(ESCAPES, '');
 }
+
+/** `text` drawn dim on a terminal: the lines the app itself writes into a task's output. */
+export function dim(text: string): string {
+  return `\x1b[2m${text}\x1b[0m`;
+}

@@ -10,15 +10,13 @@ import type { RunOutput, TaskReport } from '../driver/run-output.js';
 import { TaskTermOutput } from './term-feed.js';
 import { TaskLogWriter } from './task-log.js';
 import { toTaskView, type TaskExtras } from './run-files.js';
+import { dim } from '../../shared/ansi.js';
 
 /** Sends an event to every client of the app. */
 export type Emit = <E extends BridgeEvent>(event: E, payload: BridgeEventPayload<E>) => void;
 
 /** Longest message a `notice` may carry (the contract's cap). */
 export const MAX_NOTICE_CHARS = 4000;
-
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
 
 export interface AppRunOutputDeps {
   runId: string;
@@ -80,7 +78,7 @@ export class AppRunOutput implements RunOutput {
     const before = this.tasks.get(view.id);
     // A new attempt writes on under the last one: a line between them says which it is.
     if (view.status === 'dispatching' && (view.attempts ?? 1) > 1 && before?.status !== 'dispatching') {
-      const line = `\r\n${DIM}── attempt ${view.attempts}${view.agent ? ` on ${view.agent}` : ''} ──${RESET}\r\n`;
+      const line = `\r\n${dim(`── attempt ${view.attempts}${view.agent ? ` on ${view.agent}` : ''} ──`)}\r\n`;
       this.term(view.id)?.writeText(line);
       this.logs.write(view.id, line);
     }

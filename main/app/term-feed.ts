@@ -14,6 +14,7 @@
  */
 import { TERM_BATCH_MS, TERM_HIGH_WATER_CHARS, TERM_LOW_WATER_CHARS } from '../../shared/bridge/constants.js';
 import { MAX_TERM_DATA_CHARS } from '../../shared/bridge/contract.js';
+import { dim } from '../../shared/ansi.js';
 
 /**
  * The most recent output `term.attach` returns, in characters. Older output is not kept in
@@ -24,10 +25,6 @@ export const TERM_HISTORY_CHARS = 1024 * 1024;
 const TRIM_LINE_SEARCH_CHARS = 4096;
 /** Small batches are appended to the last kept piece until it is this long (keeps the piece list short). */
 const HISTORY_PIECE_CHARS = 64 * 1024;
-
-/** Dim text on a terminal, for the note about left-out output. */
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
 
 export type FeedListener = (offset: number, data: string) => void;
 
@@ -102,7 +99,7 @@ export class TaskTermOutput {
     this.flush();
     const recent = this.history.join('');
     const omitted = this.flushed - recent.length;
-    const note = omitted > 0 ? `${DIM}[${omitted} earlier characters not shown here; the task's whole log has them]${RESET}\r\n` : '';
+    const note = omitted > 0 ? `${dim(`[${omitted} earlier characters not shown here; the task's whole log has them]`)}\r\n` : '';
     this.listeners.add(listener);
     return { data: note + recent, offset: this.flushed, detach: () => this.listeners.delete(listener) };
   }
