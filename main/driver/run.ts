@@ -17,13 +17,13 @@ import { Integrator } from './integrator.js';
 import { RepoSync } from './sync.js';
 import { RemoteTask } from './remote-task.js';
 import type { TaskResult } from '../../shared/protocol/control.js';
-import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
+import { AgentHealth, assign, blockedTasks, retryDelayMs, tasksToRetry } from './scheduler.js';
 import { ResultReuse } from './reuse.js';
 import { EarlyStarts } from './early-start.js';
 import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './run-task.js';
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
-import { lastLines } from '../../shared/lines.js';
+import { integrate } from './run-merge.js';
 
 /** With no agent connected and nothing running, how long to wait for one before giving up. */
 export const NO_AGENT_GRACE_MS = 15_000;
@@ -33,8 +33,6 @@ export const DEFAULT_RETRIES = 2;
 export const DEFAULT_VERIFY_RETRIES = 2;
 /** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
 const AGENT_QUEUE_AHEAD = 1;
-/** Resolution attempts for one task's merge conflicts. */
-const MAX_RESOLUTIONS = 2;
 
 export interface RunOptions {
   runId: string;
@@ -127,7 +125,7 @@ export class Run {
     }
     if (!rt.client || !(rt.status === 'dispatching' || rt.status === 'queued' || rt.status === 'running' || rt.status === 'needs-input')) return false;
     this.cancelledTasks.add(rt.id);
-    void rt.client.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
+    this.cancelOnAgent(rt);
     return true;
   }
 
@@ -136,20 +134,8 @@ export class Run {
    * tasks it waits on, and the blocked tasks waiting on any of them. False when it cannot.
    */
   retryTask(taskId: string): boolean {
-    const rt = this.tasks.find((t) => t.id === taskId);
-    const dead = (t: RunTask | undefined): t is RunTask => t?.status === 'failed' || t?.status === 'blocked';
-    if (!dead(rt) || this.over || this.cancelled) return false;
-    const again = new Set<string>();
-    const upstream = (t: RunTask): void => {
-      if (again.has(t.id)) return;
-      again.add(t.id);
-      for (const d of t.after) { const dep = this.tasks.find((x) => x.id === d); if (dead(dep)) upstream(dep); }
-    };
-    upstream(rt);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const t of this.tasks) if (t.status === 'blocked' && !again.has(t.id) && t.after.some((d) => again.has(d))) { again.add(t.id); grew = true; }
-    }
+    const again = this.over || this.cancelled ? undefined : tasksToRetry(this.tasks, taskId);
+    if (!again) return false;
     for (const t of this.tasks.filter((x) => again.has(x.id))) {
       this.cancelledTasks.delete(t.id);
       t.notBefore = undefined;
@@ -192,7 +178,7 @@ export class Run {
     for (const t of this.tasks) {
       if (t.status === 'waiting') this.update(t, { status: 'failed', error: reason });
       else if (t.client && (t.status === 'running' || t.status === 'queued' || t.status === 'dispatching')) {
-        void t.client.rpc.request('task.cancel', { runId: this.opts.runId, taskId: t.agentTaskId ?? t.id }).catch(() => undefined);
+        this.cancelOnAgent(t);
       }
     }
     this.schedule();
@@ -328,7 +314,7 @@ export class Run {
 
   private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
     if (rt.remote !== remote || rt.status === 'merged' || rt.status === 'integrating') return;
-    void rt.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
+    this.cancelOnAgent(rt);
     this.attemptFailed(rt, `timed out after ${Math.round(timeoutMs / 1000)} s`);
   }
 
@@ -387,7 +373,7 @@ export class Run {
       clearTimeout(t.timer);
       const remote = t.remote;
       t.remote = undefined;
-      void t.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: t.agentTaskId ?? t.id }).catch(() => undefined);
+      this.cancelOnAgent(t);
       void remote?.close();
       this.releaseSlot(t, false);
       t.attempts = Math.max(0, t.attempts - 1);
@@ -433,43 +419,18 @@ export class Run {
     for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
   }
 
-  /** Merges (and verifies) a result; a conflict becomes a resolution attempt, a failing verify a follow-up turn. */
-  private async integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
-    const { goal } = this.opts;
-    const message = rt.resolving ? `Merge task ${rt.id} (conflicts resolved): ${rt.title}` : followUp ? `Merge task ${rt.id} (turn ${rt.turns}): ${rt.title}` : `Merge task ${rt.id}: ${rt.title}`;
-    const merge = await this.integrator.merge(ref, message, goal.verify ? { command: goal.verify, ...(goal.setup ? { setup: goal.setup } : {}) } : undefined);
-    if (merge.ok) {
-      this.update(rt, { status: 'merged', ...(goal.verify ? { verify: 'passed' as const } : {}) }, rt.resolving ? 'conflicts resolved' : followUp ? `turn ${rt.turns} re-integrated` : undefined);
-      this.presync(rt.id, merge.head);
-      for (const resume of this.early.merged(rt.id)) void resume();
-      // Off the path of what comes next: a failure only means no reuse later.
-      if (rt.ran && rt.commit) void this.reuse?.remember(rt.ran, rt.commit).catch(() => undefined);
-      return;
-    }
-    if ('verifyFailed' in merge) {
-      const problem = `the verify command \`${goal.verify}\` failed on the run's branch after merging this task (exit ${merge.exitCode ?? 'signal'})`;
-      if (remote && rt.verifyFollowUps < this.verifyRetries) {
-        rt.verifyFollowUps++;
-        const text = `${problem}. Please fix it.\nIts output ended with:\n${merge.tail}`;
-        const { accepted } = await rt.client!.rpc.request('task.followUp', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id, text }).catch(() => ({ accepted: false }));
-        if (accepted) {
-          this.update(rt, { status: 'running', verify: 'failed' }, `${problem}: follow-up ${rt.verifyFollowUps} of ${this.verifyRetries}`);
-          return;
-        }
-      }
-      this.update(rt, { verify: 'failed' });
-      return this.attemptFailed(rt, `${problem}: ${lastLines(merge.tail)}`);
-    }
-    const count = (rt.resolving?.count ?? 0) + 1;
-    if (count > MAX_RESOLUTIONS || !rt.commit) {
-      this.update(rt, { status: 'failed', conflicts: merge.conflicts, error: `merge conflict in ${merge.conflicts.join(', ') || 'the result'}: ${merge.message}` });
-      return;
-    }
-    // The conflicting result is replaced by a resolution made on the current head.
-    rt.resolving = { commit: rt.commit, conflicts: merge.conflicts, count };
-    rt.remote = undefined;
-    void remote?.close();
-    this.update(rt, { status: 'waiting', conflicts: merge.conflicts }, `merge conflict in ${merge.conflicts.join(', ')}: a resolution on the current head replaces it`);
+  private integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
+    return integrate({
+      goal: this.opts.goal, runId: this.opts.runId, integrator: this.integrator, verifyRetries: this.verifyRetries,
+      update: (t, patch, detail) => this.update(t, patch, detail),
+      attemptFailed: (t, error) => this.attemptFailed(t, error),
+      merged: (t, head) => {
+        this.presync(t.id, head);
+        for (const resume of this.early.merged(t.id)) void resume();
+        // Off the path of what comes next: a failure only means no reuse later.
+        if (t.ran && t.commit) void this.reuse?.remember(t.ran, t.commit).catch(() => undefined);
+      },
+    }, rt, remote, ref, followUp);
   }
 
   private onAgentState(rt: RunTask, e: TaskStateEvent): void {
@@ -485,6 +446,11 @@ export class Run {
     // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
     if (left) this.unwindEarly(rt);
     this.opts.out.taskStatus(toReport(rt), detail);
+  }
+
+  /** Asks the task's agent to stop its current attempt; an agent that is gone has stopped it already. */
+  private cancelOnAgent(rt: RunTask): void {
+    void rt.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
   }
 
   private byId(id: string): RunTask {

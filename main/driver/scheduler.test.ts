@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AGENT_BACKOFF_BASE_MS, AGENT_BACKOFF_MAX_MS, AgentHealth, FAILURES_BEFORE_BACKOFF, RETRY_BASE_MS, RETRY_MAX_MS,
-  assign, blockedTasks, criticalPath, retryDelayMs, type SchedAgent, type SchedTask,
+  assign, blockedTasks, criticalPath, retryDelayMs, tasksToRetry, type SchedAgent, type SchedTask,
 } from './scheduler.js';
 
 const t = (id: string, status: string, after: string[] = [], extra: Partial<SchedTask> = {}): SchedTask => ({ id, status, after, ...extra });
@@ -193,4 +193,12 @@ test('an early start goes only to the agent that has its dependency\'s result, a
   const plan = assign(tasks, [agent('x', 2, 0, { queue: 1 }), agent('y', 1, 0, { queue: 1 })]);
   // b takes y's one free slot; c is never placed on x nor queued behind b on y.
   assert.deepEqual(plan.filter((p) => p.taskId === 'b' || p.taskId === 'c'), [{ taskId: 'b', agentId: 'y' }]);
+});
+
+test('a retry takes the failed task, the failed and blocked ones it waits on, and the blocked ones after them', () => {
+  const tasks = [t('a', 'failed'), t('b', 'blocked', ['a']), t('c', 'blocked', ['b']), t('d', 'merged'), t('e', 'failed', ['d']), t('f', 'waiting')];
+  assert.deepEqual([...tasksToRetry(tasks, 'b')!].sort(), ['a', 'b', 'c']);
+  assert.deepEqual([...tasksToRetry(tasks, 'e')!], ['e']);
+  assert.equal(tasksToRetry(tasks, 'f'), undefined);
+  assert.equal(tasksToRetry(tasks, 'nope'), undefined);
 });

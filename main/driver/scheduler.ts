@@ -69,6 +69,29 @@ export function blockedTasks(tasks: readonly SchedTask[]): string[] {
 }
 
 /**
+ * What runs again when the user retries failed or blocked `id`: it, the failed and blocked tasks
+ * it waits on, and the blocked tasks waiting on any of those. Undefined when `id` is neither.
+ */
+export function tasksToRetry(tasks: readonly SchedTask[], id: string): Set<string> | undefined {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const dead = (t: SchedTask | undefined): t is SchedTask => t?.status === 'failed' || t?.status === 'blocked';
+  const first = byId.get(id);
+  if (!dead(first)) return undefined;
+  const again = new Set<string>();
+  const upstream = (t: SchedTask): void => {
+    if (again.has(t.id)) return;
+    again.add(t.id);
+    for (const d of t.after) { const dep = byId.get(d); if (dead(dep)) upstream(dep); }
+  };
+  upstream(first);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const t of tasks) if (t.status === 'blocked' && !again.has(t.id) && t.after.some((d) => again.has(d))) { again.add(t.id); grew = true; }
+  }
+  return again;
+}
+
+/**
  * Assignments for as many ready tasks as there are free slots. A task is ready when it is
  * 'waiting', every dependency has merged (or it is `early`) and `notBefore` (if any) is not after `now`. Ready
  * tasks go out by higher `priority`, then longer remaining critical path (see `criticalPath`,
