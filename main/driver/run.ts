@@ -324,10 +324,7 @@ export class Run {
    */
   private attemptFailed(rt: RunTask, error: string): void {
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'blocked') return;
-    clearTimeout(rt.timer);
-    const remote = rt.remote;
-    rt.remote = undefined;
-    void remote?.close();
+    this.dropAttempt(rt);
     const agentId = rt.client?.peerId.toString();
     // A task the user cancelled says nothing about its agent.
     if (agentId && !this.cancelledTasks.has(rt.id)) {
@@ -343,6 +340,14 @@ export class Run {
       this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
     }
     this.releaseSlot(rt);
+  }
+
+  /** Stops following the task's current attempt: its timer, its session's stream (a late report from it is ignored). */
+  private dropAttempt(rt: RunTask): void {
+    clearTimeout(rt.timer);
+    const remote = rt.remote;
+    rt.remote = undefined;
+    void remote?.close();
   }
 
   /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
@@ -370,11 +375,8 @@ export class Run {
     for (const id of this.early.unwind(rt.id)) {
       const t = this.byId(id);
       if (t.status === 'merged' || t.status === 'failed' || t.status === 'blocked') continue;
-      clearTimeout(t.timer);
-      const remote = t.remote;
-      t.remote = undefined;
       this.cancelOnAgent(t);
-      void remote?.close();
+      this.dropAttempt(t);
       this.releaseSlot(t, false);
       t.attempts = Math.max(0, t.attempts - 1);
       this.update(t, { status: 'waiting', attempts: t.attempts }, `started early on ${rt.id}'s result, which did not merge as it was: it starts again`);
