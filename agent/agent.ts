@@ -80,6 +80,8 @@ export class Agent {
       },
       prepare: (worktree) => dialogs.prepare(worktree),
     });
+    // Tasks from before a restart: their logs and uncollected results are served again.
+    for (const problem of await tasks.restore()) emit({ type: 'warning', message: `a task record could not be read and was left as it is: ${problem}` });
     const preflight = new Preflight(cfg.claudeBin, process.env);
     await preflight.refresh();
 

@@ -5,9 +5,12 @@ export type AgentEvent =
   | { type: 'listening'; peerId: string; fingerprint: string; name: string; addrs: string[]; slots: number; mdns: boolean; claude: ClaudePreflight; hookUrl: string }
   | { type: 'pairing'; code: string; expiresAt: string; fingerprint: string }
   | { type: 'paired'; peerId: string; name: string }
-  | { type: 'pair-failed'; peerId: string; attemptsLeft: number }
+  | { type: 'pair-failed'; peerId: string; attemptsLeft: number; reason: 'closed' | 'wrong-code' | 'rate-limited' }
+  /** A driver was taken off the allowlist: by the agent's owner, or by the driver itself. */
+  | { type: 'unpaired'; peerId: string; name: string; by: 'agent' | 'driver'; cancelled: number }
   | { type: 'refused'; peerId: string; protocol: string }
   | { type: 'task'; runId: string; taskId: string; state: TaskStateName; detail?: string }
+  | { type: 'warning'; message: string }
   | { type: 'stopped' };
 
 export function printEvent(event: AgentEvent, json: boolean): void {
@@ -34,11 +37,17 @@ function describe(e: AgentEvent): string {
     case 'paired':
       return `Paired with driver ${e.name} (${e.peerId}).`;
     case 'pair-failed':
+      if (e.reason === 'rate-limited') return `Pairing attempt from ${e.peerId} refused: too many attempts.`;
+      if (e.reason === 'closed') return `Pairing attempt from ${e.peerId} refused: pairing is not open.`;
       return `A wrong pairing code was tried by ${e.peerId}; ${e.attemptsLeft} attempt(s) left${e.attemptsLeft === 0 ? ' — pairing closed' : ''}.`;
+    case 'unpaired':
+      return `Unpaired driver ${e.name} (${e.peerId}) ${e.by === 'agent' ? 'on this agent' : 'at its own request'}; its connections are closed${e.cancelled ? `, ${e.cancelled} task(s) cancelled` : ''}.`;
     case 'refused':
       return `Refused ${e.protocol} from unpaired peer ${e.peerId}.`;
     case 'task':
       return `task ${e.runId}/${e.taskId}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'warning':
+      return `warning: ${e.message}`;
     case 'stopped':
       return 'claudecluster-agent stopped.';
   }

@@ -6,7 +6,8 @@
  * a slot.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RPC_ERROR, RpcError, errorMessage } from '../shared/protocol/index.js';
 import { taskKey, type TaskRef } from '../shared/protocol/common.js';
@@ -22,6 +23,10 @@ import { HeadlessSession } from './headless-session.js';
 import type { SessionState } from './session-state.js';
 import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
+import { RecordWriter, expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
+
+/** States saved to the task's record: what a restarted agent or a returning driver needs to know. */
+const PERSISTED_STATES: ReadonlySet<TaskStateName> = new Set(['queued', 'done', 'failed', 'cancelled', 'exited']);
 
 /** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
 const CANCEL_GRACE_MS = 3_000;
@@ -40,6 +45,11 @@ export interface Task {
   /** Turns committed and reported so far. */
   turns: number;
   result?: TaskResult;
+  /** Every result reported, in turn order; kept on disk until the owner acknowledges it. */
+  results: TaskResult[];
+  /** The highest turn whose result the owner acknowledged. */
+  acked: number;
+  record: RecordWriter;
   holdsSlot: boolean;
   cancelRequested?: boolean;
   /** When it took a slot: its durationMs is the time worked on it, not the time it waited in the queue. */
@@ -108,14 +118,11 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const dir = this.opts.paths.task(key);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const headless = (spec.session.mode ?? this.opts.defaultMode) === 'headless';
-    const task: Task = {
-      key, spec, owner, state: 'queued', costUsd: 0, turns: 0, verifyFailures: 0, holdsSlot: false, startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(),
-      log: new TermLog(join(dir, 'term.log')),
-      ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
-    };
+    const task = newTask(dir, spec, owner, headless);
     this.tasks.set(key, task);
     this.queue.push(task);
     this.setState(task, 'queued');
+    await this.persist(task);
     this.pump();
     return task;
   }
@@ -124,6 +131,54 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   input(task: Task, data: string): void {
     this.touch(task);
     task.session?.write(data);
+  }
+
+  /**
+   * Takes back the tasks an earlier run of this agent left on disk. Their sessions died with it:
+   * one that was still working ends failed (its driver retries it), one waiting for a follow-up
+   * ends exited; their logs and unacknowledged results are served as before. Finished tasks whose
+   * results were all collected long ago are deleted. Returns what could not be read.
+   */
+  async restore(): Promise<string[]> {
+    const { records, problems } = await loadRecords(this.opts.paths.tasks);
+    for (const loaded of records) {
+      if (await expired(loaded)) {
+        await removeRecord(loaded);
+        continue;
+      }
+      const { record, dir } = loaded;
+      const task = newTask(dir, record.spec, record.owner, existsSync(join(dir, 'stream.jsonl')));
+      Object.assign(task, { state: record.state, costUsd: record.costUsd, results: record.results, acked: record.acked, turns: record.results.length, result: record.results.at(-1) });
+      task.log.end();
+      task.rawLog?.end();
+      this.tasks.set(task.key, task);
+      if (record.state === 'done') this.setState(task, 'exited', 'the agent restarted');
+      else if (!FINAL_STATES.has(record.state)) this.report(task, { ok: false, commit: null, error: 'the agent restarted while the task ran: its session was lost' }, 'failed');
+    }
+    return problems;
+  }
+
+  /**
+   * The owner has the task's results up to `turn`: their bundles are no longer kept (the record
+   * and log stay until the task expires).
+   */
+  async ack(ref: TaskRef, owner: string, turn: number): Promise<boolean> {
+    const task = this.get(ref);
+    if (!task || task.owner !== owner || turn > task.turns) return false;
+    if (turn <= task.acked) return true;
+    const done = task.results.filter((r) => r.turn > task.acked && r.turn <= turn);
+    task.acked = turn;
+    await this.persist(task);
+    const stillNeeded = new Set([...this.tasks.values()].flatMap((t) => t.results.filter((r) => r.turn > t.acked)).map((r) => r.bundle?.sha256));
+    for (const r of done) {
+      if (r.bundle && !stillNeeded.has(r.bundle.sha256)) await rm(this.opts.blobs.path(r.bundle.sha256), { force: true });
+    }
+    return true;
+  }
+
+  /** Results the owner has not acknowledged yet, in turn order. */
+  pending(task: Task): TaskResult[] {
+    return task.results.filter((r) => r.turn > task.acked);
   }
 
   cancel(ref: TaskRef, owner: string): boolean {
@@ -310,8 +365,11 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       runId: spec.runId, taskId: spec.taskId, turn: task.turns, base: spec.base, bundle: null, exitCode: null, session: null,
       logBytes: task.log.size, durationMs: Date.now() - task.startedAt, ...r,
     };
-    this.setState(task, state, task.result.error);
-    this.emit('result', task.owner, task.result);
+    const result = task.result;
+    task.results.push(result);
+    this.setState(task, state, result.error);
+    // The driver hears of a result only once it is on disk: it can always collect it again.
+    void this.persist(task).then(() => this.emit('result', task.owner, result));
   }
 
   /** The session is gone: free its slot, worktree and logs. */
@@ -345,8 +403,19 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     task.idleTimer.unref();
   }
 
+  /** Saves the task's record; a failure (a full disk) is told to the owner but never stops the task. */
+  private async persist(task: Task): Promise<void> {
+    const record: TaskRecord = { version: 1, spec: task.spec, owner: task.owner, state: task.state, costUsd: task.costUsd, results: task.results, acked: task.acked };
+    await task.record.save(record).catch((err: Error) => {
+      this.emit('state', task.owner, { runId: task.spec.runId, taskId: task.spec.taskId, state: task.state, at: Date.now(), detail: `could not save the task's record: ${err.message}`.slice(0, 2000) });
+    });
+  }
+
   private setState(task: Task, state: TaskStateName, detail?: string, hookSentAt?: number): void {
+    const changed = task.state !== state;
     task.state = state;
+    // Saved when it matters after a restart: accepted, each result, the end. Not every working ⇄ needs-input.
+    if (changed && PERSISTED_STATES.has(state)) void this.persist(task);
     const event: TaskStateEvent = {
       runId: task.spec.runId, taskId: task.spec.taskId, state, at: Date.now(), costUsd: task.costUsd,
       ...(detail ? { detail: detail.slice(0, 2000) } : {}), ...(hookSentAt ? { hookSentAt } : {}),
@@ -355,3 +424,11 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   }
 }
 
+function newTask(dir: string, spec: TaskSpec, owner: string, headless: boolean): Task {
+  return {
+    key: taskKey(spec), spec, owner, state: 'queued', costUsd: 0, turns: 0, results: [], acked: 0, verifyFailures: 0, holdsSlot: false,
+    startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(), record: new RecordWriter(dir),
+    log: new TermLog(join(dir, 'term.log')),
+    ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
+  };
+}

@@ -40,9 +40,10 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   srv.handle('task.followUp', ({ text, ...ref }) => ({ accepted: ctx.tasks.followUp(ref, peer, text) }));
   srv.handle('task.list', ({ runId }) => ({
     tasks: ctx.tasks.list(runId).filter((t) => t.owner === peer).map((t) => ({
-      runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, ...(t.result ? { result: t.result } : {}),
+      runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, results: ctx.tasks.pending(t),
     })),
   }));
+  srv.handle('task.ack', async ({ turn, ...ref }) => ({ acked: await ctx.tasks.ack(ref, peer, turn) }));
 
   // Forward this driver's task events on this stream.
   const onState = (owner: string, event: Parameters<typeof srv.notify<'task.state'>>[1]): void => {

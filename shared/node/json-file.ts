@@ -1,5 +1,9 @@
-/** Small JSON state files, written atomically (temp file + rename) so a crash never leaves half a file. */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+/**
+ * Small JSON state files, written atomically (temp file + rename) so a crash never leaves half a
+ * file; with `durable`, flushed to disk before the rename, so the new state survives a power cut.
+ */
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { describeIssues } from '../protocol/common.js';
 
@@ -22,8 +26,30 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S,
   return parsed.data;
 }
 
-export async function writeJsonFile(path: string, value: unknown, mode = 0o600): Promise<void> {
+export async function writeJsonFile(path: string, value: unknown, mode = 0o600, durable = false): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode });
+  const text = JSON.stringify(value, null, 2) + '\n';
+  if (!durable) {
+    await writeFile(tmp, text, { mode });
+    return rename(tmp, path);
+  }
+  const file = await open(tmp, 'w', mode);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
   await rename(tmp, path);
+  await syncDir(dirname(path));
+}
+
+/** Makes a rename in `dir` durable (the directory entry itself is flushed). */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

@@ -128,11 +128,17 @@ export const TaskResult = TaskRef.extend({
 }).strict();
 export type TaskResult = z.infer<typeof TaskResult>;
 
+/** Most unacknowledged results one task reports in a listing. */
+export const MAX_PENDING_RESULTS = 1000;
+
+/** A task as `task.list` shows it to a driver coming back: where it is, and the results it has not acknowledged. */
 export const TaskSummary = TaskRef.extend({
   state: TaskStateName,
   logBytes: z.number().int().nonnegative(),
-  result: TaskResult.optional(),
+  /** Results not yet acknowledged with `task.ack`, in turn order. */
+  results: z.array(TaskResult).max(MAX_PENDING_RESULTS),
 }).strict();
+export type TaskSummary = z.infer<typeof TaskSummary>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) }).strict();
@@ -150,7 +156,10 @@ export const controlContract = {
     'task.close': { params: TaskRef, result: z.object({ closed: z.boolean() }).strict() },
     /** A new turn for a task whose session waits for one (e.g. a verify that failed after merging). */
     'task.followUp': { params: TaskRef.extend({ text: z.string().min(1).max(MAX_PROMPT_CHARS) }).strict(), result: z.object({ accepted: z.boolean() }).strict() },
+    /** The calling driver's tasks on this agent (of one run, or all): to re-attach and collect after a disconnect or a restart. */
     'task.list': { params: z.object({ runId: Id.optional() }).strict(), result: z.object({ tasks: z.array(TaskSummary).max(10_000) }).strict() },
+    /** The driver holds the task's results up to `turn`: the agent may let their bundles go. */
+    'task.ack': { params: TaskRef.extend({ turn: z.number().int().positive() }).strict(), result: z.object({ acked: z.boolean() }).strict() },
   },
   notifications: {
     'task.state': TaskStateEvent,
