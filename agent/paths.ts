@@ -1,5 +1,6 @@
 /** Where an agent keeps things inside its data dir. */
 import { join } from 'node:path';
+import { confinedPath } from '../shared/node/confined-path.js';
 
 export class AgentPaths {
   constructor(readonly root: string) {}
@@ -13,6 +14,9 @@ export class AgentPaths {
   get blobs(): string { return join(this.root, 'blobs'); }
   get tasks(): string { return join(this.root, 'tasks'); }
   get work(): string { return join(this.root, 'work'); }
-  repo(repoId: string): string { return join(this.repos, `${repoId}.git`); }
-  task(key: string): string { return join(this.tasks, key); }
+  /** Audit log: who did what on this agent (append-only JSON lines). */
+  get audit(): string { return join(this.root, 'audit.jsonl'); }
+  // Keyed by ids from the wire (schema-checked); confined all the same so none can leave its folder.
+  repo(repoId: string): string { return confinedPath(this.repos, `${repoId}.git`); }
+  task(key: string): string { return confinedPath(this.tasks, key); }
 }

@@ -4,7 +4,9 @@
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_MAX_ATTEMPTS } from '../shared/constants.js';
+import {
+  PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH, PAIRING_GLOBAL_INTERVAL_MS, PAIRING_MAX_ATTEMPTS, PAIRING_PEER_INTERVAL_MS,
+} from '../shared/constants.js';
 import { normalizePairingCode } from '../shared/protocol/pair.js';
 import { readJsonFile, writeJsonFile } from '../shared/node/json-file.js';
 
@@ -29,23 +31,50 @@ export class Allowlist {
     return this.data.drivers;
   }
 
+  /** The name a driver gave when it paired, if it is on the list. */
+  nameOf(peerId: string): string | undefined {
+    return this.data.drivers.find((d) => d.peerId === peerId)?.name;
+  }
+
   async add(peerId: string, name: string): Promise<void> {
     if (this.has(peerId)) return;
     this.data = { ...this.data, drivers: [...this.data.drivers, { peerId, name, pairedAt: new Date().toISOString() }] };
     await writeJsonFile(this.path, this.data);
   }
 
+  /** Takes a driver off the list (saved before it returns); false when it was not on it. */
+  async remove(peerId: string): Promise<boolean> {
+    if (!this.has(peerId)) return false;
+    this.data = { ...this.data, drivers: this.data.drivers.filter((d) => d.peerId !== peerId) };
+    await writeJsonFile(this.path, this.data);
+    return true;
+  }
+}
+
+/** Reads the allowlist file without loading it for use (e.g. to list drivers while the agent is off). */
+export async function readAllowlist(path: string): Promise<ReadonlyArray<{ peerId: string; name: string; pairedAt: string }>> {
+  return (await Allowlist.load(path)).list();
 }
 
 export type PairAttempt =
   | { ok: true }
-  | { ok: false; reason: 'closed' | 'wrong-code'; attemptsLeft: number };
+  | { ok: false; reason: 'closed' | 'wrong-code'; attemptsLeft: number }
+  /** Too soon after the last attempt (this peer's or anyone's); the code was not looked at. */
+  | { ok: false; reason: 'rate-limited'; attemptsLeft: number; retryAfterMs: number };
 
-/** A time-limited window with a one-time code; single use, closed after too many wrong codes. */
+/** Peers whose last attempt is remembered; beyond this the stale ones are forgotten. */
+const MAX_TRACKED_PEERS = 1_000;
+
+/**
+ * A time-limited window with a one-time code; single use, closed after too many wrong codes,
+ * and rate-limited per peer and overall so codes cannot be tried in bulk.
+ */
 export class PairingWindow {
   private code: string | undefined;
   private expiresAt = 0;
   private attemptsLeft = 0;
+  private readonly lastByPeer = new Map<string, number>();
+  private lastAny = -Infinity;
 
   /** Opens (or re-opens with a fresh code) the window; returns the code to show. */
   open(durationMs: number, now = Date.now()): { code: string; expiresAt: number } {
@@ -67,8 +96,12 @@ export class PairingWindow {
     this.attemptsLeft = 0;
   }
 
-  attempt(candidate: string, now = Date.now()): PairAttempt {
+  /** `peer` tries `candidate`. A rate-limited attempt is not counted against the window. */
+  attempt(candidate: string, peer: string, now = Date.now()): PairAttempt {
     if (!this.isOpen(now) || this.code === undefined) return { ok: false, reason: 'closed', attemptsLeft: 0 };
+    const wait = Math.max((this.lastByPeer.get(peer) ?? -Infinity) + PAIRING_PEER_INTERVAL_MS, this.lastAny + PAIRING_GLOBAL_INTERVAL_MS) - now;
+    if (wait > 0) return { ok: false, reason: 'rate-limited', attemptsLeft: this.attemptsLeft, retryAfterMs: Math.ceil(wait) };
+    this.remember(peer, now);
     if (sameCode(normalizePairingCode(candidate), this.code)) {
       this.close(); // single use
       return { ok: true };
@@ -77,6 +110,23 @@ export class PairingWindow {
     const left = this.attemptsLeft;
     if (left <= 0) this.close();
     return { ok: false, reason: 'wrong-code', attemptsLeft: Math.max(0, left) };
+  }
+
+  private remember(peer: string, now: number): void {
+    if (this.lastByPeer.size >= MAX_TRACKED_PEERS) {
+      for (const [p, at] of this.lastByPeer) if (at + PAIRING_PEER_INTERVAL_MS <= now) this.lastByPeer.delete(p);
+    }
+    this.lastByPeer.set(peer, now);
+    this.lastAny = now;
+  }
+}
+
+/** What a refused attempt tells the peer, for people. */
+export function describeRefusal(attempt: Exclude<PairAttempt, { ok: true }>): string {
+  switch (attempt.reason) {
+    case 'closed': return 'pairing is not open on this agent';
+    case 'wrong-code': return 'wrong pairing code';
+    case 'rate-limited': return `too many attempts, wait ${Math.ceil(attempt.retryAfterMs / 1000)} s and try again`;
   }
 }
 

@@ -32,6 +32,13 @@ export const MAX_BLOB_BYTES = 4 * 1024 * 1024 * 1024;
 /** Pairing: how long a window stays open, how many wrong codes close it. */
 export const PAIRING_WINDOW_MS = 5 * 60_000;
 export const PAIRING_MAX_ATTEMPTS = 5;
+/**
+ * Pairing attempts are rate-limited on top of that: one peer may try a code at most once per
+ * PAIRING_PEER_INTERVAL_MS, and all peers together at most once per PAIRING_GLOBAL_INTERVAL_MS.
+ * Slow enough to make guessing pointless, fast enough that a person retyping never notices.
+ */
+export const PAIRING_PEER_INTERVAL_MS = 1_000;
+export const PAIRING_GLOBAL_INTERVAL_MS = 200;
 /** Pairing code alphabet: no 0/O, 1/I/L so it can be read aloud. */
 export const PAIRING_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const PAIRING_CODE_LENGTH = 8;

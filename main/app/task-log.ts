@@ -7,6 +7,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { confineReal, confinedPath } from '../../shared/node/confined-path.js';
 import type { TaskRef } from '../../shared/protocol/common.js';
 import type { AgentClient } from '../driver/agent-client.js';
 import { attachTerm } from '../driver/term-client.js';
@@ -53,15 +54,18 @@ export class TaskLogWriter {
   }
 }
 
+/** A task's log file; the task id (from a goal, or the bridge) cannot lead out of the logs folder. */
 export function logPath(runDir: string, taskId: string): string {
-  return join(runDir, LOGS_DIR, `${taskId}.log`);
+  return confinedPath(join(runDir, LOGS_DIR), `${taskId}.log`);
 }
 
 /** The task's saved log (its last MAX_LOG_BYTES), or undefined when there is none. */
 export async function readTaskLog(runDir: string, taskId: string, maxBytes = MAX_LOG_BYTES): Promise<LogText | undefined> {
+  const where = await confineReal(join(runDir, LOGS_DIR), `${taskId}.log`);
+  if (!where.ok) return undefined; // No logs folder yet, or a name or link that leads elsewhere: nothing to show.
   let file;
   try {
-    file = await open(logPath(runDir, taskId), 'r');
+    file = await open(where.path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

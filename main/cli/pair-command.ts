@@ -49,7 +49,8 @@ export async function pairCommand(argv: string[]): Promise<number> {
       throw new Error(`could not pair with ${values.agent}: ${(err as Error).message}. Is its pairing window open? (run "claudecluster-agent pair" on that machine)`);
     }
     if (!reply.ok) {
-      say(`Pairing refused: ${reply.error} (${reply.attemptsLeft} attempt(s) left)`, { type: 'pair-refused', error: reply.error, attemptsLeft: reply.attemptsLeft });
+      const retry = reply.retryAfterMs ? { retryAfterMs: reply.retryAfterMs } : {};
+      say(`Pairing refused: ${reply.error} (${reply.attemptsLeft} attempt(s) left)`, { type: 'pair-refused', error: reply.error, attemptsLeft: reply.attemptsLeft, ...retry });
       return EXIT.failed;
     }
     const fp = fingerprint(peer);

@@ -15,7 +15,13 @@ export type PairRequest = z.infer<typeof PairRequest>;
 
 export const PairReply = z.union([
   z.object({ ok: z.literal(true), agentName: z.string().max(100) }).strict(),
-  z.object({ ok: z.literal(false), error: z.string().max(500), attemptsLeft: z.number().int().nonnegative() }).strict(),
+  z.object({
+    ok: z.literal(false),
+    error: z.string().max(500),
+    attemptsLeft: z.number().int().nonnegative(),
+    /** Rate-limited: try again after this long; the attempt was not counted. */
+    retryAfterMs: z.number().int().positive().optional(),
+  }).strict(),
 ]);
 export type PairReply = z.infer<typeof PairReply>;
 
