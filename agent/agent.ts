@@ -18,6 +18,8 @@ import { handlePair } from './handlers/pair.js';
 import type { HandlerContext } from './handlers/context.js';
 import type { AgentEvent } from './events.js';
 import { serveLocalControl, type PairOpened } from './local-control.js';
+import { AuditLog, auditOf } from './audit.js';
+import { auditTasks, revoker, type Revoke } from './revoke.js';
 import { VERSION } from '../shared/version.js';
 import { HookServer } from './hooks/server.js';
 import { ClaudeDialogs } from './claude-config.js';
@@ -51,13 +53,20 @@ export class Agent {
     private readonly local: Server,
     readonly fingerprint: string,
     private readonly hooks: HookServer,
+    private readonly audit: AuditLog,
   ) {}
 
-  static async start(cfg: AgentConfig, emit: (e: AgentEvent) => void): Promise<Agent> {
+  static async start(cfg: AgentConfig, report: (e: AgentEvent) => void): Promise<Agent> {
     const paths = new AgentPaths(cfg.dataDir);
     await mkdir(paths.root, { recursive: true, mode: 0o700 });
     const privateKey = await loadOrCreateKey(paths.key);
     const allowlist = await Allowlist.load(paths.allowlist);
+    const audit = new AuditLog(paths.audit, (err) => process.stderr.write(`claudecluster-agent: cannot write the audit log: ${err.message}\n`));
+    const emit = (e: AgentEvent): void => {
+      report(e);
+      const entry = auditOf(e, (id) => allowlist.nameOf(id));
+      if (entry) audit.record(entry);
+    };
     for (const peerId of cfg.trust) await allowlist.add(peerId, 'trusted at start');
     const pairing = new PairingWindow();
     const blobs = new BlobStore(paths.blobs);
@@ -91,21 +100,34 @@ export class Agent {
       emit({ type: 'pairing', ...opened });
       return opened;
     };
-    const local = await serveLocalControl(paths.socket, openPairing);
+    // The socket is served before the host exists (it is what finds a data dir in use), so
+    // unpairing is refused for the moment until the host is up.
+    const late: { revoke?: Revoke } = {};
+    const local = await serveLocalControl(paths.socket, {
+      pair: openPairing,
+      unpair: (peerId) => (late.revoke ? late.revoke(peerId, 'agent') : Promise.reject(new Error('the agent is still starting'))),
+    });
     const host = await createHost({
       privateKey,
       listen: cfg.listen,
       mdns: cfg.mdns ? { broadcast: true } : false,
       gater: {
         // Unknown peers may connect only while a pairing window is open (then only pair works).
-        denyInboundEncryptedConnection: (peerId) => !allowlist.has(peerId.toString()) && !pairing.isOpen(),
+        denyInboundEncryptedConnection: (peerId) => {
+          const deny = !allowlist.has(peerId.toString()) && !pairing.isOpen();
+          if (deny) audit.record({ action: 'refused', peerId: peerId.toString(), protocol: 'connection' });
+          return deny;
+        },
       },
     });
     const info = (): AgentInfo => ({
       peerId: host.peerId.toString(), name: cfg.name, version: VERSION, platform: `${platform()}-${arch()}`,
       slots: tasks.slots, running: tasks.busy, claudeBin: cfg.claudeBin, claude: preflight.current(), permissionModes: [...policy.allowed],
     });
-    const ctx: HandlerContext = { allowlist, pairing, tasks, repos, blobs, info, emit, policy };
+    const revoke = revoker({ allowlist, tasks, host, emit });
+    late.revoke = revoke;
+    auditTasks(audit, tasks, (id) => allowlist.nameOf(id));
+    const ctx: HandlerContext = { allowlist, pairing, tasks, repos, blobs, info, emit, policy, revoke };
     const opts = (n: number) => ({ maxInboundStreams: n, runOnLimitedConnection: false });
     await host.handle(PROTOCOL.control, (s, c) => handleControl(ctx, s, c), opts(MAX_INBOUND_STREAMS.control));
     await host.handle(PROTOCOL.term, (s, c) => handleTerm(ctx, s, c), opts(MAX_INBOUND_STREAMS.term));
@@ -115,7 +137,7 @@ export class Agent {
 
     emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns, claude: preflight.current(), hookUrl: hooks.url });
     if (cfg.pairOnStart) openPairing();
-    return new Agent(host, tasks, local, fp, hooks);
+    return new Agent(host, tasks, local, fp, hooks, audit);
   }
 
   async stop(): Promise<void> {
@@ -123,5 +145,6 @@ export class Agent {
     await this.hooks.close();
     await new Promise<void>((resolve) => this.local.close(() => resolve()));
     await this.host.stop();
+    await this.audit.flush();
   }
 }

@@ -11,13 +11,18 @@ import { printEvent } from './events.js';
 import { DataDirInUseError, requestPairing } from './local-control.js';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { AgentPaths } from './paths.js';
+import { auditCommand, driversCommand, unpairCommand } from './owner-commands.js';
 
 const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
                       [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
                       [--session-mode tui|headless] [--idle-timeout SECONDS] [--allow-bypass]
                       [--stop-with-stdin]
-  claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent`;
+  claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent
+  claudecluster-agent unpair PEERID [--data-dir DIR] [--json]
+                                       revoke a driver now: its connections close, its tasks are cancelled
+  claudecluster-agent drivers [--data-dir DIR] [--json]   the paired drivers
+  claudecluster-agent audit [--data-dir DIR] [--json]     the audit log: who did what, when`;
 
 // Started by the desktop app, this is Electron's binary run as plain Node: nothing it starts
 // (Claude Code, git, shells) may inherit that.
@@ -67,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
     printEvent({ type: 'pairing', ...opened }, json);
     return EXIT.ok;
   }
+  if (positionals[0] === 'unpair' && positionals.length <= 2) return unpairCommand(dataDir, positionals[1], json);
+  if (positionals[0] === 'drivers' && positionals.length === 1) return driversCommand(dataDir, json);
+  if (positionals[0] === 'audit' && positionals.length === 1) return auditCommand(dataDir, json);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
 
   const listen = values.listen ?? [`/ip4/0.0.0.0/tcp/${DEFAULT_AGENT_PORT}`];

@@ -16,4 +16,9 @@ export interface HandlerContext {
   info(): AgentInfo;
   emit(event: AgentEvent): void;
   policy: PermissionPolicy;
+  /**
+   * Takes a driver off the allowlist, cancels its tasks and closes its connections (after
+   * `closeAfterMs`, so an answer on the way still reaches it).
+   */
+  revoke(peerId: string, by: 'agent' | 'driver', closeAfterMs?: number): Promise<{ removed: boolean; cancelled: number }>;
 }

@@ -5,12 +5,13 @@ import { rpcChannel } from '../../shared/node/frames.js';
 import { PROTOCOL } from '../../shared/constants.js';
 import { checkPermissions } from '../permissions.js';
 import type { HandlerContext } from './context.js';
+import { UNPAIR_REPLY_GRACE_MS, notPaired, requestId } from './not-paired.js';
 
 export function handleControl(ctx: HandlerContext, stream: Stream, connection: Connection): void {
   const peer = connection.remotePeer.toString();
   if (!ctx.allowlist.has(peer)) {
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });
-    rpcChannel(stream).send({ jsonrpc: '2.0', id: null, error: { code: RPC_ERROR.notPaired, message: 'not paired with this agent: pair first (claudecluster pair CODE --agent ...)' } });
+    rpcChannel(stream).send(notPaired());
     void stream.close().catch(() => stream.abort(new Error('refused')));
     return;
   }
@@ -38,6 +39,10 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   srv.handle('task.cancel', (ref) => ({ cancelled: ctx.tasks.cancel(ref, peer) }));
   srv.handle('task.close', (ref) => ({ closed: ctx.tasks.close(ref, peer) }));
   srv.handle('task.followUp', ({ text, ...ref }) => ({ accepted: ctx.tasks.followUp(ref, peer, text) }));
+  srv.handle('driver.unpair', async () => {
+    await ctx.revoke(peer, 'driver', UNPAIR_REPLY_GRACE_MS);
+    return { ok: true as const };
+  });
   srv.handle('task.list', ({ runId }) => ({
     tasks: ctx.tasks.list(runId).filter((t) => t.owner === peer).map((t) => ({
       runId: t.spec.runId, taskId: t.spec.taskId, state: t.state, logBytes: t.log.size, results: ctx.tasks.pending(t),
@@ -47,14 +52,21 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
 
   // Forward this driver's task events on this stream.
   const onState = (owner: string, event: Parameters<typeof srv.notify<'task.state'>>[1]): void => {
-    if (owner === peer) srv.notify('task.state', event);
+    if (owner === peer && paired()) srv.notify('task.state', event);
   };
   const onResult = (owner: string, result: Parameters<typeof srv.notify<'task.result'>>[1]): void => {
-    if (owner === peer) srv.notify('task.result', result);
+    if (owner === peer && paired()) srv.notify('task.result', result);
   };
   ctx.tasks.on('state', onState);
   ctx.tasks.on('result', onResult);
-  void channel.start((raw) => srv.receive(raw)).finally(() => {
+  // Trust is checked on every request, not only at open: a driver unpaired meanwhile is refused.
+  const paired = (): boolean => ctx.allowlist.has(peer);
+  void channel.start((raw) => {
+    if (paired()) return srv.receive(raw);
+    ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });
+    channel.send(notPaired(requestId(raw)));
+    return undefined;
+  }).finally(() => {
     ctx.tasks.off('state', onState);
     ctx.tasks.off('result', onResult);
   });

@@ -158,6 +158,11 @@ export const controlContract = {
     'task.followUp': { params: TaskRef.extend({ text: z.string().min(1).max(MAX_PROMPT_CHARS) }).strict(), result: z.object({ accepted: z.boolean() }).strict() },
     /** The calling driver's tasks on this agent (of one run, or all): to re-attach and collect after a disconnect or a restart. */
     'task.list': { params: z.object({ runId: Id.optional() }).strict(), result: z.object({ tasks: z.array(TaskSummary).max(10_000) }).strict() },
+    /**
+     * The calling driver unpairs itself: the agent takes it off its allowlist, cancels its tasks,
+     * answers, then closes its connections.
+     */
+    'driver.unpair': { params: Empty, result: Ok },
     /** The driver holds the task's results up to `turn`: the agent may let their bundles go. */
     'task.ack': { params: TaskRef.extend({ turn: z.number().int().positive() }).strict(), result: z.object({ acked: z.boolean() }).strict() },
   },
