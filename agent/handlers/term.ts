@@ -32,6 +32,7 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
   }
   await framed.write({ ok: true, size: task.log.size });
   readInput(framed, (msg) => {
+    if (!ctx.allowlist.has(peer)) return; // Unpaired while attached: its keys no longer reach the session.
     if (msg.type === 'input') ctx.tasks.input(task, msg.data);
     else task.session?.resize(msg.cols, msg.rows);
   });

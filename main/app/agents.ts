@@ -14,7 +14,7 @@ import { fingerprint } from '../../shared/node/identity.js';
 import type { Host } from '../../shared/node/host.js';
 import type { AgentPool } from '../driver/pool.js';
 import type { DriverStore, PinnedAgent } from '../driver/store.js';
-import { pairAgent } from './pairing.js';
+import { pairAgent, unpairOnAgent } from './pairing.js';
 
 /** How often paired agents that are not connected are tried again. */
 export const RECONNECT_INTERVAL_MS = 10_000;
@@ -157,14 +157,20 @@ export class AgentDirectory {
     return this.list().find((a) => a.peerId === paired.peerId)!;
   }
 
-  /** Forgets a paired agent: it is no longer used, and its connection is closed. */
+  /**
+   * Forgets a paired agent: it is no longer used, the agent is told to forget this driver too
+   * (`driver.unpair`), and the connection is closed.
+   */
   async unpair(peerId: string): Promise<void> {
     if (peerId === this.localPeer) throw new RpcError(RPC_ERROR.failed, 'the local agent belongs to this app; set its slots to 0 in the settings instead', { name: 'LocalAgent' });
+    const pinned = this.pinned.find((p) => p.peerId === peerId);
     if (!(await this.deps.store.unpin(peerId))) throw new RpcError(RPC_ERROR.notFound, `agent ${peerId} is not paired`, { name: 'NotPaired' });
     this.pinned = await this.deps.store.pinned();
     this.deps.trusted.delete(peerId);
     this.notReady.delete(peerId);
-    await this.deps.pool.agents.find((a) => a.peerId.toString() === peerId)?.close();
+    const client = this.deps.pool.agents.find((a) => a.peerId.toString() === peerId);
+    const problem = await unpairOnAgent(this.deps.host, peerId, pinned?.addrs ?? [], client);
+    if (problem) this.deps.notice('warning', `unpaired here, but agent ${pinned?.name ?? peerId} could not be told (${problem}); run "claudecluster-agent unpair ${this.deps.host.peerId.toString()}" on its machine`);
     this.deps.changed();
   }
 

@@ -1,7 +1,8 @@
 /**
  * `agents.pair`: the app's side of `/claudecluster/pair/1.0.0`, as `claudecluster pair` does it:
  * dial the agent (by multiaddr, or by PeerId when mDNS found it), send the one-time code, and on
- * success pin the agent's PeerId in the driver's data dir.
+ * success pin the agent's PeerId in the driver's data dir. Unpairing, in the app and in
+ * `claudecluster unpair`, also tells the agent (`driver.unpair`), so trust ends on both sides.
  */
 import { hostname } from 'node:os';
 import { isMultiaddr, multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -14,7 +15,7 @@ import { FramedStream } from '../../shared/node/frames.js';
 import { fingerprint } from '../../shared/node/identity.js';
 import type { Host } from '../../shared/node/host.js';
 import type { DriverStore } from '../driver/store.js';
-import { CONNECT_TIMEOUT_MS } from '../driver/agent-client.js';
+import { AgentClient, CONNECT_TIMEOUT_MS, withTimeout } from '../driver/agent-client.js';
 
 /** What pairing pinned. */
 export interface Paired {
@@ -54,6 +55,32 @@ export async function pairAgent(host: Host, store: DriverStore, target: string, 
   const fp = fingerprint(peer);
   await store.pin({ peerId: peer.toString(), name: reply.agentName, fingerprint: fp, addrs: [full] });
   return { peerId: peer.toString(), name: reply.agentName, fingerprint: fp, addr: full };
+}
+
+/**
+ * Asks the agent to take this driver off its allowlist (`driver.unpair`), over `client` when it is
+ * connected, else by dialing the agent's saved addresses; then closes this side's connections.
+ * Returns why the agent could not be told (it is off or unreachable), or undefined when it was.
+ */
+export async function unpairOnAgent(host: Host, peerId: string, addrs: readonly string[], client?: AgentClient): Promise<string | undefined> {
+  let problem: string | undefined = 'it has no saved address';
+  for (const target of client ? [client] : addrs) {
+    let c: AgentClient | undefined;
+    try {
+      c = typeof target === 'string' ? await AgentClient.connect(host, multiaddr(target)) : target;
+      await withTimeout(c.rpc.request('driver.unpair', {}), CONNECT_TIMEOUT_MS, 'the agent did not answer driver.unpair');
+      problem = undefined;
+      break;
+    } catch (err) {
+      problem = (err as Error).message;
+    } finally {
+      await c?.close();
+    }
+  }
+  await host.hangUp(peerIdFromString(peerId)).catch(() => {
+    // Not connected, or the host is stopping: nothing of the agent's stays open either way.
+  });
+  return problem;
 }
 
 function parseTarget(s: string): Multiaddr | PeerId {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** `claudecluster`: run goals over agents; pair with and list agents; list and clean up past runs; the dashboard. */
+/** `claudecluster`: run goals over agents; pair with, unpair and list agents; list and clean up past runs; the dashboard. */
 import { EXIT, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { PAIR_USAGE, pairCommand } from './pair-command.js';
 import { AGENTS_USAGE, agentsCommand } from './agents-command.js';
+import { UNPAIR_USAGE, unpairCommand } from './unpair-command.js';
 import { RUNS_USAGE, runsCommand } from './runs-command.js';
 import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
 import { UI_USAGE, uiCommand } from './ui-command.js';
@@ -12,6 +13,7 @@ import { UI_USAGE, uiCommand } from './ui-command.js';
 const USAGE = `Usage:
   ${RUN_USAGE}
   ${PAIR_USAGE}
+  ${UNPAIR_USAGE}
   ${AGENTS_USAGE}
   ${RUNS_USAGE}
   ${CLEAN_USAGE}
@@ -21,6 +23,7 @@ const USAGE = `Usage:
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   pair: pairCommand,
+  unpair: unpairCommand,
   agents: agentsCommand,
   runs: runsCommand,
   clean: cleanCommand,
