@@ -7,8 +7,8 @@ import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { execFileSync } from 'node:child_process';
+import { watchEvents, type Event } from './ndjson-process.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The repository root (this file runs from dist/e2e/). */
@@ -75,9 +75,9 @@ export interface AgentProc {
   addr: string;
   fingerprint: string;
   /** Every NDJSON event the agent printed so far. */
-  events: Array<Record<string, unknown>>;
+  events: Event[];
   /** Resolves with the first event (past or future) that matches. */
-  waitEvent(match: (e: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  waitEvent(match: (e: Event) => boolean, ms?: number): Promise<Event>;
 }
 
 /** Starts `claudecluster-agent --json` on loopback (no mDNS) unless `args` say otherwise. */
@@ -85,29 +85,7 @@ export async function startAgent(scope: Scope, opts: { dataDir: string; args?: s
   const args = [AGENT_BIN, '--data-dir', opts.dataDir, '--json', '--claude-bin', FAKE_CLAUDE, ...(opts.args ?? ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'])];
   const [cmd, ...pre] = opts.wrap ?? [];
   const proc = scope.track(cmd ? spawn(cmd, [...pre, process.execPath, ...args], { env: { ...process.env, ...opts.env } }) : spawn(process.execPath, args, { env: { ...process.env, ...opts.env } }));
-  const events: Array<Record<string, unknown>> = [];
-  const waiters = new Set<() => void>();
-  let stderr = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line) as Record<string, unknown>);
-      for (const w of waiters) w();
-    } catch {
-      // Not an event line.
-    }
-  });
-  const waitEvent = (match: (e: Record<string, unknown>) => boolean, ms = WAIT_MS): Promise<Record<string, unknown>> =>
-    new Promise((res, rej) => {
-      const check = (): boolean => {
-        const hit = events.find(match);
-        if (hit) { waiters.delete(check as () => void); clearTimeout(t); res(hit); }
-        return !!hit;
-      };
-      const t = setTimeout(() => { waiters.delete(check as () => void); rej(new Error(`agent event not seen within ${ms} ms; stderr: ${stderr}`)); }, ms);
-      if (!check()) waiters.add(check as () => void);
-      proc.once('exit', (code) => { if (!events.find(match)) { clearTimeout(t); rej(new Error(`agent exited (${code}) before the event; stderr: ${stderr}`)); } });
-    });
+  const { events, waitEvent } = watchEvents(proc, 'agent');
   const listening = await waitEvent((e) => e['type'] === 'listening');
   const addrs = listening['addrs'] as string[];
   return { proc, peerId: String(listening['peerId']), addr: addrs[0]!, fingerprint: String(listening['fingerprint']), events, waitEvent };
@@ -119,6 +97,22 @@ export interface CliResult {
   stderr: string;
   /** stdout parsed as NDJSON (lines that are not JSON are skipped). */
   events: Array<Record<string, unknown>>;
+}
+
+export interface CliProc {
+  proc: ChildProcess;
+  events: Event[];
+  waitEvent(match: (e: Event) => boolean, ms?: number): Promise<Event>;
+  /** Resolves with the exit code once the CLI has ended. */
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts `claudecluster ARGS` (with --json among them) and watches its events as it runs. */
+export function spawnCli(scope: Scope, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): CliProc {
+  const proc = scope.track(spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE, ...opts.env } }));
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  return { proc, exited, ...watchEvents(proc, 'claudecluster') };
 }
 
 /** Runs `claudecluster ARGS` to completion. */

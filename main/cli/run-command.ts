@@ -16,12 +16,14 @@ import { driverDataDir } from './common.js';
 import { finishRun, startRunRecord } from '../driver/after-run.js';
 import { checkPlanFlags, planStep } from './plan-step.js';
 
-export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse]';
+export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse] [--agent-timeout SECONDS]';
 
 /** Most local slots one `--local` agent may get. */
 const MAX_LOCAL_SLOTS = 64;
 /** With only mDNS to find agents, how long to look before starting. */
 const DISCOVERY_WAIT_MS = 5_000;
+/** Longest `--agent-timeout`: a day. */
+const MAX_AGENT_TIMEOUT_S = 24 * 3600;
 
 const FLAGS = {
   repo: { type: 'string' },
@@ -34,12 +36,14 @@ const FLAGS = {
   pr: { type: 'boolean' },
   'plan-only': { type: 'string' },
   'no-reuse': { type: 'boolean' },
+  'agent-timeout': { type: 'string' },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a goal file' : `unexpected argument "${positionals[1]}"`);
   const local = positiveInt('--local', values.local, MAX_LOCAL_SLOTS);
+  const agentTimeoutS = positiveInt('--agent-timeout', values['agent-timeout'], MAX_AGENT_TIMEOUT_S);
   const explicit: Multiaddr[] = (values.agent ?? []).map((a) => {
     try {
       return multiaddr(a);
@@ -96,7 +100,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (planned && !planned.run) return planned.exit;
     const toRun = planned ? { goal: planned.goal, path: planned.file } : { goal, path: resolve(positionals[0]!) };
     const record = await startRunRecord({ store: driver.store, runId, goal: toRun.goal, goalPath: toRun.path, repoRoot: repo.root, base });
-    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, noReuse: !!values['no-reuse'], ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
+    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, noReuse: !!values['no-reuse'], ...(agentTimeoutS ? { agentTimeoutMs: agentTimeoutS * 1000 } : {}), ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

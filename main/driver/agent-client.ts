@@ -14,6 +14,7 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 
 export class AgentClient {
   private closedListeners = new Set<(why: Error) => void>();
+  private lost = false;
 
   private constructor(
     readonly host: Host,
@@ -49,12 +50,18 @@ export class AgentClient {
     return this.host.dialProtocol(this.peerId, protocol, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
   }
 
+  /** False once the control stream has closed: this client is done, a reconnect makes a new one. */
+  get connected(): boolean {
+    return !this.lost;
+  }
+
   onClose(fn: (why: Error) => void): () => void {
     this.closedListeners.add(fn);
     return () => this.closedListeners.delete(fn);
   }
 
   private onClosed(why: Error): void {
+    this.lost = true;
     this.rpc.close(why);
     for (const fn of this.closedListeners) fn(why);
     this.closedListeners.clear();

@@ -1,12 +1,15 @@
 /**
  * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
- * result's commits already fetched into refs/claudecluster/ of the user's repo. `close()` ends
- * the session when the run is over.
+ * result's commits already fetched into refs/claudecluster/ of the user's repo and acknowledged
+ * to the agent. When the agent comes back after a disconnect (or restarted), `reattach` picks
+ * the task up where the driver lost it: the terminal from the last byte received, every result
+ * not yet collected — each result handled once, by turn. `close()` ends the session when the run
+ * is over.
  */
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
+import { FINAL_STATES, type TaskResult, type TaskSpec, type TaskStateEvent } from '../../shared/protocol/control.js';
 import type { AgentClient } from './agent-client.js';
 import type { RepoSync } from './sync.js';
 import type { UserRepo } from './user-repo.js';
@@ -23,8 +26,16 @@ export interface RemoteTaskDeps {
   onReported?(result: TaskResult): void;
   /** A result, in turn order; `ref` holds its commit when it changed something. */
   onResult(result: TaskResult, ref: string | undefined): Promise<void>;
-  /** The agent went away before the task's session ended. */
+  /** The agent went away before the task's session ended (it may come back: see `reattach`). */
   onLost(error: Error): void;
+  /** A result could not be collected from an agent that is still there (e.g. its bundle is bad). */
+  onBroken(error: Error): void;
+}
+
+/** Where a driver that lost the task resumes it: the bytes it has, the turns it handled. */
+export interface RemoteTaskProgress {
+  termBytes: number;
+  deliveredTurn: number;
 }
 
 export class RemoteTask {
@@ -32,24 +43,48 @@ export class RemoteTask {
   private term: TermAttachment | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Terminal bytes received so far: a re-attach continues from here. */
+  private termBytes = 0;
+  private reportedTurn = 0;
+  private deliveredTurn = 0;
 
-  constructor(readonly agent: AgentClient, readonly spec: TaskSpec, private readonly deps: RemoteTaskDeps) {}
+  constructor(public agent: AgentClient, readonly spec: TaskSpec, private readonly deps: RemoteTaskDeps, from?: RemoteTaskProgress) {
+    if (from) {
+      this.termBytes = from.termBytes;
+      this.reportedTurn = this.deliveredTurn = from.deliveredTurn;
+    }
+  }
+
+  get progress(): RemoteTaskProgress {
+    return { termBytes: this.termBytes, deliveredTurn: this.deliveredTurn };
+  }
 
   async start(): Promise<void> {
     const { agent, spec, deps } = this;
     await deps.sync.ensure(agent, spec.base);
-    const mine = (e: { runId: string; taskId: string }): boolean => e.runId === spec.runId && e.taskId === spec.taskId;
-    this.unsubscribe.push(
-      agent.rpc.on('task.state', (e) => { if (mine(e)) deps.onState(e); }),
-      agent.rpc.on('task.result', (r) => {
-        if (!mine(r)) return;
-        deps.onReported?.(r);
-        this.chain = this.chain.then(() => this.deliver(r));
-      }),
-      agent.onClose((why) => { if (!this.closed) deps.onLost(new Error(`lost agent ${agent.name}: ${why.message}`)); }),
-    );
+    this.listen(agent);
     await agent.rpc.request('task.start', spec);
-    this.term = await attachTerm(agent, spec, 0, deps.onOutput);
+    await this.attach();
+  }
+
+  /**
+   * Continues the task on `agent` (the same agent, connected again): listens to it, collects
+   * the results it reported meanwhile, and re-attaches the terminal from the last byte received.
+   * False when the agent no longer has the task.
+   */
+  async reattach(agent: AgentClient): Promise<boolean> {
+    if (this.closed) return false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.term?.close();
+    this.agent = agent;
+    this.listen(agent);
+    const { tasks } = await agent.rpc.request('task.list', { runId: this.spec.runId });
+    const mine = tasks.find((t) => t.taskId === this.spec.taskId);
+    if (!mine) return false;
+    this.deps.onState({ runId: mine.runId, taskId: mine.taskId, state: mine.state, at: Date.now(), detail: `re-attached on ${agent.name}` });
+    for (const r of mine.results) this.reported(r);
+    if (mine.logBytes > this.termBytes || !FINAL_STATES.has(mine.state)) await this.attach();
+    return true;
   }
 
   /** Input typed for the task's session (its pane). */
@@ -62,22 +97,66 @@ export class RemoteTask {
     await this.term?.resize(cols, rows);
   }
 
+  private listen(agent: AgentClient): void {
+    const { spec, deps } = this;
+    const mine = (e: { runId: string; taskId: string }): boolean => e.runId === spec.runId && e.taskId === spec.taskId;
+    this.unsubscribe.push(
+      agent.rpc.on('task.state', (e) => { if (mine(e)) deps.onState(e); }),
+      agent.rpc.on('task.result', (r) => { if (mine(r)) this.reported(r); }),
+      agent.onClose((why) => { if (!this.closed && this.agent === agent) deps.onLost(new Error(`lost agent ${agent.name}: ${why.message}`)); }),
+    );
+  }
+
+  private async attach(): Promise<void> {
+    const agent = this.agent;
+    this.term = await attachTerm(agent, this.spec, this.termBytes, (chunk) => {
+      this.termBytes += chunk.byteLength;
+      this.deps.onOutput(chunk);
+    });
+  }
+
+  /** A result heard of (live, or listed after a re-attach): each turn once, in order. */
+  private reported(r: TaskResult): void {
+    if (r.turn <= this.reportedTurn) return;
+    this.reportedTurn = r.turn;
+    this.deps.onReported?.(r);
+    this.chain = this.chain.then(() => this.deliver(r));
+  }
+
   private async deliver(result: TaskResult): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || result.turn <= this.deliveredTurn) return;
+    const agent = this.agent;
     let ref: string | undefined;
-    if (result.commit && result.bundle) {
-      const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
-      try {
-        await getBlob(this.agent, result.bundle.sha256, file);
-        ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
-        await this.deps.repo.fetchResult(file, result.commit, ref);
-        // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
-        this.deps.sync.learn(this.agent, result.commit);
-      } finally {
-        await rm(file, { force: true });
+    try {
+      ref = await this.fetch(agent, result);
+      // The result is in the user's repo now: the agent may let its bundle go.
+      await agent.rpc.request('task.ack', { runId: this.spec.runId, taskId: this.spec.taskId, turn: result.turn });
+    } catch (err) {
+      // Lost with the agent: it keeps the result until acknowledged, and a re-attach lists it again.
+      if (this.agent !== agent || !agent.connected) {
+        this.reportedTurn = Math.min(this.reportedTurn, result.turn - 1);
+        return;
       }
+      return this.deps.onBroken(err as Error);
     }
+    this.deliveredTurn = result.turn;
     await this.deps.onResult(result, ref);
+  }
+
+  /** The result's commits into the user's repo; the ref that holds them, or undefined when it changed nothing. */
+  private async fetch(agent: AgentClient, result: TaskResult): Promise<string | undefined> {
+    if (!result.commit || !result.bundle) return undefined;
+    const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
+    try {
+      await getBlob(agent, result.bundle.sha256, file);
+      const ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
+      await this.deps.repo.fetchResult(file, result.commit, ref);
+      // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
+      this.deps.sync.learn(agent, result.commit);
+      return ref;
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   /** Ends the task's session on the agent and stops listening; results already fetched stay. */

@@ -24,6 +24,7 @@ import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
+import { AgentLoss, DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
 
 /** With no agent connected and nothing running, how long to wait for one before giving up. */
 export const NO_AGENT_GRACE_MS = 15_000;
@@ -48,6 +49,8 @@ export interface RunOptions {
   budgetUsd?: number;
   /** Run every task even when an identical one was done before (default: reuse its result). */
   noReuse?: boolean;
+  /** How long an agent may be unreachable before its tasks run elsewhere (default 15 s). */
+  agentTimeoutMs?: number;
 }
 
 export class Run {
@@ -55,6 +58,7 @@ export class Run {
   private readonly inFlight = new Map<string, number>();
   private readonly health = new AgentHealth();
   private readonly early = new EarlyStarts();
+  private readonly loss: AgentLoss;
   private integrator!: Integrator;
   private sync!: RepoSync;
   private reuse: ResultReuse | undefined;
@@ -71,6 +75,7 @@ export class Run {
   constructor(private readonly opts: RunOptions) {
     const goal = opts.goal;
     this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
+    this.loss = new AgentLoss(opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS, (id) => this.agentExpired(id));
   }
 
   private get retries(): number {
@@ -91,11 +96,15 @@ export class Run {
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
 
     const done = new Promise<void>((resolve) => { this.finished = () => { this.over = true; resolve(); }; });
-    const onAgent = (): void => this.schedule();
+    const onAgent = (client: AgentClient): void => {
+      this.agentBack(client);
+      this.schedule();
+    };
     pool.on('agent', onAgent);
     this.schedule();
     await done;
     pool.off('agent', onAgent);
+    this.loss.dispose();
     clearTimeout(this.noAgentTimer);
     clearTimeout(this.wakeTimer);
     await Promise.allSettled(this.tasks.map((t) => t.remote?.close()));
@@ -290,7 +299,8 @@ export class Run {
         // The agent freed its slot when it reported: another task can start there while this result is fetched.
         onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, agent, r); },
         onResult: (r, ref) => this.onResult(rt, remote, r, ref),
-        onLost: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
+        onLost: (err) => { if (rt.remote === remote) this.taskLost(rt, err); },
+        onBroken: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
       });
       rt.remote = remote;
       if (spec.mergeFrom) await this.sync.ensure(agent, spec.mergeFrom);
@@ -298,7 +308,9 @@ export class Run {
       const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
       if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
     } catch (err) {
-      this.attemptFailed(rt, (err as Error).message);
+      // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
+      if (rt.remote && rt.remote.agent === agent && !agent.connected) this.taskLost(rt, err as Error);
+      else this.attemptFailed(rt, (err as Error).message);
     }
   }
 
@@ -342,12 +354,53 @@ export class Run {
     this.releaseSlot(rt);
   }
 
-  /** Stops following the task's current attempt: its timer, its session's stream (a late report from it is ignored). */
+  /**
+   * Stops following the task's current attempt: its timer, its session's stream (a late report
+   * from it is ignored). An attempt on an agent that cannot be told is cancelled when it is back.
+   */
   private dropAttempt(rt: RunTask): void {
     clearTimeout(rt.timer);
     const remote = rt.remote;
     rt.remote = undefined;
+    if (remote && !remote.agent.connected) this.loss.abandoned(remote.agent.peerId.toString(), remote.spec.taskId);
     void remote?.close();
+  }
+
+  /** The task's agent went away: the task keeps running there, and waits for it a while. */
+  private taskLost(rt: RunTask, err: Error): void {
+    const agentId = rt.remote!.agent.peerId.toString();
+    this.loss.lost(agentId);
+    if (!isActive(rt)) return;
+    this.update(rt, {}, `${err.message}; it keeps running there, and moves to another agent if that one is not back within ${this.loss.timeoutSeconds} s`);
+  }
+
+  /** An agent stayed away too long: its tasks run elsewhere (if it comes back, they are cancelled there). */
+  private agentExpired(agentId: string): void {
+    for (const rt of this.tasks) {
+      const remote = rt.remote;
+      if (!remote || remote.agent.connected || remote.agent.peerId.toString() !== agentId || !isActive(rt)) continue;
+      this.attemptFailed(rt, `agent ${remote.agent.name} was unreachable for ${this.loss.timeoutSeconds} s`);
+    }
+  }
+
+  /**
+   * An agent (re)connected. Attempts given up on it meanwhile are cancelled there; tasks still
+   * waiting for it continue: results it reported meanwhile are collected, terminals re-attached.
+   */
+  private agentBack(client: AgentClient): void {
+    const agentId = client.peerId.toString();
+    const { stale } = this.loss.back(agentId);
+    for (const taskId of stale) void client.rpc.request('task.cancel', { runId: this.opts.runId, taskId }).catch(() => undefined);
+    for (const rt of this.tasks) {
+      const remote = rt.remote;
+      if (!remote || remote.agent.connected || remote.agent.peerId.toString() !== agentId) continue;
+      rt.client = client;
+      remote.reattach(client).then(
+        (found) => { if (!found && rt.remote === remote) this.attemptFailed(rt, `agent ${client.name} came back without the task`); },
+        (err: Error) => { if (rt.remote === remote && client.connected) this.attemptFailed(rt, `re-attaching on ${client.name}: ${err.message}`); },
+      );
+      if (isActive(rt)) this.update(rt, {}, `agent ${client.name} is back: re-attaching`);
+    }
   }
 
   /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
@@ -458,4 +511,9 @@ export class Run {
   private byId(id: string): RunTask {
     return this.tasks.find((t) => t.id === id)!;
   }
+}
+
+/** A task whose attempt is under way on an agent (not yet reported, merged or given up). */
+function isActive(rt: RunTask): boolean {
+  return rt.status === 'dispatching' || rt.status === 'queued' || rt.status === 'running' || rt.status === 'needs-input';
 }
