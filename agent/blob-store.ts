@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Sha256 } from '../shared/protocol/common.js';
 import { sha256File } from '../shared/node/hash.js';
+import { checkDiskSpace, formatBytes } from '../shared/node/disk-space.js';
 
 export class BlobError extends Error {
   override readonly name = 'BlobError';
@@ -31,14 +32,19 @@ export class BlobStore {
     return sizeOf(this.path(sha256));
   }
 
-  /** Bytes already received of an unfinished upload (0 if none; reset if larger than `size`). */
+  /**
+   * Bytes already received of an unfinished upload (0 if none; reset if larger than `size`).
+   * Refuses the upload up front when the rest of it would not fit with the minimum left free.
+   */
   async resumeOffset(sha256: string, size: number): Promise<number> {
     const part = `${this.path(sha256)}.part`;
-    const have = (await sizeOf(part)) ?? 0;
+    let have = (await sizeOf(part)) ?? 0;
     if (have > size) {
       await truncate(part, 0);
-      return 0;
+      have = 0;
     }
+    const space = await checkDiskSpace(this.dir, size - have, `blob ${sha256.slice(0, 12)} (${formatBytes(size)})`);
+    if (!space.ok) throw new BlobError(space.error.message);
     return have;
   }
 

@@ -2,7 +2,7 @@
  * One bare cache repository per origin repo. Drivers send only the objects it lacks (bundles
  * of `commit ^tips`); tasks run in worktrees of it; results leave as bundles of `base..task`.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { GitError, git, gitOut } from '../shared/node/git.js';
 import { readBundleHeader } from '../shared/node/bundle-header.js';
 import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
+import { checkDiskSpace } from '../shared/node/disk-space.js';
 
 /** Refs the cache keeps: commits received from drivers, and task results. */
 const HAVE_PREFIX = 'refs/cc/have/';
@@ -86,6 +87,8 @@ export class RepoCache {
         throw new RepoError(`bundle rejected: ${(err as Error).message}`);
       }
       if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
+      // Its objects land in the cache's pack directory: at least the bundle's size again.
+      await this.requireSpace(dir, (await stat(bundle)).size, `the objects of commit ${commit.slice(0, 12)}`);
       const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', bundle, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true });
       if (r.code !== 0) throw new RepoError(`bundle rejected: ${lastLines(r.stderr) || 'fetch failed'}`);
       this.remember(repoId, commit);
@@ -98,6 +101,7 @@ export class RepoCache {
    */
   acquireWorktree(repoId: string, base: string): Promise<string> {
     return this.locked(repoId, async () => {
+      await this.requireSpace(this.paths.work, 0, 'a new worktree');
       const spare = this.spare.get(repoId);
       for (let dir = spare?.pop(); dir; dir = spare?.pop()) {
         const reset = await git(['checkout', '--quiet', '--detach', '--force', base], { cwd: dir, allowFail: true });
@@ -124,6 +128,12 @@ export class RepoCache {
     });
   }
 
+  /** A RepoError naming the path and the figures when `bytes` (plus the minimum) do not fit at `path`. */
+  private async requireSpace(path: string, bytes: number, what: string): Promise<void> {
+    const space = await checkDiskSpace(path, bytes, what);
+    if (!space.ok) throw new RepoError(space.error.message);
+  }
+
   private async dropWorktree(repoId: string, dir: string): Promise<void> {
     await git(['worktree', 'remove', '--force', dir], { cwd: this.paths.repo(repoId), allowFail: true });
     await rm(dir, { recursive: true, force: true });
@@ -137,6 +147,8 @@ export class RepoCache {
    * processes; the commit id comes from the bundle's own header.
    */
   async commitResult(repoId: string, key: string, worktree: string, base: string, message: string, out: string): Promise<string | null> {
+    // `git add` writes the worktree's changes as objects, then the bundle repeats them: check first.
+    await this.requireSpace(worktree, 0, 'the task\'s commit and result bundle');
     await git(['add', '--all'], { cwd: worktree });
     const commit = await git(['commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree, allowFail: true });
     if (commit.code !== 0) {
