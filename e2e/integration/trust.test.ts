@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
-import { generateKeyPair } from '@libp2p/crypto/keys';
 import { PROTOCOL } from '../../shared/constants.js';
-import { createHost, type Host } from '../../shared/node/host.js';
-import { FramedStream } from '../../shared/node/frames.js';
-import { Scope, git, makeRepo, pairWith, runCli, startAgent, stop, type AgentProc } from '../harness.js';
+import type { Host } from '../../shared/node/host.js';
+import { Scope, git, makeRepo, pairWith, runCli, startAgent, stop, waitFor, type AgentProc, type CliResult } from '../harness.js';
+import { ask, pairRaw, rawPeer } from '../raw-peer.js';
 
 const scope = new Scope();
 const hosts: Host[] = [];
@@ -17,23 +16,21 @@ after(async () => {
   await scope.cleanup();
 });
 
-async function stranger(): Promise<Host> {
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: [], mdns: false });
-  hosts.push(host);
-  return host;
-}
+const stranger = (): Promise<Host> => rawPeer(hosts);
 
-/** Opens `protocol` as an unpaired peer, sends `request`, returns the agent's first reply frame. */
-async function ask(host: Host, agent: AgentProc, protocol: string, request: unknown): Promise<Record<string, unknown>> {
-  const stream = await host.dialProtocol(multiaddr(agent.addr), protocol);
-  const framed = new FramedStream(stream);
-  await framed.write(request);
-  return (await framed.readJson()) as Record<string, unknown>;
+/** `claudecluster pair CODE` from `driverDir`, again while the agent says it is too soon (the rate limit). */
+async function tryCode(agent: AgentProc, code: string, driverDir: string): Promise<CliResult> {
+  let r: CliResult | undefined;
+  await waitFor(async () => {
+    r = await runCli(['pair', code, '--agent', agent.addr, '--data-dir', driverDir, '--no-mdns', '--json']);
+    return !/too many attempts/.test(r.stdout);
+  }, 'a pairing attempt that is not rate-limited');
+  return r!;
 }
 
 const pairingCode = async (agent: AgentProc): Promise<string> => String((await agent.waitEvent((e) => e['type'] === 'pairing'))['code']);
 
-test('an unpaired peer is refused on control, term and blob', async () => {
+test('an unpaired peer is refused on control, term, blob and pair (a wrong code; a fast retry is rate-limited)', async () => {
   const tmp = await scope.tmp();
   // Pairing window open: the connection is let in, so each protocol's own check is what refuses.
   const agent = await startAgent(scope, { dataDir: join(tmp, 'agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--pair'] });
@@ -55,6 +52,16 @@ test('an unpaired peer is refused on control, term and blob', async () => {
     await agent.waitEvent((e) => e['type'] === 'refused' && e['protocol'] === p);
   }
 
+  const code = String((await agent.waitEvent((e) => e['type'] === 'pairing'))['code']);
+  const wrong = code.startsWith('2') ? '3333-3333' : '2222-2222';
+  assert.deepEqual(await pairRaw(host, agent, wrong), { ok: false, error: 'wrong pairing code', attemptsLeft: 4 });
+  // At once again, even with the right code: too soon for this peer, and not counted.
+  const fast = await pairRaw(host, agent, code);
+  assert.equal(fast['ok'], false);
+  assert.match(String(fast['error']), /^too many attempts, wait 1 s/);
+  assert.equal(fast['attemptsLeft'], 4);
+  await agent.waitEvent((e) => e['type'] === 'pair-failed' && e['reason'] === 'rate-limited');
+
   // Without a pairing window an unknown peer cannot even connect.
   const closed = await startAgent(scope, { dataDir: join(tmp, 'agent2') });
   await assert.rejects(host.dialProtocol(multiaddr(closed.addr), PROTOCOL.control));
@@ -68,12 +75,12 @@ test('five wrong codes close the pairing window; a used code cannot be replayed'
   const wrong = code.startsWith('2') ? '3333-3333' : '2222-2222';
   const left: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const r = await runCli(['pair', wrong, '--agent', agent.addr, '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+    const r = await tryCode(agent, wrong, join(tmp, 'driver'));
     assert.equal(r.code, 1);
     left.push(Number(r.events[0]?.['attemptsLeft']));
   }
   assert.deepEqual(left, [4, 3, 2, 1, 0]);
-  const late = await runCli(['pair', code, '--agent', agent.addr, '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  const late = await tryCode(agent, code, join(tmp, 'driver'));
   assert.notEqual(late.code, 0, 'the right code must not work once the window closed');
 
   // A fresh window: the first driver pairs; a second driver replaying the same code is refused.
@@ -81,6 +88,7 @@ test('five wrong codes close the pairing window; a used code cannot be replayed'
   const used = String([...agent.events].reverse().find((e) => e['type'] === 'pairing')!['code']);
   const replay = await runCli(['pair', used, '--agent', agent.addr, '--data-dir', join(tmp, 'other-driver'), '--no-mdns', '--json']);
   assert.notEqual(replay.code, 0);
+  assert.doesNotMatch(replay.stdout, /"type":"paired"/);
 });
 
 test('pairing survives an agent restart, and a paired driver still works after both restart', async () => {
