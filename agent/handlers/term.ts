@@ -30,7 +30,9 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
     await stream.close();
     return;
   }
-  await framed.write({ ok: true, size: task.log.size });
+  // An offset the capped log no longer keeps reads from its oldest byte; the driver is told where.
+  const from = Math.max(open.offset, task.log.start);
+  await framed.write({ ok: true, size: task.log.size, ...(from > open.offset ? { start: from } : {}) });
   readInput(framed, (msg) => {
     if (!ctx.allowlist.has(peer)) return; // Unpaired while attached: its keys no longer reach the session.
     if (msg.type === 'input') ctx.tasks.input(task, msg.data);
@@ -41,7 +43,7 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
   const gone = new AbortController();
   stream.addEventListener('close', () => gone.abort(), { once: true });
   try {
-    for await (const chunk of task.log.read(open.offset, gone.signal)) await sendAll(stream, chunk);
+    for await (const chunk of task.log.read(from, gone.signal)) await sendAll(stream, chunk);
     await stream.close();
   } catch {
     // The driver closed or reset the stream mid-send: it re-attaches from its offset if it wants more.

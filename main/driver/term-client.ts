@@ -9,14 +9,23 @@ import type { AgentClient } from './agent-client.js';
 export interface TermAttachment {
   /** Resolves when the agent has sent everything (the session ended) or the stream broke. */
   done: Promise<void>;
-  /** Total bytes received, counting from the requested offset. */
+  /**
+   * Log offset the received bytes start at: the requested offset, or later when the agent no
+   * longer keeps it (its logs are capped and drop their oldest output).
+   */
+  readonly start: number;
+  /** Total bytes received, counting from `start`. */
   readonly received: number;
   input(data: string): Promise<void>;
   resize(cols: number, rows: number): Promise<void>;
   close(): void;
 }
 
-export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: number, onData: (chunk: Uint8Array) => void): Promise<TermAttachment> {
+/**
+ * Attaches to a task's terminal from byte `offset`. `onData` gets each chunk with the log offset
+ * it starts at, so a caller that keeps its own position stays right when older output was dropped.
+ */
+export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: number, onData: (chunk: Uint8Array, at: number) => void): Promise<TermAttachment> {
   const stream = await agent.openStream(PROTOCOL.term);
   const framed = new FramedStream(stream);
   await framed.write({ runId: ref.runId, taskId: ref.taskId, offset });
@@ -25,16 +34,19 @@ export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: numbe
     await stream.close().catch(() => undefined);
     throw new Error(`agent ${agent.name} refused the terminal: ${opened.error}`);
   }
+  const start = Math.max(offset, opened.start ?? offset);
   const raw = framed.unwrap();
   let received = 0;
   // Once the agent has sent everything, close our side too, so the stream is released.
   const done = consume(raw, (chunk) => {
+    const at = start + received;
     received += chunk.byteLength;
-    onData(chunk);
+    onData(chunk, at);
   }).finally(() => raw.close().catch(() => raw.abort(new Error('closing'))));
   const send = (msg: TermInput): Promise<void> => sendAll(raw, encodeFrame(msg));
   return {
     done,
+    start,
     get received() { return received; },
     input: (data) => send({ type: 'input', data }),
     resize: (cols, rows) => send({ type: 'resize', cols, rows }),

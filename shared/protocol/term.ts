@@ -1,7 +1,8 @@
 /**
  * `/claudecluster/term/1.0.0`: one stream per task terminal.
  * driver → agent: one `TermOpen` frame, then `TermInput` frames (length-prefixed JSON).
- * agent → driver: one `TermOpened` frame, then the raw terminal bytes from `offset` on,
+ * agent → driver: one `TermOpened` frame, then the raw terminal bytes from `offset` on (or from
+ * `start`, when the agent no longer keeps `offset`: logs are capped and drop their oldest output),
  * live until the session ends; then the agent closes its side.
  */
 import { z } from 'zod';
@@ -16,7 +17,17 @@ export const TermOpen = TaskRef.extend({
 export type TermOpen = z.infer<typeof TermOpen>;
 
 export const TermOpened = z.union([
-  z.object({ ok: z.literal(true), size: z.number().int().nonnegative() }).strict(),
+  z.object({
+    ok: z.literal(true),
+    /** The log's size when the stream opened (bytes ever written, counting dropped ones). */
+    size: z.number().int().nonnegative(),
+    /**
+     * Where the bytes that follow start, when later than the requested offset: output before it
+     * was dropped to keep the log under its cap. Absent means the requested offset (so agents
+     * that never drop output, and drivers that predate this field, agree).
+     */
+    start: z.number().int().nonnegative().optional(),
+  }).strict(),
   z.object({ ok: z.literal(false), error: z.string().max(1000) }).strict(),
 ]);
 export type TermOpened = z.infer<typeof TermOpened>;
