@@ -3,6 +3,8 @@
  * open control stream is refused, its connection closed, and every protocol refuses it after; a
  * driver unpairing with `claudecluster unpair` takes itself off the agent's allowlist too.
  */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { PROTOCOL } from '../../shared/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
 import type { Host } from '../../shared/node/host.js';
-import { Scope, pairWith, runCli, startAgent, waitFor, type AgentProc } from '../harness.js';
+import { CLI_BIN, FAKE_CLAUDE, Scope, makeRepo, pairWith, runCli, startAgent, waitFor, type AgentProc } from '../harness.js';
 import { RawControl, agentCmd, askEveryProtocol, connectionsTo, pairRaw, rawPeer, type Reply } from '../raw-peer.js';
 
 const scope = new Scope();
@@ -124,4 +126,29 @@ test('a peer replaying a used pairing code is refused on every protocol', async 
   await assertRefusedEverywhere(replayer, agent, code);
   const failed = (await auditOf(dataDir)).filter((e) => e['action'] === 'pair-failed' && e['peerId'] === replayer.peerId.toString());
   assert.deepEqual(failed.map((e) => e['reason']), ['wrong-code']);
+});
+
+test('the tasks of a driver unpaired on the agent are cancelled', async () => {
+  const tmp = await scope.tmp();
+  const dataDir = join(tmp, 'agent');
+  const driverDir = join(tmp, 'driver');
+  const agent = await startAgent(scope, { dataDir, args: LOOPBACK });
+  await pairWith(scope, agent, driverDir, dataDir);
+  const driverPeer = String((await agentCmd(scope, ['drivers', '--data-dir', dataDir, '--json'])).events[0]?.['peerId']);
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
+  const goal = join(tmp, 'goal.md');
+  // The task waits for a file nobody writes: it is working until something ends it.
+  await writeFile(goal, `# Long\n\n## Tasks\n- long: Wait\n  !wait-for ${join(tmp, 'never')}\n`);
+  const run = scope.track(spawn(process.execPath, [CLI_BIN, 'run', goal, '--repo', repo, '--agent', agent.addr, '--data-dir', driverDir, '--no-mdns', '--json'], {
+    env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE },
+  }));
+  run.stdout!.resume();
+  run.stderr!.resume();
+  await agent.waitEvent((e) => e['type'] === 'task' && e['taskId'] === 'long' && e['state'] === 'working');
+
+  const unpair = await agentCmd(scope, ['unpair', driverPeer, '--data-dir', dataDir, '--json']);
+  assert.equal(unpair.code, 0, unpair.stderr);
+  assert.equal(unpair.events[0]?.['cancelled'], 1);
+  await agent.waitEvent((e) => e['type'] === 'task' && e['taskId'] === 'long' && e['state'] === 'cancelled');
+  await waitFor(async () => (await auditOf(dataDir)).some((e) => e['action'] === 'task.cancel' && e['taskId'] === 'long' && e['peerId'] === driverPeer), 'the cancellation in the audit log');
 });
