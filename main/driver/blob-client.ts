@@ -1,12 +1,14 @@
 /** Driver side of `/claudecluster/blob/1.0.0`: upload bundles to agents, download results. */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, stat, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { PROTOCOL } from '../../shared/constants.js';
 import { BlobDone, BlobReply } from '../../shared/protocol/blob.js';
 import { FramedStream } from '../../shared/node/frames.js';
 import { consume, sendAll } from '../../shared/node/stream-io.js';
 import { sha256File } from '../../shared/node/hash.js';
+import { checkDiskSpace, formatBytes } from '../../shared/node/disk-space.js';
 import type { AgentClient } from './agent-client.js';
 
 export class BlobTransferError extends Error {
@@ -34,7 +36,7 @@ export async function putBlob(agent: AgentClient, file: string, sha256: string, 
 
 /**
  * Downloads a blob into `dest`, resuming a partial `dest.part`, and checks its sha256 before
- * the file appears at `dest`.
+ * the file appears at `dest`. A DiskSpaceError, before anything is written, when it would not fit.
  */
 export async function getBlob(agent: AgentClient, sha256: string, dest: string): Promise<void> {
   const part = `${dest}.part`;
@@ -45,6 +47,12 @@ export async function getBlob(agent: AgentClient, sha256: string, dest: string):
   const reply = await framed.read(BlobReply);
   if (!reply.ok) throw new BlobTransferError(`agent ${agent.name}: ${reply.error}`);
   if (!('size' in reply)) throw new BlobTransferError('agent answered a get with a put reply');
+  // Refused before a byte is written: a full disk never leaves a half-fetched bundle behind.
+  const space = await checkDiskSpace(dirname(part), reply.size - offset, `result bundle ${sha256.slice(0, 12)} (${formatBytes(reply.size)})`);
+  if (!space.ok) {
+    stream.abort(space.error); // The agent is about to send: reset rather than drain.
+    throw space.error;
+  }
   const raw = framed.unwrap();
   const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
   let received = offset;

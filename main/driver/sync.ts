@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { sha256File } from '../../shared/node/hash.js';
+import { requireDiskSpace } from '../../shared/node/disk-space.js';
 import type { AgentClient } from './agent-client.js';
 import type { UserRepo } from './user-repo.js';
 import { putBlob } from './blob-client.js';
@@ -49,6 +50,8 @@ export class RepoSync {
     if (known.has(commit)) return;
     const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
     const tmpRef = `refs/claudecluster/${this.runId}/sync-${commit.slice(0, 12)}-${id.slice(-8)}`;
+    // The bundle's size is known only once written: what must stay free is checked before.
+    await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
     try {
       if (await this.repo.bundle(commit, [...known], file, tmpRef)) {
         const sha256 = await sha256File(file);
