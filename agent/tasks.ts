@@ -17,6 +17,7 @@ import type { RepoCache } from './repo-cache.js';
 import type { BlobStore } from './blob-store.js';
 import type { HookServer } from './hooks/server.js';
 import { TermLog } from './term-log.js';
+import { availableMemory, slotLimit } from './capacity.js';
 import type { Session, SessionEvent } from './session.js';
 import { TuiSession } from './tui-session.js';
 import { HeadlessSession } from './headless-session.js';
@@ -230,7 +231,9 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   }
 
   private pump(): void {
-    while (this.active < this.opts.slots && this.queue.length > 0) {
+    // Fewer sessions at once when memory is short; the tasks held back say why.
+    const limit = this.queue.length > 0 ? slotLimit(this.opts.slots, this.active, availableMemory()) : { slots: this.opts.slots };
+    while (this.active < limit.slots && this.queue.length > 0) {
       const task = this.queue.shift()!;
       this.active++;
       task.holdsSlot = true;
@@ -240,6 +243,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
         this.ended(task);
       });
     }
+    if (limit.reason) for (const task of this.queue) this.setState(task, 'queued', limit.reason);
   }
 
   private releaseSlot(task: Task): void {
