@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Scope, git, makeRepo, runCli, waitFor, type CliResult } from '../harness.js';
+import { MAX_GOAL_BYTES } from '../../shared/goal/index.js';
 
 const scope = new Scope();
 after(() => scope.cleanup());
@@ -122,6 +123,14 @@ test('a goal path that is a directory', async () => {
   const dir = join(f.root, 'goals.md');
   await mkdir(dir);
   assertRejected(f, await runGoal(f, dir), `goal file ${dir} is not a file`);
+});
+
+test('a goal file over the size limit is refused before it is read', async () => {
+  const f = await fixture();
+  // A valid goal padded past the limit: only its size is wrong.
+  const big = join(f.root, 'big.md');
+  await writeFile(big, `${VALID_GOAL}\n${'x'.repeat(MAX_GOAL_BYTES)}\n`);
+  assertRejected(f, await runGoal(f, big), `goal file ${big} is too large`, `may be at most ${MAX_GOAL_BYTES} bytes (1.0 MiB)`);
 });
 
 test('a dependency on a task that does not exist', async () => {

@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../../shared/node/cli-args.js';
+import { formatBytes } from '../../shared/node/disk-space.js';
 import { MAX_GOAL_BYTES, formatGoalError, parseGoal, readBase } from '../../shared/goal/index.js';
 import type { Goal, GoalResult } from '../../shared/goal/index.js';
 import { RepoInputError, type UserRepo } from '../driver/user-repo.js';
@@ -46,7 +47,8 @@ async function readGoalText(path: string): Promise<string> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UsageError(`goal file ${path} is not a file`);
-    if (info.size > MAX_GOAL_BYTES) throw new UsageError(`goal file ${path} is ${info.size} bytes; the limit is ${MAX_GOAL_BYTES}`);
+    // Checked before reading: a huge file (a log dropped by mistake) is never loaded into memory.
+    if (info.size > MAX_GOAL_BYTES) throw new UsageError(`goal file ${path} is too large: ${info.size} bytes (${formatBytes(info.size)}); a goal file may be at most ${MAX_GOAL_BYTES} bytes (${formatBytes(MAX_GOAL_BYTES)})`);
     return await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
