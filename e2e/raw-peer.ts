@@ -26,7 +26,9 @@ export async function ask(host: Host, agent: AgentProc, protocol: string, reques
   const stream = await host.dialProtocol(multiaddr(agent.addr), protocol);
   const framed = new FramedStream(stream);
   await framed.write(request);
-  return (await framed.readJson()) as Reply;
+  const reply = (await framed.readJson()) as Reply;
+  await stream.close().catch(() => undefined); // the agent caps streams per connection
+  return reply;
 }
 
 /** One request on each of control, term and blob, as a peer that is (or may be) unpaired. */

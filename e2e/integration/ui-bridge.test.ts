@@ -286,13 +286,25 @@ test('agents.pair pairs by one-time code (a wrong code is refused); agents.unpai
   const agent = await startAgent(scope, { dataDir: join(tmp, 'spare-agent'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--pair', '--name', 'spare', '--slots', '1'] });
   const code = String((await agent.waitEvent((e) => e['type'] === 'pairing'))['code']);
   await assert.rejects(api.call('agents.pair', { addr: agent.addr, code: 'ZZZZ-ZZZZ' }), (err: { code: number; message: string }) => err.code === RPC_ERROR.failed && /refused/.test(err.message));
-  const { agent: view } = await api.call('agents.pair', { addr: agent.addr, code });
+  // Right after a wrong code the same driver is told to wait (the rate limit); then the code works.
+  let view: AgentView | undefined;
+  await waitFor(async () => {
+    const r = await api.call('agents.pair', { addr: agent.addr, code }).catch((err: Error) => {
+      if (/too many attempts/.test(err.message)) return undefined;
+      throw err;
+    });
+    view = r?.agent;
+    return view !== undefined;
+  }, 'pairing once the rate limit lets this driver try again');
+  assert.ok(view);
   assert.equal(view.peerId, agent.peerId);
   assert.equal(view.fingerprint, agent.fingerprint);
   assert.deepEqual([view.name, view.paired, view.connected, view.local, view.health, view.slots], ['spare', true, true, false, 'ready', 1]);
   await waitFor(() => changes.some((list) => list.some((a) => a.peerId === agent.peerId && a.health === 'ready')), 'agents.changed with the new agent');
 
   await api.call('agents.unpair', { peerId: agent.peerId });
+  // The agent was told too: it no longer trusts this driver.
+  await agent.waitEvent((e) => e['type'] === 'unpaired' && e['by'] === 'driver');
   const listed = (await api.call('agents.list', {})).agents.find((a) => a.peerId === agent.peerId);
   assert.ok(!listed?.paired, JSON.stringify(listed));
   await assert.rejects(api.call('agents.unpair', { peerId: agent.peerId }), (err: { code: number }) => err.code === RPC_ERROR.notFound);

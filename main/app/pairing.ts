@@ -47,6 +47,8 @@ export async function pairAgent(host: Host, store: DriverStore, target: string, 
     const framed = new FramedStream(await conn.newStream(PROTOCOL.pair, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }));
     await framed.write({ code, name: hostname() });
     reply = await framed.read(PairReply);
+    // Done with it: an agent lets a connection hold only a couple of pair streams at once.
+    await framed.stream.close().catch(() => undefined);
   } catch (err) {
     throw pairingError(`could not pair with ${target}: ${(err as Error).message}. Is its pairing window open? (run "claudecluster-agent pair" on that machine)`);
   }

@@ -45,6 +45,8 @@ export async function pairCommand(argv: string[]): Promise<number> {
       const framed = new FramedStream(await conn.newStream(PROTOCOL.pair, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }));
       await framed.write({ code: positionals[0]!, name: hostname() });
       reply = await framed.read(PairReply);
+      // Done with it: an agent lets a connection hold only a couple of pair streams at once.
+      await framed.stream.close().catch(() => undefined);
     } catch (err) {
       throw new Error(`could not pair with ${values.agent}: ${(err as Error).message}. Is its pairing window open? (run "claudecluster-agent pair" on that machine)`);
     }
