@@ -9,15 +9,18 @@ import { z } from 'zod';
 import { MAX_BLOB_BYTES } from '../constants.js';
 import { Sha256 } from './common.js';
 
+/** Blob sizes and offsets, both ways: nothing announces or expects more than MAX_BLOB_BYTES. */
+const BlobBytes = z.number().int().nonnegative().max(MAX_BLOB_BYTES);
+
 export const BlobRequest = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('put'), sha256: Sha256, size: z.number().int().nonnegative().max(MAX_BLOB_BYTES) }).strict(),
-  z.object({ op: z.literal('get'), sha256: Sha256, offset: z.number().int().nonnegative() }).strict(),
+  z.object({ op: z.literal('put'), sha256: Sha256, size: BlobBytes }).strict(),
+  z.object({ op: z.literal('get'), sha256: Sha256, offset: BlobBytes }).strict(),
 ]);
 export type BlobRequest = z.infer<typeof BlobRequest>;
 
 export const BlobReply = z.union([
-  z.object({ ok: z.literal(true), offset: z.number().int().nonnegative() }).strict(),
-  z.object({ ok: z.literal(true), size: z.number().int().nonnegative() }).strict(),
+  z.object({ ok: z.literal(true), offset: BlobBytes }).strict(),
+  z.object({ ok: z.literal(true), size: BlobBytes }).strict(),
   z.object({ ok: z.literal(false), error: z.string().max(1000) }).strict(),
 ]);
 export type BlobReply = z.infer<typeof BlobReply>;
