@@ -23,14 +23,15 @@ export interface SlotLimit {
 }
 
 /**
- * Sessions that may run at once, given `running` ones and `availableBytes` of memory: each
- * session still to start needs SESSION_MEMORY_BYTES of it (those running already hold theirs, so
- * the reading counts them as used). Never below one, so a queue always moves; never above
- * `configured`.
+ * Sessions that may run at once with `availableBytes` of memory: one per SESSION_MEMORY_BYTES,
+ * never below one (so a queue always moves), never above `configured`. Deliberately conservative:
+ * running sessions' memory is already taken out of the reading and they count again, because a
+ * session only just started has not taken its share yet — counting only new ones would let a
+ * burst of starts, each seeing the same reading, overcommit. Running sessions are never stopped;
+ * a lower limit only holds back new ones.
  */
-export function slotLimit(configured: number, running: number, availableBytes: number, perSession = SESSION_MEMORY_BYTES): SlotLimit {
-  const startable = Math.floor(Math.max(0, availableBytes) / perSession);
-  const slots = Math.min(configured, Math.max(1, running + startable));
+export function slotLimit(configured: number, availableBytes: number, perSession = SESSION_MEMORY_BYTES): SlotLimit {
+  const slots = Math.min(configured, Math.max(1, Math.floor(Math.max(0, availableBytes) / perSession)));
   if (slots >= configured) return { slots };
   return { slots, reason: `memory is short (${formatBytes(availableBytes)} available, ${formatBytes(perSession)} per session): ${slots} of ${configured} slots in use` };
 }

@@ -232,7 +232,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
 
   private pump(): void {
     // Fewer sessions at once when memory is short; the tasks held back say why.
-    const limit = this.queue.length > 0 ? slotLimit(this.opts.slots, this.active, availableMemory()) : { slots: this.opts.slots };
+    const limit = this.queue.length > 0 ? slotLimit(this.opts.slots, availableMemory()) : { slots: this.opts.slots };
     while (this.active < limit.slots && this.queue.length > 0) {
       const task = this.queue.shift()!;
       this.active++;
