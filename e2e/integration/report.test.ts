@@ -55,8 +55,8 @@ test('a run saves report.md beside its record, sends it in run-finished and leav
   assert.match(md, /## Totals\n\n- Time: [0-9.]+ m?s\n- Cost: \$[0-9.]+\n- Tasks: 3 merged, 0 failed, 0 blocked \(3 in all\)/);
   assert.match(md, /## Critical path\n\n`a` → `c`: [0-9.]+ m?s\n/);
 
-  // Only the report and the record stay in the run's dir.
-  assert.deepEqual(readdirSync(dirname(finished.report.path)).sort(), ['report.md', 'run.json']);
+  // Only the report, the record, the journal and the terminals the driver received stay in the run's dir.
+  assert.deepEqual(readdirSync(dirname(finished.report.path)).sort(), ['journal.ndjson', 'report.md', 'run.json', 'terms']);
   // In the repo: the branch with every change, no refs under refs/claudecluster/<run>/, no worktree.
   assert.equal(git(repo, 'show', `${branch}:c.txt`), 'made by C');
   assert.equal(git(repo, 'for-each-ref', `refs/claudecluster/${runId}/`), '');

@@ -15,8 +15,10 @@ import { loadGoal } from './load-goal.js';
 import { driverDataDir } from './common.js';
 import { finishRun, startRunRecord } from '../driver/after-run.js';
 import { checkPlanFlags, planStep } from './plan-step.js';
+import { loadResume } from './resume-step.js';
+import { DriverStore } from '../driver/store.js';
 
-export const RUN_USAGE = 'claudecluster run GOAL [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse] [--agent-timeout SECONDS]';
+export const RUN_USAGE = 'claudecluster run (GOAL | --resume RUN) [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse] [--agent-timeout SECONDS]';
 
 /** Most local slots one `--local` agent may get. */
 const MAX_LOCAL_SLOTS = 64;
@@ -37,11 +39,16 @@ const FLAGS = {
   'plan-only': { type: 'string' },
   'no-reuse': { type: 'boolean' },
   'agent-timeout': { type: 'string' },
+  resume: { type: 'string' },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a goal file' : `unexpected argument "${positionals[1]}"`);
+  const resumeId = values.resume;
+  if (resumeId !== undefined && positionals.length > 0) throw new UsageError(`--resume takes up a run as it was: give no goal file ("${positionals[0]}")`);
+  if (resumeId === undefined && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a goal file' : `unexpected argument "${positionals[1]}"`);
+  const dataDir = driverDataDir(values['data-dir']);
+  const resumed = resumeId === undefined ? undefined : await loadResume(new DriverStore(dataDir), resumeId);
   const local = positiveInt('--local', values.local, MAX_LOCAL_SLOTS);
   const agentTimeoutS = positiveInt('--agent-timeout', values['agent-timeout'], MAX_AGENT_TIMEOUT_S);
   const explicit: Multiaddr[] = (values.agent ?? []).map((a) => {
@@ -53,24 +60,25 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   let repo: UserRepo;
   try {
-    repo = await UserRepo.open(values.repo ?? process.cwd());
+    repo = await UserRepo.open(resumed?.record.repo ?? values.repo ?? process.cwd());
   } catch (err) {
     if (err instanceof RepoInputError) throw new UsageError(err.message);
     throw err;
   }
-  // The goal's base and its foreach globs are resolved in the repo.
-  const { goal, base } = await loadGoal(positionals[0]!, repo);
+  const goalPath = resumed?.record.goalFile ?? positionals[0]!;
+  // The goal's base and its foreach globs are resolved in the repo; a resumed run keeps its own.
+  const { goal, base } = resumed ? resumed.resume : await loadGoal(goalPath, repo);
   // A goal without a task list is planned first; whether the plan may run is settled before anything starts.
   const planFlags = { yes: !!values.yes, planOnly: values['plan-only'], json: !!values.json };
   const interactive = process.stdin.isTTY === true;
-  await checkPlanFlags(goal, positionals[0]!, planFlags, interactive);
+  await checkPlanFlags(goal, goalPath, planFlags, interactive);
   const out: RunOutput = values.json ? new JsonOutput() : new HumanOutput();
   if (await repo.hasUncommittedChanges()) {
     out.warning(`${repo.root} has uncommitted changes; they are not included (tasks start from ${goal.base ?? 'HEAD'} at ${base.slice(0, 12)})`);
   }
 
   const mdns = !values['no-mdns'];
-  const driver = await openDriver({ dataDir: driverDataDir(values['data-dir']), mdns });
+  const driver = await openDriver({ dataDir, mdns });
   const locals: LocalAgent[] = [];
   const pool = new AgentPool(driver.host, new Set((await driver.store.pinned()).map((a) => a.peerId)));
   pool.on('agent', (a) => out.agentJoined({ name: a.name, peerId: a.peerId.toString(), slots: a.info.slots }));
@@ -92,15 +100,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       out.warning('no agents: start one here with --local N, or pair one (claudecluster-agent pair on it, then claudecluster pair CODE --agent ADDR)');
       return EXIT.failed;
     }
-    const runId = newRunId();
-    const planned = goal.hasTaskList ? undefined : await planStep({
+    const runId = resumeId ?? newRunId();
+    const planned = resumed || goal.hasTaskList ? undefined : await planStep({
       runId, goal, repo, base, pool, store: driver.store, flags: planFlags, interactive,
       ...(values.json ? {} : { onOutput: (chunk: Uint8Array) => out.taskOutput('plan', chunk) }),
     });
     if (planned && !planned.run) return planned.exit;
-    const toRun = planned ? { goal: planned.goal, path: planned.file } : { goal, path: resolve(positionals[0]!) };
-    const record = await startRunRecord({ store: driver.store, runId, goal: toRun.goal, goalPath: toRun.path, repoRoot: repo.root, base });
-    const run = new Run({ runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, noReuse: !!values['no-reuse'], ...(agentTimeoutS ? { agentTimeoutMs: agentTimeoutS * 1000 } : {}), ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}) });
+    const toRun = planned ? { goal: planned.goal, path: planned.file } : { goal, path: resolve(goalPath) };
+    const record = resumed?.record ?? await startRunRecord({ store: driver.store, runId, goal: toRun.goal, goalPath: toRun.path, repoRoot: repo.root, base });
+    const run = new Run({
+      runId, goal: toRun.goal, repo, base, runDir: driver.store.runDir(runId), pool, out, noReuse: !!values['no-reuse'],
+      ...(agentTimeoutS ? { agentTimeoutMs: agentTimeoutS * 1000 } : {}), ...(goal.budgetUsd ? { budgetUsd: goal.budgetUsd } : {}),
+      ...(resumed ? { resume: resumed.resume } : {}),
+    });
     const stop = (): void => run.cancel('interrupted');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -13,6 +13,7 @@ import type { RunEnd, RunSummary } from './run-output.js';
 import { renderReport, withFilesChanged } from './report.js';
 import { REPORT_FILE, RUN_RECORD_FILE, RunRecords, type RunRecord } from './run-records.js';
 import { tidyAfterRun } from './run-cleanup.js';
+import { JOURNAL_FILE, TERMS_DIR } from './run-journal.js';
 import { openPullRequest, pullRequestCommands, shellCommand } from './pull-request.js';
 
 export interface RunStart {
@@ -75,7 +76,7 @@ export async function finishRun(record: RunRecord, summary: RunSummary, o: Finis
   await step(`could not clean up after run ${record.id}`, async () => {
     const { keptRefs } = await tidyAfterRun({
       repoRoot: record.repo, runId: record.id, branch: summary.branch, taskIds: summary.tasks.map((t) => t.id),
-      runDir: records.dir(record.id), keep: [REPORT_FILE, RUN_RECORD_FILE, ...(o.keep ?? [])],
+      runDir: records.dir(record.id), keep: [REPORT_FILE, RUN_RECORD_FILE, JOURNAL_FILE, TERMS_DIR, ...(o.keep ?? [])],
     });
     if (keptRefs.length > 0) end.keptRefs = keptRefs;
   });

@@ -20,7 +20,14 @@ export class Integrator {
   private queue: Promise<unknown> = Promise.resolve();
   private _head: string;
 
-  private constructor(readonly repo: UserRepo, readonly branch: string, readonly dir: string, base: string) {
+  private constructor(
+    readonly repo: UserRepo,
+    readonly branch: string,
+    readonly dir: string,
+    base: string,
+    /** When reopened: where the branch was, if that was past the last recorded merge (the merge was undone). */
+    readonly undone?: string,
+  ) {
     this._head = base;
   }
 
@@ -30,6 +37,21 @@ export class Integrator {
     await rm(dir, { recursive: true, force: true });
     await git(['worktree', 'add', '--quiet', '-b', branch, dir, base], { cwd: repo.root });
     return new Integrator(repo, branch, dir, base);
+  }
+
+  /**
+   * Takes up an interrupted run's branch: its old worktree (perhaps mid-merge) is removed, and the
+   * branch is put back at `head`, the last merge the run recorded. A merge made after that (not
+   * verified, or not recorded) is undone, for the run to do again: nothing merges twice.
+   */
+  static async reopen(repo: UserRepo, branch: string, head: string, dir: string): Promise<Integrator> {
+    await git(['worktree', 'remove', '--force', dir], { cwd: repo.root, allowFail: true });
+    await rm(dir, { recursive: true, force: true });
+    await git(['worktree', 'prune'], { cwd: repo.root, allowFail: true });
+    const was = (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repo.root, allowFail: true })).stdout.trim();
+    await git(['update-ref', `refs/heads/${branch}`, head], { cwd: repo.root });
+    await git(['worktree', 'add', '--quiet', dir, branch], { cwd: repo.root });
+    return new Integrator(repo, branch, dir, head, was && was !== head ? was : undefined);
   }
 
   /** The run branch's current commit: what a task that depends on merged tasks starts from. */

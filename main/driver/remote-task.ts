@@ -24,6 +24,8 @@ export interface RemoteTaskDeps {
   onOutput(chunk: Uint8Array): void;
   /** A result has been reported, before its commits are fetched: the agent's slot is free from now. */
   onReported?(result: TaskResult): void;
+  /** A result is in the user's repo (before the agent is told it may let it go): to record it durably. */
+  onReceived?(result: TaskResult, ref: string | undefined): Promise<void>;
   /** A result, in turn order; `ref` holds its commit when it changed something. */
   onResult(result: TaskResult, ref: string | undefined): Promise<void>;
   /** The agent went away before the task's session ended (it may come back: see `reattach`). */
@@ -109,8 +111,9 @@ export class RemoteTask {
 
   private async attach(): Promise<void> {
     const agent = this.agent;
-    this.term = await attachTerm(agent, this.spec, this.termBytes, (chunk) => {
-      this.termBytes += chunk.byteLength;
+    this.term = await attachTerm(agent, this.spec, this.termBytes, (chunk, at) => {
+      // `at`, not a running count: output the agent's capped log dropped is skipped, not re-sent.
+      this.termBytes = at + chunk.byteLength;
       this.deps.onOutput(chunk);
     });
   }
@@ -129,7 +132,8 @@ export class RemoteTask {
     let ref: string | undefined;
     try {
       ref = await this.fetch(agent, result);
-      // The result is in the user's repo now: the agent may let its bundle go.
+      await this.deps.onReceived?.(result, ref);
+      // The result is in the user's repo now, and recorded: the agent may let its bundle go.
       await agent.rpc.request('task.ack', { runId: this.spec.runId, taskId: this.spec.taskId, turn: result.turn });
     } catch (err) {
       // Lost with the agent: it keeps the result until acknowledged, and a re-attach lists it again.

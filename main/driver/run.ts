@@ -24,7 +24,12 @@ import { attemptSpec, costByAgent, newRunTask, toReport, type RunTask } from './
 import type { UserRepo } from './user-repo.js';
 import type { RunOutput, RunSummary, TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
-import { AgentLoss, DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
+import { DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
+import { RunRecovery } from './run-recovery.js';
+import { RunJournal } from './run-journal.js';
+import type { ResumeState } from './run-resume.js';
+import type { RemoteTaskProgress } from './remote-task.js';
+import type { TaskSpec } from '../../shared/protocol/control.js';
 
 /** With no agent connected and nothing running, how long to wait for one before giving up. */
 export const NO_AGENT_GRACE_MS = 15_000;
@@ -51,6 +56,8 @@ export interface RunOptions {
   noReuse?: boolean;
   /** How long an agent may be unreachable before its tasks run elsewhere (default 15 s). */
   agentTimeoutMs?: number;
+  /** Continue a run that stopped, from its journal (`run --resume`). */
+  resume?: ResumeState;
 }
 
 export class Run {
@@ -58,7 +65,8 @@ export class Run {
   private readonly inFlight = new Map<string, number>();
   private readonly health = new AgentHealth();
   private readonly early = new EarlyStarts();
-  private readonly loss: AgentLoss;
+  private readonly recovery: RunRecovery;
+  private journal!: RunJournal;
   private integrator!: Integrator;
   private sync!: RepoSync;
   private reuse: ResultReuse | undefined;
@@ -75,7 +83,12 @@ export class Run {
   constructor(private readonly opts: RunOptions) {
     const goal = opts.goal;
     this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
-    this.loss = new AgentLoss(opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS, (id) => this.agentExpired(id));
+    this.recovery = new RunRecovery({
+      runId: opts.runId, runDir: opts.runDir, tasks: this.tasks,
+      attemptFailed: (rt, error) => this.attemptFailed(rt, error),
+      update: (rt, patch, detail) => this.update(rt, patch, detail),
+      remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
+    }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
   }
 
   private get retries(): number {
@@ -90,25 +103,36 @@ export class Run {
     const { runId, repo, base, runDir, out, pool } = this.opts;
     const started = Date.now();
     await mkdir(runDir, { recursive: true, mode: 0o700 });
-    this.integrator = await Integrator.create(repo, runId, base, join(runDir, 'integration'));
+    const resume = this.opts.resume;
+    this.journal = await RunJournal.open(runDir);
+    this.integrator = resume
+      ? await Integrator.reopen(repo, resume.branch, resume.head, join(runDir, 'integration'))
+      : await Integrator.create(repo, runId, base, join(runDir, 'integration'));
+    if (!resume) await this.journal.record({ type: 'started', version: 1, runId, base, branch: this.integrator.branch, goal: this.opts.goal });
     this.sync = new RepoSync(repo, runDir, runId);
     if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
+    if (resume) this.resumeFrom(resume);
+    if (this.integrator.undone) out.warning(`${this.integrator.branch} was at ${this.integrator.undone.slice(0, 12)}, past the last merge the run recorded: that merge was undone and is done again`);
 
     const done = new Promise<void>((resolve) => { this.finished = () => { this.over = true; resolve(); }; });
     const onAgent = (client: AgentClient): void => {
-      this.agentBack(client);
+      this.recovery.agentBack(client);
       this.schedule();
     };
     pool.on('agent', onAgent);
+    // Agents connected before the run began: a resumed run's tasks on them are taken up now.
+    for (const client of pool.agents) this.recovery.agentBack(client);
     this.schedule();
     await done;
     pool.off('agent', onAgent);
-    this.loss.dispose();
+    this.recovery.dispose();
     clearTimeout(this.noAgentTimer);
     clearTimeout(this.wakeTimer);
     await Promise.allSettled(this.tasks.map((t) => t.remote?.close()));
     await this.integrator.close();
+    await this.journal.record({ type: 'finished' }).catch(() => undefined);
+    await this.journal.close();
 
     const reports = this.tasks.map(toReport);
     return {
@@ -290,28 +314,66 @@ export class Run {
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
-      const remote: RemoteTask = new RemoteTask(agent, spec, {
-        repo: this.opts.repo,
-        sync: this.sync,
-        workDir: this.opts.runDir,
-        onState: (e) => this.onAgentState(rt, e),
-        onOutput: (chunk) => this.opts.out.taskOutput(rt.id, chunk),
-        // The agent freed its slot when it reported: another task can start there while this result is fetched.
-        onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, agent, r); },
-        onResult: (r, ref) => this.onResult(rt, remote, r, ref),
-        onLost: (err) => { if (rt.remote === remote) this.taskLost(rt, err); },
-        onBroken: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
-      });
+      const remote = this.remoteFor(rt, agent, spec);
       rt.remote = remote;
+      // Before the agent hears of it: a resumed run must know every attempt that may be running.
+      await this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec });
       if (spec.mergeFrom) await this.sync.ensure(agent, spec.mergeFrom);
       await remote.start();
       const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
       if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
     } catch (err) {
       // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
-      if (rt.remote && rt.remote.agent === agent && !agent.connected) this.taskLost(rt, err as Error);
+      if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
       else this.attemptFailed(rt, (err as Error).message);
     }
+  }
+
+  /**
+   * A resumed run: tasks the journal saw merge or end stay so; a result collected before the stop
+   * merges now, without running again (unless it started early on a result that has not merged:
+   * then it runs again); an attempt under way is taken up when its agent connects. The rest wait
+   * for the scheduler as usual.
+   */
+  private resumeFrom(resume: ResumeState): void {
+    for (const rt of this.tasks) {
+      const t = resume.tasks.get(rt.id);
+      if (!t) continue;
+      Object.assign(rt, { attempts: t.attempts, starts: t.starts });
+      if (t.status === 'merged') this.update(rt, { status: 'merged', commit: t.commit ?? null }, 'merged before the run stopped');
+      else if (t.status !== 'pending') this.update(rt, { status: t.status, error: t.error }, 'ended before the run stopped');
+      else if (t.attempt && !t.attempt.received) this.recovery.adopt(rt, t.attempt.agentId, t.attempt.spec, 0);
+      else if (t.attempt?.received?.ok && rt.after.every((id) => resume.tasks.get(id)?.status === 'merged')) {
+        const { commit, ref } = t.attempt.received;
+        rt.agentTaskId = t.attempt.spec.taskId;
+        if (!ref) this.update(rt, { status: 'merged', commit: null }, 'no changes to merge');
+        else {
+          this.update(rt, { status: 'integrating', commit }, 'collected before the run stopped');
+          void this.integrate(rt, undefined, ref, false).then(() => this.schedule());
+        }
+      }
+    }
+  }
+
+  /** The driver's side of attempt `spec` of `rt` on `agent`; `from` continues one a resumed run found under way. */
+  private remoteFor(rt: RunTask, agent: AgentClient, spec: TaskSpec, from?: RemoteTaskProgress): RemoteTask {
+    const remote: RemoteTask = new RemoteTask(agent, spec, {
+      repo: this.opts.repo,
+      sync: this.sync,
+      workDir: this.opts.runDir,
+      onState: (e) => this.onAgentState(rt, e),
+      onOutput: (chunk) => {
+        this.journal.termOutput(spec.taskId, chunk);
+        this.opts.out.taskOutput(rt.id, chunk);
+      },
+      // The agent freed its slot when it reported: another task can start there while this result is fetched.
+      onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, remote.agent, r); },
+      onReceived: (r, ref) => this.journal.record({ type: 'received', taskId: rt.id, agentTaskId: spec.taskId, turn: r.turn, ok: r.ok, commit: r.commit, ...(ref ? { ref } : {}) }),
+      onResult: (r, ref) => this.onResult(rt, remote, r, ref),
+      onLost: (err) => { if (rt.remote === remote) this.recovery.taskLost(rt, remote.agent.peerId.toString(), err); },
+      onBroken: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
+    }, from);
+    return remote;
   }
 
   /** An identical task's earlier result, replayed onto this base: merged without running anything. */
@@ -362,45 +424,8 @@ export class Run {
     clearTimeout(rt.timer);
     const remote = rt.remote;
     rt.remote = undefined;
-    if (remote && !remote.agent.connected) this.loss.abandoned(remote.agent.peerId.toString(), remote.spec.taskId);
+    if (remote) this.recovery.dropped(remote);
     void remote?.close();
-  }
-
-  /** The task's agent went away: the task keeps running there, and waits for it a while. */
-  private taskLost(rt: RunTask, err: Error): void {
-    const agentId = rt.remote!.agent.peerId.toString();
-    this.loss.lost(agentId);
-    if (!isActive(rt)) return;
-    this.update(rt, {}, `${err.message}; it keeps running there, and moves to another agent if that one is not back within ${this.loss.timeoutSeconds} s`);
-  }
-
-  /** An agent stayed away too long: its tasks run elsewhere (if it comes back, they are cancelled there). */
-  private agentExpired(agentId: string): void {
-    for (const rt of this.tasks) {
-      const remote = rt.remote;
-      if (!remote || remote.agent.connected || remote.agent.peerId.toString() !== agentId || !isActive(rt)) continue;
-      this.attemptFailed(rt, `agent ${remote.agent.name} was unreachable for ${this.loss.timeoutSeconds} s`);
-    }
-  }
-
-  /**
-   * An agent (re)connected. Attempts given up on it meanwhile are cancelled there; tasks still
-   * waiting for it continue: results it reported meanwhile are collected, terminals re-attached.
-   */
-  private agentBack(client: AgentClient): void {
-    const agentId = client.peerId.toString();
-    const { stale } = this.loss.back(agentId);
-    for (const taskId of stale) void client.rpc.request('task.cancel', { runId: this.opts.runId, taskId }).catch(() => undefined);
-    for (const rt of this.tasks) {
-      const remote = rt.remote;
-      if (!remote || remote.agent.connected || remote.agent.peerId.toString() !== agentId) continue;
-      rt.client = client;
-      remote.reattach(client).then(
-        (found) => { if (!found && rt.remote === remote) this.attemptFailed(rt, `agent ${client.name} came back without the task`); },
-        (err: Error) => { if (rt.remote === remote && client.connected) this.attemptFailed(rt, `re-attaching on ${client.name}: ${err.message}`); },
-      );
-      if (isActive(rt)) this.update(rt, {}, `agent ${client.name} is back: re-attaching`);
-    }
   }
 
   /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
@@ -480,6 +505,7 @@ export class Run {
       update: (t, patch, detail) => this.update(t, patch, detail),
       attemptFailed: (t, error) => this.attemptFailed(t, error),
       merged: (t, head) => {
+        void this.journal.record({ type: 'merged', taskId: t.id, commit: t.commit ?? null, head }).catch(() => undefined);
         this.presync(t.id, head);
         for (const resume of this.early.merged(t.id)) void resume();
         // Off the path of what comes next: a failure only means no reuse later.
@@ -500,6 +526,9 @@ export class Run {
     Object.assign(rt, patch);
     // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
     if (left) this.unwindEarly(rt);
+    if (left && (rt.status === 'failed' || rt.status === 'blocked')) {
+      void this.journal?.record({ type: 'settled', taskId: rt.id, status: rt.status, ...(rt.error ? { error: rt.error.slice(0, 4000) } : {}) }).catch(() => undefined);
+    }
     this.opts.out.taskStatus(toReport(rt), detail);
   }
 
@@ -513,7 +542,3 @@ export class Run {
   }
 }
 
-/** A task whose attempt is under way on an agent (not yet reported, merged or given up). */
-function isActive(rt: RunTask): boolean {
-  return rt.status === 'dispatching' || rt.status === 'queued' || rt.status === 'running' || rt.status === 'needs-input';
-}
