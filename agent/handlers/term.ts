@@ -30,6 +30,12 @@ export async function handleTerm(ctx: HandlerContext, stream: Stream, connection
     await stream.close();
     return;
   }
+  if (open.offset > task.log.size) {
+    // Bytes not written yet: such an attach would wait on them forever (a driver asks at most for what it has seen).
+    await framed.write({ ok: false, error: `offset ${open.offset} is past the end of the terminal log (${task.log.size} bytes)` }).catch(() => undefined);
+    await stream.close().catch(() => undefined);
+    return;
+  }
   // An offset the capped log no longer keeps reads from its oldest byte; the driver is told where.
   const from = Math.max(open.offset, task.log.start);
   await framed.write({ ok: true, size: task.log.size, ...(from > open.offset ? { start: from } : {}) });
