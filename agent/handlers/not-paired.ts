@@ -15,5 +15,5 @@ export function notPaired(id: string | number | null = null): RpcMessage {
 export function requestId(raw: unknown): string | number | null {
   if (!raw || typeof raw !== 'object' || !('id' in raw)) return null;
   const id = (raw as { id: unknown }).id;
-  return typeof id === 'number' || (typeof id === 'string' && id.length <= MAX_ID_CHARS) ? id : null;
+  return Number.isSafeInteger(id) || (typeof id === 'string' && id.length <= MAX_ID_CHARS) ? (id as number | string) : null;
 }
