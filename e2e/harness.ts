@@ -109,8 +109,10 @@ export interface CliProc {
 }
 
 /** Starts `claudecluster ARGS` (with --json among them) and watches its events as it runs. */
-export function spawnCli(scope: Scope, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): CliProc {
-  const proc = scope.track(spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE, ...opts.env } }));
+export function spawnCli(scope: Scope, args: string[], opts: { env?: NodeJS.ProcessEnv; wrap?: string[] } = {}): CliProc {
+  const [cmd, ...pre] = opts.wrap ?? [process.execPath];
+  const argv = opts.wrap ? [...pre, process.execPath, CLI_BIN, ...args] : [CLI_BIN, ...args];
+  const proc = scope.track(spawn(cmd!, argv, { env: { ...process.env, CLAUDECLUSTER_CLAUDE_BIN: FAKE_CLAUDE, ...opts.env } }));
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   return { proc, exited, ...watchEvents(proc, 'claudecluster') };
 }

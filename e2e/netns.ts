@@ -38,6 +38,8 @@ export interface Lan {
   readonly hosts: Record<string, LanHost>;
   /** A command prefix that runs a program inside `host`'s namespace (the harness's `wrap`). */
   wrap(host: string): string[];
+  /** Unplugs (`down`) or plugs back in (`up`) `host`'s cable at the LAN's switch: its port on the bridge. */
+  link(host: string, state: 'up' | 'down'): void;
   /** Signals every process still running in `host`'s namespace (all of them were started by the test). */
   kill(host: string, signal?: NodeJS.Signals): number;
   /** Kills what still runs inside, then deletes every namespace (and with them, every link). Safe to call twice. */
@@ -70,6 +72,7 @@ export function createLan(hostNames: string[], opts: { subnet?: string; tag?: st
   const lanNs = `${prefix}-lan`;
   const namespaces: string[] = [];
   const hosts: Record<string, LanHost> = {};
+  const ports: Record<string, string> = {};
   let destroyed = false;
   const destroy = (): void => {
     if (destroyed) return;
@@ -116,6 +119,7 @@ export function createLan(hostNames: string[], opts: { subnet?: string; tag?: st
       // multicast-dns sends through the default-route interface (notes/libp2p.md).
       ip('-n', ns, 'route', 'add', 'default', 'dev', HOST_IF);
       hosts[name] = { ns, ip: addr };
+      ports[name] = port;
     });
     for (const h of Object.values(hosts)) {
       const route = ip('-n', h.ns, 'route', 'get', MDNS_GROUP);
@@ -131,6 +135,10 @@ export function createLan(hostNames: string[], opts: { subnet?: string; tag?: st
     namespaces,
     hosts,
     wrap: (host) => ['ip', 'netns', 'exec', hostNs(hosts, host)],
+    link: (host, state) => {
+      hostNs(hosts, host);
+      ip('-n', lanNs, 'link', 'set', ports[host]!, state);
+    },
     kill: (host, signal = 'SIGTERM') => killIn(hostNs(hosts, host), signal),
     destroy,
   };

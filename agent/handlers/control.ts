@@ -66,6 +66,8 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });
     channel.send(notPaired(requestId(raw)));
     return undefined;
+  }).catch(() => {
+    // The driver's connection died (a cut, a ping timeout): its tasks go on, and it lists them when it is back.
   }).finally(() => {
     ctx.tasks.off('state', onState);
     ctx.tasks.off('result', onResult);

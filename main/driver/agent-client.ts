@@ -36,7 +36,11 @@ export class AgentClient {
       if (problem && isStreamError(raw)) rpc.close(new RpcError(raw.error.code, raw.error.message));
     });
     const client = new AgentClient(host, conn.remotePeer, rpc, stream, undefined as unknown as AgentInfo);
-    void done.finally(() => client.onClosed(new Error('connection to agent closed')));
+    // A stream that ends, or dies with its connection (a cut, a ping timeout), closes the client alike.
+    void done.then(
+      () => client.onClosed(new Error('connection to agent closed')),
+      (err: Error) => client.onClosed(new Error(`connection to agent lost (${err.message})`)),
+    );
     client.info = await withTimeout(rpc.request('agent.info', {}), CONNECT_TIMEOUT_MS, 'agent did not answer agent.info');
     return client;
   }

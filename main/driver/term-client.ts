@@ -42,6 +42,8 @@ export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: numbe
     const at = start + received;
     received += chunk.byteLength;
     onData(chunk, at);
+  }).catch(() => {
+    // The stream broke (its connection died): `done` still just resolves; a re-attach continues from `received`.
   }).finally(() => raw.close().catch(() => raw.abort(new Error('closing'))));
   const send = (msg: TermInput): Promise<void> => sendAll(raw, encodeFrame(msg));
   return {
