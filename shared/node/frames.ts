@@ -5,10 +5,16 @@ import type { Stream } from '@libp2p/interface';
 import type { z } from 'zod';
 import { MAX_FRAME_BYTES } from '../constants.js';
 import { describeIssues } from '../protocol/common.js';
-import { RPC_ERROR, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RPC_ERROR, clipMessage, type RpcMessage } from '../protocol/jsonrpc.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Longest description of a bad frame: protocols answer it inside error frames capped at 500–1000
+ * characters (TermOpened, BlobReply), with a short prefix.
+ */
+const MAX_FRAME_ERROR_CHARS = 400;
 
 /** A frame that is not JSON or does not match its schema. */
 export class FrameError extends Error {
@@ -36,7 +42,7 @@ export class FramedStream {
   async read<S extends z.ZodType>(schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
     const raw = await this.readJson(signal);
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new FrameError(describeIssues(parsed.error));
+    if (!parsed.success) throw new FrameError(clipMessage(describeIssues(parsed.error), MAX_FRAME_ERROR_CHARS));
     return parsed.data;
   }
 

@@ -14,7 +14,27 @@ export const RPC_ERROR = {
   failed: -32004,
 } as const;
 
-const RpcId = z.union([z.number().int(), z.string().max(64)]);
+/** Longest string id a request may carry. */
+export const MAX_RPC_ID_CHARS = 64;
+const RpcId = z.union([z.number().int(), z.string().max(MAX_RPC_ID_CHARS)]);
+
+/**
+ * Longest error message an answer carries. Describing a hostile frame (thousands of unknown
+ * keys, each echoed) can take as much as the frame itself; the answer stays small and within
+ * every contract's caps.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 2000;
+
+/** `text`, cut to `max` characters with an ellipsis. */
+export function clipMessage(text: string, max = MAX_ERROR_MESSAGE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The id of a message as received, if it is one a response may carry (else null). */
+export function usableId(raw: unknown): string | number | null {
+  const id = raw && typeof raw === 'object' && 'id' in raw ? (raw as { id: unknown }).id : null;
+  return RpcId.safeParse(id).success ? (id as string | number) : null;
+}
 
 export const RpcRequest = z.object({
   jsonrpc: z.literal('2.0'),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcClient, RpcServer } from './rpc-endpoint.js';
-import { RPC_ERROR, RpcError, type RpcMessage } from './jsonrpc.js';
+import { MAX_ERROR_MESSAGE_CHARS, RPC_ERROR, RpcError, RpcResponse, type RpcMessage } from './jsonrpc.js';
 import { controlContract } from './control.js';
 
 /** A client and server wired back to back, the way a stream would carry them. */
@@ -74,4 +74,25 @@ test('notifications are validated before listeners see them; close fails pending
   client.close(new Error('gone'));
   await assert.rejects(pending, /gone/);
   await assert.rejects(client.request('agent.info', {}), /gone/);
+});
+
+test('an invalid request is answered with its id only when that id is one a response may carry', async () => {
+  const replies: RpcMessage[] = [];
+  const server = new RpcServer(controlContract, (m) => replies.push(m));
+  // Found by the fuzzer: ids a response schema refuses (2^53, 1.5, an object) were echoed back.
+  for (const id of [2 ** 53, 1.5, { a: 1 }, 'x'.repeat(65), 9, 's']) await server.receive({ jsonrpc: '1.0', id, method: 'agent.info' });
+  assert.deepEqual(replies.map((r) => ('id' in r ? r.id : 'none')), [null, null, null, null, 9, 's']);
+  for (const r of replies) assert.ok(RpcResponse.safeParse(r).success, JSON.stringify(r));
+});
+
+test('error messages are capped, however much a hostile frame gives them to describe', async () => {
+  const replies: RpcMessage[] = [];
+  const server = new RpcServer(controlContract, (m) => replies.push(m));
+  server.handle('agent.info', () => info);
+  const params = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`${i}${'k'.repeat(200)}`, 0]));
+  await server.receive({ jsonrpc: '2.0', id: 1, method: 'agent.info', params });
+  const reply = replies[0]!;
+  assert.ok('error' in reply && reply.error.code === RPC_ERROR.invalidParams);
+  assert.ok(reply.error.message.length <= MAX_ERROR_MESSAGE_CHARS, `${reply.error.message.length} chars`);
+  assert.match(reply.error.message, /^agent\.info: .*Unrecognized key.*…$/);
 });

@@ -4,7 +4,7 @@
  * nothing unvalidated reaches a handler, and a bad message gets an error reply, never a crash.
  */
 import type { z } from 'zod';
-import { RPC_ERROR, RpcError, RpcNotification, RpcRequest, RpcResponse, type RpcMessage } from './jsonrpc.js';
+import { RPC_ERROR, RpcError, RpcNotification, RpcRequest, RpcResponse, clipMessage, usableId, type RpcMessage } from './jsonrpc.js';
 import { describeIssues } from './common.js';
 
 /** A contract: requests the server answers, notifications the server sends. */
@@ -43,7 +43,7 @@ export class RpcServer<C extends RpcContract> {
   async receive(raw: unknown): Promise<void> {
     const parsed = RpcRequest.safeParse(raw);
     if (!parsed.success) {
-      const id = idOf(raw);
+      const id = usableId(raw);
       this.reply(id, undefined, new RpcError(RPC_ERROR.invalidRequest, `invalid request: ${describeIssues(parsed.error)}`));
       return;
     }
@@ -67,7 +67,7 @@ export class RpcServer<C extends RpcContract> {
   }
 
   private reply(id: string | number | null, result: unknown, error?: RpcError): void {
-    if (error) this.send({ jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } });
+    if (error) this.send({ jsonrpc: '2.0', id, error: { code: error.code, message: clipMessage(error.message), ...(error.data === undefined ? {} : { data: error.data }) } });
     else this.send({ jsonrpc: '2.0', id, result: result ?? null });
   }
 }
@@ -134,14 +134,6 @@ export class RpcClient<C extends RpcContract> {
     for (const p of this.pending.values()) p.reject(reason);
     this.pending.clear();
   }
-}
-
-function idOf(raw: unknown): string | number | null {
-  if (raw && typeof raw === 'object' && 'id' in raw) {
-    const id = (raw as { id: unknown }).id;
-    if (typeof id === 'number' || (typeof id === 'string' && id.length <= 64)) return id;
-  }
-  return null;
 }
 
 export function errorMessage(err: unknown): string {
