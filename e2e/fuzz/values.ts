@@ -60,7 +60,8 @@ export function deepJsonText(rng: Rng, depth: number): string {
 export function wrongValue(rng: Rng, like: Json): Json {
   return rng.weighted<() => Json>([
     [3, () => randomJson(rng, 1)],
-    [1, () => (typeof like === 'string' ? like + randomString(rng, 8) : String(like))],
+    // JSON.stringify, not String(): an object with a "toString" key cannot be made a string.
+    [1, () => (typeof like === 'string' ? like + randomString(rng, 8) : JSON.stringify(like) ?? 'null')],
     [1, () => (typeof like === 'string' ? hugeString(rng, rng.int(65, 5000)) : like)],
     [1, () => (typeof like === 'number' ? rng.pick(EDGE_NUMBERS) : -1)],
     [1, () => (typeof like === 'string' ? '' : [])],
@@ -87,6 +88,11 @@ function getAt(v: Json, path: Array<string | number>): Json {
   return cur;
 }
 
+/** Sets an own key, even "__proto__" (a plain assignment to that would set the prototype). */
+function setKey(target: Record<string | number, Json>, key: string | number, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /**
  * A mutation of a valid message: one field changed to a wrong value, dropped, duplicated into an
  * unknown key, or an unknown key added; sometimes two mutations at once, sometimes none.
@@ -104,16 +110,15 @@ export function mutate(rng: Rng, valid: Json): Json {
     const parent = getAt(root, path.slice(0, -1)) as Record<string | number, Json>;
     const key = path[path.length - 1]!;
     const op = rng.pick(['wrong', 'wrong', 'drop', 'extra', 'rename'] as const);
-    if (op === 'wrong') parent[key] = wrongValue(rng, parent[key]!);
+    if (op === 'wrong') setKey(parent, key, wrongValue(rng, parent[key]!));
     else if (op === 'drop') {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
     } else if (op === 'extra' && !Array.isArray(parent)) {
-      // defineProperty: a plain assignment to "__proto__" would set the prototype, not a key.
-      Object.defineProperty(parent, rng.bool() ? rng.pick(KEYS) : randomString(rng, 10), { value: randomJson(rng, 1), enumerable: true, writable: true, configurable: true });
+      setKey(parent, rng.bool() ? rng.pick(KEYS) : randomString(rng, 10), randomJson(rng, 1));
     }
     else if (op === 'rename' && !Array.isArray(parent)) {
-      parent[`${String(key)}${randomString(rng, 2)}`] = parent[key]!;
+      setKey(parent, `${String(key)}${randomString(rng, 2)}`, parent[key]!);
       delete parent[key];
     }
   }
