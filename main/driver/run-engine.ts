@@ -1,0 +1,407 @@
+/**
+ * The machinery of a run: ready tasks go to agents with free slots (priority, critical path,
+ * spread), each attempt is followed from dispatch to result, results are integrated in
+ * dependency order into `claudecluster/<run>`, failures are retried elsewhere after a backoff,
+ * conflicts become resolution attempts, and agents that come and go are ridden out
+ * (RunRecovery). `Run` (run.ts) adds the run's life and what users do to it.
+ */
+import type { Goal } from '../../shared/goal/types.js';
+import { taskTimeoutMs } from '../../shared/goal/index.js';
+import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
+import { git } from '../../shared/node/git.js';
+import type { AgentClient } from './agent-client.js';
+import type { AgentPool } from './pool.js';
+import { Integrator } from './integrator.js';
+import { RepoSync } from './sync.js';
+import { RemoteTask, type RemoteTaskProgress } from './remote-task.js';
+import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
+import { ResultReuse } from './reuse.js';
+import { EarlyStarts } from './early-start.js';
+import { attemptSpec, newRunTask, toReport, type RunTask } from './run-task.js';
+import type { UserRepo } from './user-repo.js';
+import type { RunOutput, TaskReport } from './run-output.js';
+import { integrate } from './run-merge.js';
+import { DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
+import { RunRecovery } from './run-recovery.js';
+import { RunJournal } from './run-journal.js';
+import type { ResumeState } from './run-resume.js';
+
+/** With no agent connected and nothing running, how long to wait for one before giving up. */
+export const NO_AGENT_GRACE_MS = 15_000;
+/** Retries of a failed task unless the goal says otherwise (`retries`). */
+export const DEFAULT_RETRIES = 2;
+/** Follow-up turns a failing verify may trigger unless the goal says otherwise (`verify_retries`). */
+export const DEFAULT_VERIFY_RETRIES = 2;
+/** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
+const AGENT_QUEUE_AHEAD = 1;
+
+export interface RunOptions {
+  runId: string;
+  goal: Goal;
+  repo: UserRepo;
+  base: string;
+  runDir: string;
+  pool: AgentPool;
+  out: RunOutput;
+  /** Keep sessions open for follow-ups after every task has merged, until `close()`. */
+  stayOpen?: boolean;
+  /** Stop dispatching once the run has spent this much (US dollars). */
+  budgetUsd?: number;
+  /** Run every task even when an identical one was done before (default: reuse its result). */
+  noReuse?: boolean;
+  /** How long an agent may be unreachable before its tasks run elsewhere (default 15 s). */
+  agentTimeoutMs?: number;
+  /** Continue a run that stopped, from its journal (`run --resume`). */
+  resume?: ResumeState;
+}
+
+export abstract class RunEngine {
+  protected readonly tasks: RunTask[];
+  private readonly inFlight = new Map<string, number>();
+  protected readonly health = new AgentHealth();
+  private readonly early = new EarlyStarts();
+  protected readonly recovery: RunRecovery;
+  protected journal!: RunJournal;
+  protected integrator!: Integrator;
+  protected sync!: RepoSync;
+  protected reuse: ResultReuse | undefined;
+  protected finished!: () => void;
+  protected noAgentTimer: NodeJS.Timeout | undefined;
+  protected wakeTimer: NodeJS.Timeout | undefined;
+  protected cancelled: string | undefined;
+  protected closeRequested = false;
+  /** Tasks the user cancelled: their attempt's failure is final (no retry). */
+  protected readonly cancelledTasks = new Set<string>();
+  /** Set once every task has settled and the run is ending: nothing is retried after that. */
+  protected over = false;
+
+  constructor(protected readonly opts: RunOptions) {
+    const goal = opts.goal;
+    this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
+    this.recovery = new RunRecovery({
+      runId: opts.runId, runDir: opts.runDir, tasks: this.tasks,
+      attemptFailed: (rt, error) => this.attemptFailed(rt, error),
+      update: (rt, patch, detail) => this.update(rt, patch, detail),
+      remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
+    }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
+  }
+
+  private get retries(): number {
+    return this.opts.goal.retries ?? DEFAULT_RETRIES;
+  }
+
+  private get verifyRetries(): number {
+    return this.opts.goal.verifyRetries ?? DEFAULT_VERIFY_RETRIES;
+  }
+
+
+
+
+
+
+
+
+  protected spent(): number {
+    return this.tasks.reduce((sum, t) => sum + (t.costUsd ?? 0), 0);
+  }
+
+
+  protected schedule(): void {
+    for (const id of blockedTasks(this.tasks)) this.update(this.byId(id), { status: 'blocked', error: 'a task it depends on did not merge' });
+    if (!this.cancelled && this.opts.budgetUsd !== undefined && this.spent() >= this.opts.budgetUsd) {
+      for (const t of this.tasks) if (t.status === 'waiting') this.update(t, { status: 'failed', error: `the run's budget of $${this.opts.budgetUsd} is spent` });
+    }
+    const now = Date.now();
+    const agents = this.cancelled ? [] : this.opts.pool.agents;
+    for (const t of this.tasks) {
+      if (t.status !== 'waiting') continue;
+      const from = this.earlyStart(t);
+      t.early = from !== undefined;
+      t.preferAgents = from ? [from.agentId] : this.sync.holders(this.baseFor(t));
+    }
+    const plan = assign(this.tasks, agents.map((a) => {
+      const id = a.peerId.toString();
+      const backedOffUntil = this.health.backedOffUntil(id);
+      return { id, slots: a.info.slots, queue: this.health.inDoubt(id) ? 0 : AGENT_QUEUE_AHEAD, inFlight: this.inFlight.get(id) ?? 0, ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
+    }), now);
+    for (const { taskId, agentId } of plan) {
+      const agent = agents.find((a) => a.peerId.toString() === agentId)!;
+      void this.dispatch(this.byId(taskId), agent);
+    }
+    this.wakeForBackoff(now);
+    this.checkIdle(agents.length);
+    const settled = this.tasks.every((t) => t.status === 'merged' || t.status === 'failed' || t.status === 'blocked');
+    if (settled && (!this.opts.stayOpen || this.closeRequested || this.cancelled)) this.finished();
+  }
+
+  /** A retry waiting out its backoff (or a backed-off agent) needs a schedule pass when it ends. */
+  private wakeForBackoff(now: number): void {
+    const times = this.tasks.filter((t) => t.status === 'waiting' && t.notBefore !== undefined && t.notBefore > now).map((t) => t.notBefore!);
+    for (const a of this.opts.pool.agents) {
+      const until = this.health.backedOffUntil(a.peerId.toString());
+      if (until !== undefined && until > now) times.push(until);
+    }
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = times.length > 0 ? setTimeout(() => this.schedule(), Math.min(...times) - now + 1) : undefined;
+  }
+
+  /** Nothing can progress without an agent: wait a while for one, then fail what is left. */
+  private checkIdle(agentCount: number): void {
+    const busy = [...this.inFlight.values()].some((n) => n > 0) || this.tasks.some((t) => t.status === 'integrating') || !!this.opts.stayOpen;
+    if (agentCount > 0 || busy) {
+      clearTimeout(this.noAgentTimer);
+      this.noAgentTimer = undefined;
+      return;
+    }
+    this.noAgentTimer ??= setTimeout(() => {
+      for (const t of this.tasks) if (t.status === 'waiting') this.update(t, { status: 'failed', error: 'no agent was available to run it' });
+      this.schedule();
+    }, NO_AGENT_GRACE_MS);
+  }
+
+  /**
+   * Where a task starts: the run's base; for a task after exactly one other, that task's result
+   * (it holds everything the task depends on, and the agent that made it has it already); for
+   * more dependencies, or a conflict resolution, the run branch's head, which holds them all.
+   */
+  private baseFor(rt: RunTask): string {
+    if (rt.resolving) return this.integrator.head;
+    if (rt.task.after.length === 0) return this.opts.base;
+    const only = rt.task.after.length === 1 ? this.byId(rt.task.after[0]!) : undefined;
+    if (only?.status === 'merged' && only.commit) return only.commit;
+    const reported = only && !rt.resolving ? this.early.baseFrom(only.id) : undefined;
+    return reported?.commit ?? this.integrator.head;
+  }
+
+  /**
+   * Where a task after exactly one other may start early: from that task's reported result, on
+   * the agent that made it. (After several, merging the last result in on the agent first was
+   * measured slower than waiting for it to merge: see the makespan bench.)
+   */
+  private earlyStart(rt: RunTask): { depId: string; agentId: string } | undefined {
+    const dep = rt.after.length === 1 && !rt.resolving ? this.byId(rt.after[0]!) : undefined;
+    const from = dep && dep.status !== 'merged' ? this.early.baseFrom(dep.id) : undefined;
+    return dep && from ? { depId: dep.id, agentId: from.agentId } : undefined;
+  }
+
+  private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
+    const agentId = agent.peerId.toString();
+    this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
+    rt.holdsSlot = true;
+    rt.attempts++;
+    rt.starts++;
+    const base = this.baseFor(rt);
+    rt.startedAt = Date.now();
+    rt.client = agent;
+    this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
+    const early = rt.early ? this.earlyStart(rt) : undefined;
+    if (early) this.early.started(rt.id, early.depId);
+    const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
+    rt.agentTaskId = spec.taskId;
+    try {
+      rt.ran = rt.resolving ? undefined : spec;
+      // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
+      const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
+      if (reused) return await this.takeEarlierResult(rt, reused);
+      const remote = this.remoteFor(rt, agent, spec);
+      rt.remote = remote;
+      // Before the agent hears of it: a resumed run must know every attempt that may be running.
+      await this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec });
+      if (spec.mergeFrom) await this.sync.ensure(agent, spec.mergeFrom);
+      await remote.start();
+      const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
+      if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
+    } catch (err) {
+      // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
+      if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
+      else this.attemptFailed(rt, (err as Error).message);
+    }
+  }
+
+
+  /** The driver's side of attempt `spec` of `rt` on `agent`; `from` continues one a resumed run found under way. */
+  private remoteFor(rt: RunTask, agent: AgentClient, spec: TaskSpec, from?: RemoteTaskProgress): RemoteTask {
+    const remote: RemoteTask = new RemoteTask(agent, spec, {
+      repo: this.opts.repo,
+      sync: this.sync,
+      workDir: this.opts.runDir,
+      onState: (e) => this.onAgentState(rt, e),
+      onOutput: (chunk) => {
+        this.journal.termOutput(spec.taskId, chunk);
+        this.opts.out.taskOutput(rt.id, chunk);
+      },
+      // The agent freed its slot when it reported: another task can start there while this result is fetched.
+      onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, remote.agent, r); },
+      onReceived: (r, ref) => this.journal.record({ type: 'received', taskId: rt.id, agentTaskId: spec.taskId, turn: r.turn, ok: r.ok, commit: r.commit, ...(ref ? { ref } : {}) }),
+      onResult: (r, ref) => this.onResult(rt, remote, r, ref),
+      onLost: (err) => { if (rt.remote === remote) this.recovery.taskLost(rt, remote.agent.peerId.toString(), err); },
+      onBroken: (err) => { if (rt.remote === remote) this.attemptFailed(rt, err.message); },
+    }, from);
+    return remote;
+  }
+
+  /** An identical task's earlier result, replayed onto this base: merged without running anything. */
+  private async takeEarlierResult(rt: RunTask, commit: string): Promise<void> {
+    this.releaseSlot(rt);
+    const ref = this.opts.repo.resultRef(this.opts.runId, rt.id);
+    await git(['update-ref', ref, commit], { cwd: this.opts.repo.root });
+    this.update(rt, { status: 'integrating', commit, durationMs: 0, costUsd: 0 }, 'reusing the result of an identical task done before');
+    await this.integrate(rt, undefined, ref, false);
+    this.schedule();
+  }
+
+  private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
+    if (rt.remote !== remote || rt.status === 'merged' || rt.status === 'integrating') return;
+    this.cancelOnAgent(rt);
+    this.attemptFailed(rt, `timed out after ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  /**
+   * One attempt failed: the agent's health records it, and the task waits for a retry on
+   * another agent after a backoff — or fails, once its retries are spent.
+   */
+  private attemptFailed(rt: RunTask, error: string): void {
+    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'blocked') return;
+    this.dropAttempt(rt);
+    const agentId = rt.client?.peerId.toString();
+    // A task the user cancelled says nothing about its agent.
+    if (agentId && !this.cancelledTasks.has(rt.id)) {
+      this.health.failure(agentId);
+      if (!rt.avoidAgents.includes(agentId)) rt.avoidAgents.push(agentId);
+    }
+    const durationMs = Date.now() - (rt.startedAt ?? Date.now());
+    if (this.cancelled || rt.attempts > this.retries || this.cancelledTasks.has(rt.id)) {
+      this.update(rt, { status: 'failed', error, durationMs });
+    } else {
+      const delay = retryDelayMs(rt.attempts);
+      rt.notBefore = Date.now() + delay;
+      this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
+    }
+    this.releaseSlot(rt);
+  }
+
+  /**
+   * Stops following the task's current attempt: its timer, its session's stream (a late report
+   * from it is ignored). An attempt on an agent that cannot be told is cancelled when it is back.
+   */
+  private dropAttempt(rt: RunTask): void {
+    clearTimeout(rt.timer);
+    const remote = rt.remote;
+    rt.remote = undefined;
+    if (remote) this.recovery.dropped(remote);
+    void remote?.close();
+  }
+
+  /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
+  private releaseSlot(rt: RunTask, schedule = true): void {
+    if (rt.holdsSlot && rt.client) {
+      rt.holdsSlot = false;
+      const agentId = rt.client.peerId.toString();
+      this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 1) - 1);
+    }
+    if (schedule) this.schedule();
+  }
+
+  /** A first result with a commit lets tasks after only this one start early from it, on this agent. */
+  private reported(rt: RunTask, agent: AgentClient, r: TaskResult): void {
+    const first = rt.status === 'running' || rt.status === 'needs-input' || rt.status === 'queued';
+    if (first && r.commit && !rt.resolving) {
+      this.early.report(rt.id, r.commit, agent.peerId.toString());
+      this.sync.learn(agent, r.commit);
+    }
+    this.releaseSlot(rt);
+  }
+
+  /** Tasks started early on `rt`'s result, which will not merge as it was: stopped, to start again. */
+  private unwindEarly(rt: RunTask): void {
+    for (const id of this.early.unwind(rt.id)) {
+      const t = this.byId(id);
+      if (t.status === 'merged' || t.status === 'failed' || t.status === 'blocked') continue;
+      this.cancelOnAgent(t);
+      this.dropAttempt(t);
+      this.releaseSlot(t, false);
+      t.attempts = Math.max(0, t.attempts - 1);
+      this.update(t, { status: 'waiting', attempts: t.attempts }, `started early on ${rt.id}'s result, which did not merge as it was: it starts again`);
+    }
+  }
+
+  /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
+  private async onResult(rt: RunTask, remote: RemoteTask, r: TaskResult, ref: string | undefined): Promise<void> {
+    if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
+    this.opts.out.taskResult?.(rt.id, r);
+    clearTimeout(rt.timer);
+    const facts = { commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
+    const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
+    if (!r.ok) {
+      this.update(rt, facts);
+      return this.attemptFailed(rt, r.error ?? 'the session failed');
+    }
+    if (rt.client) this.health.success(rt.client.peerId.toString());
+    this.releaseSlot(rt, false);
+    if (this.early.hold(rt.id, () => this.onResult(rt, remote, r, ref))) {
+      this.update(rt, facts, `done; it merges after ${rt.after[0]}`);
+      return;
+    }
+    if (!ref) {
+      if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
+    } else {
+      this.update(rt, { ...facts, status: 'integrating' }, followUp ? `follow-up turn ${r.turn}` : undefined);
+      await this.integrate(rt, remote, ref, followUp);
+    }
+    // Nobody can type a follow-up into a run that is not kept open: end the session now.
+    if (!this.opts.stayOpen && rt.status !== 'running') void remote.close();
+    this.schedule();
+  }
+
+  /**
+   * Tasks waiting on the one just merged (and others) will start from the new head: send it to every agent
+   * now, while the scheduler picks, rather than on the critical path of their dispatch.
+   */
+  private presync(mergedId: string, head: string): void {
+    // Tasks after just this one start from its own result instead (see baseFor).
+    if (!this.tasks.some((t) => t.status === 'waiting' && t.after.length > 1 && t.after.includes(mergedId))) return;
+    for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
+  }
+
+  protected integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
+    return integrate({
+      goal: this.opts.goal, runId: this.opts.runId, integrator: this.integrator, verifyRetries: this.verifyRetries,
+      update: (t, patch, detail) => this.update(t, patch, detail),
+      attemptFailed: (t, error) => this.attemptFailed(t, error),
+      merged: (t, head) => {
+        void this.journal.record({ type: 'merged', taskId: t.id, commit: t.commit ?? null, head }).catch(() => undefined);
+        this.presync(t.id, head);
+        for (const resume of this.early.merged(t.id)) void resume();
+        // Off the path of what comes next: a failure only means no reuse later.
+        if (t.ran && t.commit) void this.reuse?.remember(t.ran, t.commit).catch(() => undefined);
+      },
+    }, rt, remote, ref, followUp);
+  }
+
+  private onAgentState(rt: RunTask, e: TaskStateEvent): void {
+    if (e.costUsd !== undefined) rt.costUsd = e.costUsd;
+    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
+    const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
+    if (status && (status !== rt.status || status === 'needs-input' || e.detail)) this.update(rt, { status }, e.detail);
+  }
+
+  protected update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
+    const left = patch.status !== undefined && patch.status !== rt.status && patch.status !== 'integrating' && patch.status !== 'merged';
+    Object.assign(rt, patch);
+    // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
+    if (left) this.unwindEarly(rt);
+    if (left && (rt.status === 'failed' || rt.status === 'blocked')) {
+      void this.journal?.record({ type: 'settled', taskId: rt.id, status: rt.status, ...(rt.error ? { error: rt.error.slice(0, 4000) } : {}) }).catch(() => undefined);
+    }
+    this.opts.out.taskStatus(toReport(rt), detail);
+  }
+
+  /** Asks the task's agent to stop its current attempt; an agent that is gone has stopped it already. */
+  protected cancelOnAgent(rt: RunTask): void {
+    void rt.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
+  }
+
+  protected byId(id: string): RunTask {
+    return this.tasks.find((t) => t.id === id)!;
+  }
+}
