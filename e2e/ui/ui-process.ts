@@ -24,7 +24,7 @@ export interface UiProcess {
 export interface UiOptions {
   dataDir: string;
   repo: string;
-  /** Slots of the local agent. */
+  /** Slots of the local agent (0: none, the paired agents only). */
   local: number;
 }
 

@@ -19,6 +19,7 @@ import { AppRunOutput, MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';
 import { DETAILS_FILE, GOAL_FILE, listItem, saveDetails, type TaskExtras } from './run-files.js';
 import { LOGS_DIR } from './task-log.js';
 import type { TaskTermOutput } from './term-feed.js';
+import type { ResumeState } from '../driver/run-resume.js';
 
 /** Statuses in which a task holds a slot on its agent. */
 const ON_AGENT: ReadonlySet<TaskView['status']> = new Set(['dispatching', 'queued', 'running', 'needs-input']);
@@ -36,11 +37,13 @@ export interface LiveRunStart {
   emit: Emit;
   /** A task's status changed (for the agents' slots in use). */
   onTaskChanged(): void;
+  /** Continue a run that was cut short, from its journal. */
+  resume?: ResumeState;
 }
 
 export class LiveRun {
   readonly runId: string;
-  readonly startedAt = new Date();
+  readonly startedAt: Date;
   /** Resolves once the run has ended and everything about it is saved. */
   done: Promise<void> = Promise.resolve();
   private status: RunStatus = 'running';
@@ -52,6 +55,7 @@ export class LiveRun {
 
   private constructor(private readonly s: LiveRunStart, private readonly record: RunRecord) {
     this.runId = s.runId;
+    this.startedAt = new Date(record.startedAt);
     const runDir = s.store.runDir(s.runId);
     this.out = new AppRunOutput({
       runId: s.runId, runDir, emit: s.emit,
@@ -60,7 +64,7 @@ export class LiveRun {
     }, s.goal.tasks);
     this.run = new Run({
       runId: s.runId, goal: s.goal, repo: s.repo, base: s.base, runDir, pool: s.pool, out: this.out,
-      ...(s.goal.budgetUsd ? { budgetUsd: s.goal.budgetUsd } : {}),
+      ...(s.goal.budgetUsd ? { budgetUsd: s.goal.budgetUsd } : {}), ...(s.resume ? { resume: s.resume } : {}),
     });
   }
 
@@ -70,6 +74,13 @@ export class LiveRun {
     await mkdir(runDir, { recursive: true, mode: 0o700 });
     await writeFile(join(runDir, GOAL_FILE), s.goalText, { mode: 0o600 });
     const record = await startRunRecord({ store: s.store, runId: s.runId, goal: s.goal, goalPath: join(runDir, GOAL_FILE), repoRoot: s.repo.root, base: s.base });
+    const live = new LiveRun(s, record);
+    live.done = live.execute();
+    return live;
+  }
+
+  /** Takes up a run that was cut short (its record already taken over); returns at once. */
+  static resume(s: LiveRunStart & { resume: ResumeState }, record: RunRecord): LiveRun {
     const live = new LiveRun(s, record);
     live.done = live.execute();
     return live;

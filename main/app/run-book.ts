@@ -2,7 +2,7 @@
  * The app's runs: starting one from a checked goal (`run.start`), planning a goal without a task
  * list (`goal.plan`), and finding a run and its tasks, live or read back from the data dir.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Goal } from '../../shared/goal/types.js';
 import type { BridgeResult } from '../../shared/bridge/contract.js';
@@ -17,7 +17,9 @@ import { newRunId } from '../cli/run-command.js';
 import { checkGoal, goalProblems, type GoalText } from './goal-check.js';
 import { LiveRun } from './live-run.js';
 import { MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';
-import { pastRunView, pastRuns, readDetails, type TaskExtras } from './run-files.js';
+import { GOAL_FILE, pastRunView, pastRuns, readDetails, type TaskExtras } from './run-files.js';
+import { interruptedRuns, readResumable, takeOver } from '../driver/resume-run.js';
+import { UserRepo } from '../driver/user-repo.js';
 
 /** Runs that have ended stay in memory (terminals attachable, views at hand) up to this many; older ones are read from disk. */
 export const MAX_ENDED_RUNS_KEPT = 20;
@@ -91,6 +93,35 @@ export class RunBook {
     this.runs.set(runId, run);
     void run.done.then(() => this.ended());
     return { ok: true, runId };
+  }
+
+  /**
+   * Takes up the app's runs that were cut short (the app crashed or was killed): each continues
+   * from its journal, its tasks re-attached as their agents connect. Runs started by
+   * `claudecluster run` (no goal file of the app's in their dir) are left to `run --resume`.
+   */
+  async resumeInterrupted(): Promise<void> {
+    const { store, emit } = this.deps;
+    const notice = (level: 'info' | 'warning', runId: string, message: string): void => emit('notice', { level, message: message.slice(0, MAX_NOTICE_CHARS), runId });
+    for (const runId of await interruptedRuns(store)) {
+      const goalText = await readFile(join(store.runDir(runId), GOAL_FILE), 'utf8').catch(() => undefined);
+      if (goalText === undefined || this.runs.has(runId)) continue;
+      const found = await readResumable(store, runId);
+      if (!found.ok) {
+        notice('warning', runId, found.problem);
+        continue;
+      }
+      const repo = await UserRepo.open(found.record.repo).catch((err: Error) => notice('warning', runId, `run ${runId} cannot be resumed: ${err.message}`));
+      if (!repo) continue;
+      const { goal, base } = found.resume;
+      const run = LiveRun.resume({
+        store, pool: this.deps.pool, runId, goalName: goal.file, goalText, goal, repo, base, emit,
+        onTaskChanged: this.deps.onTaskChanged, resume: found.resume,
+      }, await takeOver(store, found.record));
+      this.runs.set(runId, run);
+      void run.done.then(() => this.ended());
+      notice('info', runId, `run ${runId} was cut short when the app stopped: it continues where it was`);
+    }
   }
 
   /** Plans a goal without a task list on an agent; a goal that has one is returned as checked. */

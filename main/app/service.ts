@@ -101,6 +101,8 @@ export async function startAppService(opts: AppServiceOptions): Promise<AppServi
   await directory.start(opts.settings.get().knownAgents);
   // The local agent starts in the background: the window is usable meanwhile, and agents.changed tells when it is there.
   if (opts.localAgent) local.want(opts.settings.get().localSlots);
+  // Runs the app was running when it last stopped (a crash, a kill) continue, as their agents connect.
+  void runs.resumeInterrupted().catch((err: Error) => notice('warning', `resuming runs that were cut short: ${err.message}`));
 
   const core: AppCore = {
     info: () => ({ version: VERSION, repo: repoDir(), peerId, shell: opts.shell }),

@@ -89,7 +89,7 @@ export class RunRecovery {
       (found) => { if (!found && rt.remote === remote) this.host.attemptFailed(rt, `agent ${client.name} does not have the task any more`); },
       (err: Error) => { if (rt.remote === remote && client.connected) this.host.attemptFailed(rt, `re-attaching on ${client.name}: ${err.message}`); },
     );
-    if (isActive(rt)) this.host.update(rt, {}, `agent ${client.name} is back: re-attaching`);
+    if (isActive(rt)) this.host.update(rt, { agent: client.name }, `agent ${client.name} is back: re-attaching`);
   }
 
   /** An agent stayed away too long: its tasks run elsewhere (if it comes back, they are cancelled there). */
