@@ -10,6 +10,7 @@ import type { BridgeApi } from '../../shared/bridge/contract.js';
 import { MAX_INPUT_CHARS } from '../../shared/bridge/contract.js';
 import { PANE_SCROLLBACK_LINES } from '../../shared/bridge/constants.js';
 import { TermFeed } from '../logic/term-feed.js';
+import { WriteGate } from '../logic/write-gate.js';
 import type { PaneHandle } from './pane-registry.js';
 import { claimWebgl, releaseWebgl } from './renderer-choice.js';
 import { TERMINAL_FONT, TERMINAL_FONT_SIZE } from './xterm-theme.js';
@@ -25,6 +26,9 @@ export interface PaneOptions {
   onError(message: string): void;
 }
 
+/** One per page: the pane with the keyboard is written first (write-gate.ts). */
+const writes = new WriteGate();
+
 export class PaneController implements PaneHandle {
   readonly runId: string;
   private readonly term: Terminal;
@@ -36,14 +40,13 @@ export class PaneController implements PaneHandle {
   private acceptsInput = false;
   private sentSize = '';
   private fitFrame = 0;
-  /** Keystrokes go out one call after another, so they reach the session in order. */
-  /** Typed input not sent yet: keys typed while one call is on its way go together in the next. */
-  private pendingInput = '';
-  private inputInFlight = false;
   private disposed = false;
+  /** Which pane this is to the write gate: a run's task. */
+  private readonly key: string;
 
   constructor(private readonly host: HTMLElement, private readonly opts: PaneOptions) {
     this.runId = opts.runId;
+    this.key = `${opts.runId}/${opts.taskId}`;
     this.term = new Terminal({
       scrollback: PANE_SCROLLBACK_LINES,
       fontFamily: TERMINAL_FONT,
@@ -57,7 +60,7 @@ export class PaneController implements PaneHandle {
     if (claimWebgl()) this.loadWebgl();
     const { bridge, runId, taskId } = opts;
     this.feed = new TermFeed({
-      write: (data, done) => this.term.write(data, done),
+      write: (data, done) => writes.write(this.key, data, (d, parsed) => this.term.write(d, parsed), done),
       // A lost ack only matters while the bridge is up; a gone bridge shows its own banner.
       ack: (chars) => void bridge.call('term.ack', { runId, taskId, chars }).catch(() => undefined),
     });
@@ -73,7 +76,8 @@ export class PaneController implements PaneHandle {
     );
     this.term.onData((data) => this.sendInput(data));
     this.term.onResize(({ cols, rows }) => this.sendSize(cols, rows));
-    this.term.textarea?.addEventListener('focus', opts.onFocus);
+    this.term.textarea?.addEventListener('focus', this.onFocus);
+    this.term.textarea?.addEventListener('blur', this.onBlur);
     this.resizeObserver = new ResizeObserver(() => this.scheduleFit());
     this.resizeObserver.observe(host);
   }
@@ -112,13 +116,24 @@ export class PaneController implements PaneHandle {
     this.resizeObserver.disconnect();
     this.offData();
     this.feed.dispose();
-    this.term.textarea?.removeEventListener('focus', this.opts.onFocus);
+    this.term.textarea?.removeEventListener('focus', this.onFocus);
+    this.term.textarea?.removeEventListener('blur', this.onBlur);
+    writes.forget(this.key);
     if (this.webgl) {
       this.webgl.dispose();
       releaseWebgl();
     }
     this.term.dispose();
   }
+
+  private readonly onFocus = (): void => {
+    writes.focus(this.key);
+    this.opts.onFocus();
+  };
+
+  private readonly onBlur = (): void => {
+    writes.focus(undefined);
+  };
 
   private loadWebgl(): void {
     try {
@@ -150,28 +165,19 @@ export class PaneController implements PaneHandle {
     });
   }
 
-  private sendInput(data: string): void {
-    if (!this.acceptsInput) return;
-    this.pendingInput += data;
-    this.pumpInput();
-  }
-
   /**
-   * One `task.input` call at a time keeps keys in order; whatever was typed meanwhile leaves with
-   * the next call, so a key waits for at most one reply, not for one per key typed before it.
+   * Each key leaves at once, without waiting for the reply to the one before: under a flood of
+   * output that reply queues behind the output on the socket, and a key that waited for it took
+   * a second to leave the page. Calls keep their order: the bridge handles requests in the order
+   * they arrive, and each is written to the session's terminal stream before the next is read.
    */
-  private pumpInput(): void {
-    if (this.inputInFlight || this.pendingInput === '' || this.disposed) return;
+  private sendInput(data: string): void {
+    if (!this.acceptsInput || this.disposed) return;
     const { bridge, runId, taskId } = this.opts;
-    const chunk = this.pendingInput.slice(0, MAX_INPUT_CHARS);
-    this.pendingInput = this.pendingInput.slice(chunk.length);
-    this.inputInFlight = true;
-    bridge.call('task.input', { runId, taskId, data: chunk })
-      .catch((err: unknown) => this.opts.onError(`Input to task ${taskId} was not delivered: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => {
-        this.inputInFlight = false;
-        this.pumpInput();
-      });
+    for (let at = 0; at < data.length; at += MAX_INPUT_CHARS) {
+      bridge.call('task.input', { runId, taskId, data: data.slice(at, at + MAX_INPUT_CHARS) })
+        .catch((err: unknown) => this.opts.onError(`Input to task ${taskId} was not delivered: ${err instanceof Error ? err.message : String(err)}`));
+    }
   }
 
   private sendSize(cols: number, rows: number): void {
