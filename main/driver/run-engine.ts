@@ -5,12 +5,10 @@
  * conflicts become resolution attempts, and agents that come and go are ridden out
  * (RunRecovery). `Run` (run.ts) adds the run's life and what users do to it.
  */
-import type { Goal } from '../../shared/goal/types.js';
 import { taskTimeoutMs } from '../../shared/goal/index.js';
 import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
 import { git } from '../../shared/node/git.js';
 import type { AgentClient } from './agent-client.js';
-import type { AgentPool } from './pool.js';
 import { Integrator } from './integrator.js';
 import { RepoSync } from './sync.js';
 import { RemoteTask, type RemoteTaskProgress } from './remote-task.js';
@@ -18,42 +16,15 @@ import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js'
 import { ResultReuse } from './reuse.js';
 import { EarlyStarts } from './early-start.js';
 import { attemptSpec, newRunTask, toReport, type RunTask } from './run-task.js';
-import type { UserRepo } from './user-repo.js';
-import type { RunOutput, TaskReport } from './run-output.js';
+import type { TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
 import { RunRecovery } from './run-recovery.js';
 import { RunJournal } from './run-journal.js';
-import type { ResumeState } from './run-resume.js';
+import { DEFAULT_RETRIES, DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-options.js';
 
-/** With no agent connected and nothing running, how long to wait for one before giving up. */
-export const NO_AGENT_GRACE_MS = 15_000;
-/** Retries of a failed task unless the goal says otherwise (`retries`). */
-export const DEFAULT_RETRIES = 2;
-/** Follow-up turns a failing verify may trigger unless the goal says otherwise (`verify_retries`). */
-export const DEFAULT_VERIFY_RETRIES = 2;
 /** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
 const AGENT_QUEUE_AHEAD = 1;
-
-export interface RunOptions {
-  runId: string;
-  goal: Goal;
-  repo: UserRepo;
-  base: string;
-  runDir: string;
-  pool: AgentPool;
-  out: RunOutput;
-  /** Keep sessions open for follow-ups after every task has merged, until `close()`. */
-  stayOpen?: boolean;
-  /** Stop dispatching once the run has spent this much (US dollars). */
-  budgetUsd?: number;
-  /** Run every task even when an identical one was done before (default: reuse its result). */
-  noReuse?: boolean;
-  /** How long an agent may be unreachable before its tasks run elsewhere (default 15 s). */
-  agentTimeoutMs?: number;
-  /** Continue a run that stopped, from its journal (`run --resume`). */
-  resume?: ResumeState;
-}
 
 export abstract class RunEngine {
   protected readonly tasks: RunTask[];

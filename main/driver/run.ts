@@ -18,7 +18,7 @@ import { RunJournal } from './run-journal.js';
 import type { ResumeState } from './run-resume.js';
 import { RunEngine } from './run-engine.js';
 
-export { DEFAULT_RETRIES, DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-engine.js';
+export { DEFAULT_RETRIES, DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-options.js';
 
 /** A run: `execute()` runs it to the end; the other methods are what users do to it meanwhile. */
 export class Run extends RunEngine {
