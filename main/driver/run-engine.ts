@@ -51,7 +51,7 @@ export abstract class RunEngine {
     this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
     this.recovery = new RunRecovery({
       runId: opts.runId, runDir: opts.runDir, tasks: this.tasks,
-      attemptFailed: (rt, error) => this.attemptFailed(rt, error),
+      attemptFailed: (rt, error, now) => this.attemptFailed(rt, error, now),
       update: (rt, patch, detail) => this.update(rt, patch, detail),
       remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
     }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
@@ -231,7 +231,7 @@ export abstract class RunEngine {
    * One attempt failed: the agent's health records it, and the task waits for a retry on
    * another agent after a backoff — or fails, once its retries are spent.
    */
-  private attemptFailed(rt: RunTask, error: string): void {
+  private attemptFailed(rt: RunTask, error: string, retryNow = false): void {
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'blocked') return;
     this.dropAttempt(rt);
     const agentId = rt.client?.peerId.toString();
@@ -244,7 +244,8 @@ export abstract class RunEngine {
     if (this.cancelled || rt.attempts > this.retries || this.cancelledTasks.has(rt.id)) {
       this.update(rt, { status: 'failed', error, durationMs });
     } else {
-      const delay = retryDelayMs(rt.attempts);
+      // An agent that went away says nothing about the task: it goes elsewhere at once.
+      const delay = retryNow ? 0 : retryDelayMs(rt.attempts);
       rt.notBefore = Date.now() + delay;
       this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
     }

@@ -16,7 +16,8 @@ export interface RecoveryHost {
   readonly runId: string;
   readonly runDir: string;
   readonly tasks: readonly RunTask[];
-  attemptFailed(rt: RunTask, error: string): void;
+  /** `retryNow`: the attempt was lost with its agent, so the retry needs no backoff. */
+  attemptFailed(rt: RunTask, error: string, retryNow?: boolean): void;
   update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void;
   /** A RemoteTask for `rt`'s attempt `spec` on `agent`, wired to the run like a fresh dispatch. */
   remoteFor(rt: RunTask, agent: AgentClient, spec: TaskSpec, from?: RemoteTaskProgress): RemoteTask;
@@ -98,13 +99,13 @@ export class RunRecovery {
     for (const rt of this.host.tasks) {
       const remote = rt.remote;
       if (!remote || remote.agent.connected || remote.agent.peerId.toString() !== agentId || !isActive(rt)) continue;
-      this.host.attemptFailed(rt, why);
+      this.host.attemptFailed(rt, why, true);
     }
     for (const [rt, orphan] of [...this.orphans]) {
       if (orphan.agentId !== agentId) continue;
       this.orphans.delete(rt);
       this.loss.abandoned(agentId, orphan.spec.taskId);
-      this.host.attemptFailed(rt, why);
+      this.host.attemptFailed(rt, why, true);
     }
   }
 }
