@@ -16,7 +16,6 @@ import type { AgentPaths } from './paths.js';
 import type { RepoCache } from './repo-cache.js';
 import type { BlobStore } from './blob-store.js';
 import type { HookServer } from './hooks/server.js';
-import { TermLog } from './term-log.js';
 import { availableMemory, slotLimit } from './capacity.js';
 import type { Session, SessionEvent } from './session.js';
 import { TuiSession } from './tui-session.js';
@@ -24,7 +23,10 @@ import { HeadlessSession } from './headless-session.js';
 import type { SessionState } from './session-state.js';
 import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
-import { RecordWriter, expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
+import { expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
+import { newTask, type Task } from './task.js';
+
+export type { Task } from './task.js';
 
 /** States saved to the task's record: what a restarted agent or a returning driver needs to know. */
 const PERSISTED_STATES: ReadonlySet<TaskStateName> = new Set(['queued', 'done', 'failed', 'cancelled', 'exited']);
@@ -32,37 +34,6 @@ const PERSISTED_STATES: ReadonlySet<TaskStateName> = new Set(['queued', 'done', 
 /** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
 const CANCEL_GRACE_MS = 3_000;
 
-export interface Task {
-  readonly key: string;
-  readonly spec: TaskSpec;
-  /** PeerId of the driver that started it: only it hears about the task. */
-  readonly owner: string;
-  state: TaskStateName;
-  costUsd: number;
-  log: TermLog;
-  rawLog?: TermLog;
-  session?: Session;
-  worktree?: string;
-  /** Turns committed and reported so far. */
-  turns: number;
-  result?: TaskResult;
-  /** Every result reported, in turn order; kept on disk until the owner acknowledges it. */
-  results: TaskResult[];
-  /** The highest turn whose result the owner acknowledged. */
-  acked: number;
-  record: RecordWriter;
-  holdsSlot: boolean;
-  cancelRequested?: boolean;
-  /** When it took a slot: its durationMs is the time worked on it, not the time it waited in the queue. */
-  startedAt: number;
-  /** Commits and results of one task happen one after another. */
-  chain: Promise<void>;
-  idleTimer?: NodeJS.Timeout;
-  /** When the session last did or received something. */
-  lastActive: number;
-  /** Follow-up turns a failing verify has triggered so far. */
-  verifyFailures: number;
-}
 
 export interface TaskEvents {
   state: [owner: string, event: TaskStateEvent];
@@ -426,13 +397,4 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     };
     this.emit('state', task.owner, event);
   }
-}
-
-function newTask(dir: string, spec: TaskSpec, owner: string, headless: boolean): Task {
-  return {
-    key: taskKey(spec), spec, owner, state: 'queued', costUsd: 0, turns: 0, results: [], acked: 0, verifyFailures: 0, holdsSlot: false,
-    startedAt: Date.now(), lastActive: Date.now(), chain: Promise.resolve(), record: new RecordWriter(dir),
-    log: new TermLog(join(dir, 'term.log')),
-    ...(headless ? { rawLog: new TermLog(join(dir, 'stream.jsonl')) } : {}),
-  };
 }
