@@ -279,7 +279,7 @@ export abstract class RunEngine {
     const first = rt.status === 'running' || rt.status === 'needs-input' || rt.status === 'queued';
     if (first && r.commit && !rt.resolving) {
       this.early.report(rt.id, r.commit, agent.peerId.toString());
-      this.sync.learn(agent, r.commit);
+      this.sync.made(agent, r.commit);
     }
     this.releaseSlot(rt);
   }

@@ -13,14 +13,22 @@ import { putBlob } from './blob-client.js';
 export class RepoSync {
   /** Per agent: commits it is known to have. */
   private readonly known = new Map<string, Set<string>>();
+  /** Commits known to be in this repo: only these can be a bundle's prerequisites (an agent's result may still be on its way here). */
+  private readonly here = new Set<string>();
   /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
   private readonly inflight = new Map<string, Promise<void>>();
 
   constructor(private readonly repo: UserRepo, private readonly workDir: string, private readonly runId: string) {}
 
-  /** Records that the agent has `commit` (it made it), so it is never sent back. */
-  learn(agent: AgentClient, commit: string): void {
+  /** Records that the agent made `commit` (reported, perhaps not fetched yet): tasks based on it go there first. */
+  made(agent: AgentClient, commit: string): void {
     this.known.get(agent.peerId.toString())?.add(commit);
+  }
+
+  /** Records that the agent made `commit` and this repo now has it: it is never sent back, and can be a prerequisite. */
+  learn(agent: AgentClient, commit: string): void {
+    this.here.add(commit);
+    this.made(agent, commit);
   }
 
   /** Agents known to have `commit` already: a task based on it starts there with nothing to send. */
@@ -45,6 +53,7 @@ export class RepoSync {
     if (!known) {
       // Only tips this repo has can be bundle prerequisites; later additions are always here.
       known = new Set(await this.repo.knownCommits((await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips));
+      for (const c of known) this.here.add(c);
       this.known.set(id, known);
     }
     if (known.has(commit)) return;
@@ -53,13 +62,14 @@ export class RepoSync {
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
     try {
-      if (await this.repo.bundle(commit, [...known], file, tmpRef)) {
+      if (await this.repo.bundle(commit, [...known].filter((c) => this.here.has(c)), file, tmpRef)) {
         const sha256 = await sha256File(file);
         const { size } = await stat(file);
         await putBlob(agent, file, sha256, size);
         await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit });
       }
       known.add(commit);
+      this.here.add(commit);
     } finally {
       await rm(file, { force: true });
     }
