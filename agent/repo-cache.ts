@@ -146,7 +146,7 @@ export class RepoCache {
    * null when nothing changed since `base` (no bundle written). The usual path is four git
    * processes; the commit id comes from the bundle's own header.
    */
-  async commitResult(repoId: string, key: string, worktree: string, base: string, message: string, out: string): Promise<string | null> {
+  async commitResult(repoId: string, key: string, worktree: string, base: string, message: string, out: string, startedFrom = base): Promise<string | null> {
     // `git add` writes the worktree's changes as objects, then the bundle repeats them: check first.
     await this.requireSpace(worktree, 0, 'the task\'s commit and result bundle');
     await git(['add', '--all'], { cwd: worktree });
@@ -155,7 +155,7 @@ export class RepoCache {
       // Nothing staged is fine (the session may have committed, or changed nothing); else it failed.
       const staged = await git(['diff', '--cached', '--quiet'], { cwd: worktree, allowFail: true });
       if (staged.code !== 0) throw new GitError(['commit'], commit.code, commit.stderr || commit.stdout);
-      if ((await gitOut(['rev-parse', 'HEAD'], { cwd: worktree })) === base) return null;
+      if ((await gitOut(['rev-parse', 'HEAD'], { cwd: worktree })) === startedFrom) return null;
     }
     return this.locked(repoId, async () => {
       const ref = `${TASK_PREFIX}${key}`;
@@ -167,6 +167,15 @@ export class RepoCache {
       this.remember(repoId, head.oid);
       return head.oid;
     });
+  }
+
+  /** Merges `commit` into the worktree's HEAD as a merge commit and returns it; a conflict undoes the merge and throws a RepoError naming the files. */
+  async mergeIn(worktree: string, commit: string): Promise<string> {
+    const r = await git(['merge', '--quiet', '--no-edit', '--no-ff', '-m', `Merge ${commit.slice(0, 12)}, the result this task starts from`, commit], { cwd: worktree, allowFail: true });
+    if (r.code === 0) return gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
+    const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: worktree })).split('\n').filter(Boolean);
+    await git(['merge', '--abort'], { cwd: worktree, allowFail: true });
+    throw new RepoError(`the result it starts from (${commit.slice(0, 12)}) does not merge cleanly into its base: ${conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : lastLines(r.stdout + r.stderr)}`);
   }
 
   /** Merges `commit` into the worktree without committing, leaving any conflicts in place; returns the conflicting files. */

@@ -34,7 +34,6 @@ const PERSISTED_STATES: ReadonlySet<TaskStateName> = new Set(['queued', 'done', 
 /** After an interrupt, how long a cancelled session gets before it is terminated, then killed. */
 const CANCEL_GRACE_MS = 3_000;
 
-
 export interface TaskEvents {
   state: [owner: string, event: TaskStateEvent];
   result: [owner: string, result: TaskResult];
@@ -84,8 +83,8 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       if (existing.owner !== owner) throw new RpcError(RPC_ERROR.busy, `task ${key} belongs to another driver`);
       return existing;
     }
-    if (!(await this.opts.repos.hasCommit(spec.repoId, spec.base))) {
-      throw new RpcError(RPC_ERROR.notFound, `base commit ${spec.base} is not in this agent's cache; send it first (repo.apply)`);
+    for (const [what, commit] of [['base', spec.base], ['mergeIn', spec.mergeIn], ['mergeFrom', spec.mergeFrom]] as const) {
+      if (commit && !(await this.opts.repos.hasCommit(spec.repoId, commit))) throw new RpcError(RPC_ERROR.notFound, `${what} commit ${commit} is not in this agent's cache; send it first (repo.apply)`);
     }
     const dir = this.opts.paths.task(key);
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -229,6 +228,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.setState(task, 'starting');
     await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
     task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
+    if (spec.mergeIn) task.startedFrom = await this.opts.repos.mergeIn(task.worktree, spec.mergeIn);
     if (spec.mergeFrom) {
       const conflicts = await this.opts.repos.startMerge(task.worktree, spec.mergeFrom);
       task.log.append(Buffer.from(`Merging ${spec.mergeFrom.slice(0, 12)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
@@ -318,7 +318,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.setState(task, 'committing');
     const worktree = task.worktree!;
     const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
-    const commit = await this.opts.repos.commitResult(spec.repoId, task.key, worktree, spec.base, `task ${spec.taskId}: ${spec.title}`, tmp);
+    const commit = await this.opts.repos.commitResult(spec.repoId, task.key, worktree, spec.base, `task ${spec.taskId}: ${spec.title}`, tmp, task.startedFrom);
     const bundle: TaskResult['bundle'] = commit ? await this.opts.blobs.adopt(tmp) : null;
     const cancelled = task.cancelRequested === true;
     const failed = cancelled || !ok;
@@ -337,7 +337,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const { spec } = task;
     task.turns++;
     task.result = {
-      runId: spec.runId, taskId: spec.taskId, turn: task.turns, base: spec.base, bundle: null, exitCode: null, session: null,
+      runId: spec.runId, taskId: spec.taskId, turn: task.turns, base: task.startedFrom ?? spec.base, bundle: null, exitCode: null, session: null,
       logBytes: task.log.size, durationMs: Date.now() - task.startedAt, ...r,
     };
     const result = task.result;

@@ -73,3 +73,30 @@ test('a resolution that leaves conflict markers is refused, never merged', async
   const merged = summary.tasks.find((t) => t.status === 'merged')!;
   assert.equal(git(repo, 'show', `${summary.branch}:notes.txt`), `line one\nfrom ${merged.id.toUpperCase()}`);
 });
+
+test('a task started early with a conflicting result merged in starts again once that result is resolved, not counted as an attempt', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'notes.txt': 'line one\n' });
+  const goal = join(tmp, 'goal.md');
+  // a merges first; b reports later, and c starts early from a's merge with b's result merged in on
+  // b's agent: that conflicts. b's 20 MB of noise keeps the driver fetching while the agent finds out.
+  await writeFile(goal, [
+    '# Early start on a conflict', '', '## Tasks',
+    '- a: First version', '  !write notes.txt version A',
+    '- b: Second version', '  !sleep 1500', '  !write notes.txt version B', '  !run head -c 20000000 /dev/urandom > noise.bin',
+    '- c: After both', '  after: a, b', '  !require notes.txt', '  !write c.txt done',
+    '',
+  ].join('\n'));
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '2', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const { summary } = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: Summary };
+  const byId = new Map(summary.tasks.map((t) => [t.id, t]));
+  const events = r.events as unknown as StatusEvent[];
+  const restarted = events.find((e) => e.type === 'task-status' && e.task?.id === 'c' && /does not merge cleanly into its base: conflicts in notes\.txt/.test(e.detail ?? ''));
+  assert.ok(restarted, 'c started early and its agent refused the conflicting merge');
+  assert.equal(byId.get('c')!.status, 'merged');
+  assert.equal(byId.get('c')!.attempts, 1, 'the early start does not count as an attempt');
+  assert.equal(byId.get('b')!.attempts, 2, 'b was resolved');
+  assert.equal(git(repo, 'show', `${summary.branch}:notes.txt`), 'version B');
+  assert.equal(git(repo, 'show', `${summary.branch}:c.txt`), 'done');
+});

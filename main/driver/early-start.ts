@@ -1,7 +1,7 @@
 /**
- * Early starts: a task after exactly one other may start from that task's result as soon as the
+ * Early starts: a task waiting only on one other's result may start from it as soon as the
  * agent reports it — on that agent, which has the commit — instead of after the result has been
- * fetched, merged and synced. On a chain of tasks that saves a fetch, a merge and a round trip per
+ * fetched, merged and synced (after several tasks, with that result merged in on the agent). On a chain of tasks that saves a fetch, a merge and a round trip per
  * link. The early task's own result waits to merge until its dependency has merged; when the
  * dependency's result does not merge as reported (a conflict, a failing verify, a failure), every
  * task started early on it is stopped and starts again the ordinary way.
@@ -32,6 +32,12 @@ export class EarlyStarts {
 
   started(id: string, depId: string): void {
     this.startedOn.set(id, depId);
+  }
+
+  /** `id`'s early start was let go by itself (not unwound): it no longer waits on anything here. */
+  forget(id: string): void {
+    this.startedOn.delete(id);
+    this.held.delete(id);
   }
 
   /** Whether `id`'s result must wait for its dependency: if so it is kept and `resume` runs once that merges. */

@@ -14,7 +14,7 @@ import { RepoSync } from './sync.js';
 import { RemoteTask, type RemoteTaskProgress } from './remote-task.js';
 import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
 import { ResultReuse } from './reuse.js';
-import { EarlyStarts } from './early-start.js';
+import { StartPoints } from './start-points.js';
 import { attemptSpec, newRunTask, toReport, type RunTask } from './run-task.js';
 import type { TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
@@ -30,7 +30,7 @@ export abstract class RunEngine {
   protected readonly tasks: RunTask[];
   private readonly inFlight = new Map<string, number>();
   protected readonly health = new AgentHealth();
-  private readonly early = new EarlyStarts();
+  private readonly starts: StartPoints;
   protected readonly recovery: RunRecovery;
   protected journal!: RunJournal;
   protected integrator!: Integrator;
@@ -55,6 +55,7 @@ export abstract class RunEngine {
       update: (rt, patch, detail) => this.update(rt, patch, detail),
       remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
     }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
+    this.starts = new StartPoints({ byId: (id) => this.byId(id), sync: () => this.sync, head: () => this.integrator.head, runBase: opts.base });
   }
 
   private get retries(): number {
@@ -64,13 +65,6 @@ export abstract class RunEngine {
   private get verifyRetries(): number {
     return this.opts.goal.verifyRetries ?? DEFAULT_VERIFY_RETRIES;
   }
-
-
-
-
-
-
-
 
   protected spent(): number {
     return this.tasks.reduce((sum, t) => sum + (t.costUsd ?? 0), 0);
@@ -86,9 +80,7 @@ export abstract class RunEngine {
     const agents = this.cancelled ? [] : this.opts.pool.agents;
     for (const t of this.tasks) {
       if (t.status !== 'waiting') continue;
-      const from = this.earlyStart(t);
-      t.early = from !== undefined;
-      t.preferAgents = from ? [from.agentId] : this.sync.holders(this.baseFor(t));
+      Object.assign(t, this.starts.placement(t, agents.map((a) => a.peerId.toString())));
     }
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
@@ -130,47 +122,24 @@ export abstract class RunEngine {
     }, NO_AGENT_GRACE_MS);
   }
 
-  /**
-   * Where a task starts: the run's base; for a task after exactly one other, that task's result
-   * (it holds everything the task depends on, and the agent that made it has it already); for
-   * more dependencies, or a conflict resolution, the run branch's head, which holds them all.
-   */
-  private baseFor(rt: RunTask): string {
-    if (rt.resolving) return this.integrator.head;
-    if (rt.task.after.length === 0) return this.opts.base;
-    const only = rt.task.after.length === 1 ? this.byId(rt.task.after[0]!) : undefined;
-    if (only?.status === 'merged' && only.commit) return only.commit;
-    const reported = only && !rt.resolving ? this.early.baseFrom(only.id) : undefined;
-    return reported?.commit ?? this.integrator.head;
-  }
-
-  /**
-   * Where a task after exactly one other may start early: from that task's reported result, on
-   * the agent that made it. (After several, merging the last result in on the agent first was
-   * measured slower than waiting for it to merge: see the makespan bench.)
-   */
-  private earlyStart(rt: RunTask): { depId: string; agentId: string } | undefined {
-    const dep = rt.after.length === 1 && !rt.resolving ? this.byId(rt.after[0]!) : undefined;
-    const from = dep && dep.status !== 'merged' ? this.early.baseFrom(dep.id) : undefined;
-    return dep && from ? { depId: dep.id, agentId: from.agentId } : undefined;
-  }
-
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
     const agentId = agent.peerId.toString();
     this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
     rt.holdsSlot = true;
     rt.attempts++;
     rt.starts++;
-    const base = this.baseFor(rt);
+    const base = this.starts.baseFor(rt, agentId);
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
-    const early = rt.early ? this.earlyStart(rt) : undefined;
-    if (early) this.early.started(rt.id, early.depId);
+    const early = rt.early ? this.starts.earlyStart(rt) : undefined;
+    if (early) this.starts.early.started(rt.id, early.depId);
+    rt.mergeIn = early?.mergeIn;
     const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
     rt.agentTaskId = spec.taskId;
     try {
-      rt.ran = rt.resolving ? undefined : spec;
+      // Reuse records work on a base alone; a result with something merged in first is not that.
+      rt.ran = rt.resolving || rt.mergeIn ? undefined : spec;
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
@@ -274,11 +243,11 @@ export abstract class RunEngine {
     if (schedule) this.schedule();
   }
 
-  /** A first result with a commit lets tasks after only this one start early from it, on this agent. */
+  /** A first result with a commit lets tasks waiting on this one start early from it, on this agent. */
   private reported(rt: RunTask, agent: AgentClient, r: TaskResult): void {
     const first = rt.status === 'running' || rt.status === 'needs-input' || rt.status === 'queued';
     if (first && r.commit && !rt.resolving) {
-      this.early.report(rt.id, r.commit, agent.peerId.toString());
+      this.starts.early.report(rt.id, r.commit, agent.peerId.toString());
       this.sync.made(agent, r.commit);
     }
     this.releaseSlot(rt);
@@ -286,15 +255,20 @@ export abstract class RunEngine {
 
   /** Tasks started early on `rt`'s result, which will not merge as it was: stopped, to start again. */
   private unwindEarly(rt: RunTask): void {
-    for (const id of this.early.unwind(rt.id)) {
+    for (const id of this.starts.early.unwind(rt.id)) {
       const t = this.byId(id);
       if (t.status === 'merged' || t.status === 'failed' || t.status === 'blocked') continue;
-      this.cancelOnAgent(t);
-      this.dropAttempt(t);
-      this.releaseSlot(t, false);
-      t.attempts = Math.max(0, t.attempts - 1);
-      this.update(t, { status: 'waiting', attempts: t.attempts }, `started early on ${rt.id}'s result, which did not merge as it was: it starts again`);
+      this.restartEarly(t, `started early on ${rt.id}'s result, which did not merge as it was: it starts again`);
     }
+  }
+
+  /** Lets go of `t`'s early-started attempt: it starts again, and the attempt does not count. */
+  private restartEarly(t: RunTask, detail: string): void {
+    this.cancelOnAgent(t);
+    this.dropAttempt(t);
+    this.releaseSlot(t, false);
+    t.attempts = Math.max(0, t.attempts - 1);
+    this.update(t, { status: 'waiting', attempts: t.attempts }, detail);
   }
 
   /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
@@ -302,15 +276,22 @@ export abstract class RunEngine {
     if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
     this.opts.out.taskResult?.(rt.id, r);
     clearTimeout(rt.timer);
-    const facts = { commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
+    const facts = { ...(r.base !== rt.base ? { base: r.base } : {}), commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
+    if (!r.ok && rt.mergeIn && r.session === null) {
+      // The result it started from did not merge into its base there: it waits for that result to merge.
+      rt.unmergeable = rt.mergeIn;
+      this.starts.early.forget(rt.id);
+      this.restartEarly(rt, `${r.error ?? 'its early start failed'}: it starts once that result merged`);
+      return this.schedule();
+    }
     if (!r.ok) {
       this.update(rt, facts);
       return this.attemptFailed(rt, r.error ?? 'the session failed');
     }
     if (rt.client) this.health.success(rt.client.peerId.toString());
     this.releaseSlot(rt, false);
-    if (this.early.hold(rt.id, () => this.onResult(rt, remote, r, ref))) {
+    if (this.starts.early.hold(rt.id, () => this.onResult(rt, remote, r, ref))) {
       this.update(rt, facts, `done; it merges after ${rt.after[0]}`);
       return;
     }
@@ -343,7 +324,7 @@ export abstract class RunEngine {
       merged: (t, head) => {
         void this.journal.record({ type: 'merged', taskId: t.id, commit: t.commit ?? null, head }).catch(() => undefined);
         this.presync(t.id, head);
-        for (const resume of this.early.merged(t.id)) void resume();
+        for (const resume of this.starts.early.merged(t.id)) void resume();
         // Off the path of what comes next: a failure only means no reuse later.
         if (t.ran && t.commit) void this.reuse?.remember(t.ran, t.commit).catch(() => undefined);
       },
@@ -360,6 +341,7 @@ export abstract class RunEngine {
   protected update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
     const left = patch.status !== undefined && patch.status !== rt.status && patch.status !== 'integrating' && patch.status !== 'merged';
     Object.assign(rt, patch);
+    if (patch.status === 'merged') this.starts.heads.merged(rt.id, this.integrator.head);
     // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
     if (left) this.unwindEarly(rt);
     if (left && (rt.status === 'failed' || rt.status === 'blocked')) {

@@ -35,6 +35,10 @@ export interface RunTask extends TaskReport {
   preferAgents?: string[];
   /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
   early?: boolean;
+  /** Its current attempt started early with this reported result merged in on the agent. */
+  mergeIn?: string | undefined;
+  /** A reported result that did not merge cleanly into its base on the agent: no early start from it again. */
+  unmergeable?: string;
   /** What its current attempt ran, for reuse once it merges. */
   ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */
@@ -65,7 +69,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
     session: taskSession(goal, rt.task),
     ...(goal.setup ? { setup: goal.setup } : {}),
     ...(goal.verify ? { verify: goal.verify, verifyRetries: at.verifyRetries } : {}),
-    ...(resolving ? { mergeFrom: resolving.commit } : {}),
+    ...(resolving ? { mergeFrom: resolving.commit } : rt.mergeIn ? { mergeIn: rt.mergeIn } : {}),
   };
 }
 
@@ -73,7 +77,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, avoidAgents: _a, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;
 }

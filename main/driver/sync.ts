@@ -10,6 +10,8 @@ import type { AgentClient } from './agent-client.js';
 import type { UserRepo } from './user-repo.js';
 import { putBlob } from './blob-client.js';
 
+const NOTHING: ReadonlySet<string> = new Set();
+
 export class RepoSync {
   /** Per agent: commits it is known to have. */
   private readonly known = new Map<string, Set<string>>();
@@ -29,6 +31,11 @@ export class RepoSync {
   learn(agent: AgentClient, commit: string): void {
     this.here.add(commit);
     this.made(agent, commit);
+  }
+
+  /** Commits the agent is known to have. */
+  knownTo(agentId: string): ReadonlySet<string> {
+    return this.known.get(agentId) ?? NOTHING;
   }
 
   /** Agents known to have `commit` already: a task based on it starts there with nothing to send. */

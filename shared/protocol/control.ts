@@ -68,6 +68,11 @@ export const TaskSpec = TaskRef.extend({
    * before the session starts, and the result must be free of conflict markers.
    */
   mergeFrom: Oid.optional(),
+  /**
+   * An early start: the reported result of the task's last unmerged dependency, merged into `base`
+   * (a merge commit) before the session starts. A conflict fails the task before its session starts.
+   */
+  mergeIn: Oid.optional(),
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

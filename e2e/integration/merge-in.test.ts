@@ -1,0 +1,74 @@
+/**
+ * `mergeIn` on task.start: the agent merges a reported result into the task's base as a merge
+ * commit before the session, reports that commit as the result's base, and refuses a conflicting
+ * merge before any session starts.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaskResult } from '../../shared/protocol/control.js';
+import { RepoSync } from '../../main/driver/sync.js';
+import { getBlob } from '../../main/driver/blob-client.js';
+import { Scope, git } from '../harness.js';
+import { directAgent, type DirectAgent } from '../direct-agent.js';
+
+const scope = new Scope();
+const closers: DirectAgent[] = [];
+after(async () => {
+  for (const d of closers) await d.close();
+  await scope.cleanup();
+});
+
+/** Starts `taskId` headless and waits for its result. */
+async function run(d: DirectAgent, taskId: string, prompt: string, extra: { base?: string; mergeIn?: string } = {}): Promise<TaskResult> {
+  const result = new Promise<TaskResult>((resolve) => d.client.rpc.on('task.result', (r) => { if (r.taskId === taskId) resolve(r); }));
+  await d.client.rpc.request('task.start', { runId: 'r1', taskId, title: taskId, prompt, repoId: d.repo.repoId, base: d.base, session: { mode: 'headless' }, ...extra });
+  return result;
+}
+
+/** A commit on top of the agent's base in the user's repo, synced to the agent. */
+async function headWith(d: DirectAgent, sync: RepoSync, file: string, text: string): Promise<string> {
+  git(d.repo.root, 'checkout', '-q', '--detach', d.base);
+  await writeFile(join(d.repo.root, file), text);
+  git(d.repo.root, 'add', file);
+  git(d.repo.root, 'commit', '-qm', file);
+  const head = git(d.repo.root, 'rev-parse', 'HEAD');
+  await sync.ensure(d.client, head);
+  return head;
+}
+
+test('a reported result merged into the base: a merge commit the result builds on and names as its base', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const sync = new RepoSync(d.repo, tmp, 'r1');
+  const dep = await run(d, 'dep', '!write dep.txt from dep');
+  assert.ok(dep.commit);
+  const head = await headWith(d, sync, 'other.txt', 'merged on the branch\n');
+
+  const r = await run(d, 'after', '!require dep.txt\n!require other.txt\n!write after.txt after both', { base: head, mergeIn: dep.commit });
+  assert.equal(r.ok, true, r.error);
+  assert.notEqual(r.base, head, 'the result names the merge it started from');
+  // Fetch the result to look at it: its bundle holds the merge and the dependency's result.
+  const file = join(tmp, 'after.bundle');
+  await getBlob(d.client, r.bundle!.sha256, file);
+  await d.repo.fetchResult(file, r.commit!, 'refs/test/after');
+  assert.deepEqual(git(d.repo.root, 'rev-list', '--parents', '-n', '1', r.base).split(' ').slice(1), [head, dep.commit]);
+  assert.equal(git(d.repo.root, 'rev-parse', `${r.commit}^`), r.base);
+  assert.equal(git(d.repo.root, 'diff', '--name-only', r.base, r.commit!), 'after.txt', 'the task\'s own change is on top of the merge');
+});
+
+test('a result that conflicts with the base fails the task before its session, naming the file', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const sync = new RepoSync(d.repo, tmp, 'r1');
+  const dep = await run(d, 'dep', '!write same.txt from dep');
+  const head = await headWith(d, sync, 'same.txt', 'from the branch\n');
+
+  const r = await run(d, 'after', '!write after.txt never', { base: head, mergeIn: dep.commit! });
+  assert.equal(r.ok, false);
+  assert.equal(r.session, null, 'no session started');
+  assert.match(r.error ?? '', /does not merge cleanly into its base: conflicts in same\.txt/);
+});
