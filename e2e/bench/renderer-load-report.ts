@@ -29,7 +29,8 @@ export function reportRendererLoad(f: RendererLoadResult | { skipped: string }):
   const inPage = [...f.pageSendMs].sort((a, b) => a - b);
   const p = (xs: number[], n: number): string => (xs.length ? percentile(xs, n).toFixed(1) : '-');
   console.log(`      of which key → driver  p50 ${p(toDriver, 50)}  p95 ${p(toDriver, 95)} ms, of that key down → task.input sent in the page p50 ${p(inPage, 50)}  p95 ${p(inPage, 95)} ms;`);
-  console.log('      the rest: the echo queued behind the pane\'s own output, then parsed');
+  const held = [...f.driverHoldMs].sort((a, b) => a - b);
+  console.log(`      then the echo held at the driver (5 ms batches, flow control) p50 ${p(held, 50)}  p95 ${p(held, 95)} ms; the rest: on its way to the page, queued behind the pane's own output there, then parsed`);
   console.log(`    long tasks           ${f.window.longTasks}, ${f.window.longTaskMs.toFixed(0)} ms in all (${((f.window.longTaskMs / f.loadMs) * 100).toFixed(0)}% of the time), longest ${f.window.longestMs.toFixed(0)} ms; ${f.window.fps.toFixed(0)} frames/s`);
   console.log(`    JS heap at the end   ${mib(f.heap.usedBytes)} MiB used (${mib(f.heap.totalBytes)} MiB allocated), ${f.heap.domNodes} DOM nodes  ${verdict(heapOk)} (target < ${HEAP_TARGET_BYTES / MIB} MiB)`);
   const offered = f.bytesPerSec * f.panes * (f.loadMs / 1000);

@@ -40,6 +40,8 @@ export interface Echo {
   taskId: string;
   end: number;
   receivedAt: number;
+  /** When the batch ending at or past it left for the page. */
+  sentAt?: number;
   writtenAt?: number;
 }
 
@@ -92,6 +94,13 @@ export class LoadSource {
     this.stats.get(taskId)!.generated += data.length;
   }
 
+  private sent(taskId: string, end: number): void {
+    const s = this.stats.get(taskId)!;
+    s.sent = Math.max(s.sent, end);
+    const at = now();
+    for (const e of this.echoes) if (e.taskId === taskId && e.sentAt === undefined && e.end <= end) e.sentAt = at;
+  }
+
   private acked(taskId: string, chars: number): void {
     const s = this.stats.get(taskId)!;
     s.acked += chars;
@@ -111,7 +120,7 @@ export class LoadSource {
       stop: async () => undefined,
       openClient: (send) => {
         const terms = new ClientTerms((runId, taskId, offset, data) => {
-          this.stats.get(taskId)!.sent += data.length;
+          this.sent(taskId, offset + data.length);
           server.emit('term.data', { runId, taskId, offset, data });
         });
         const handlers: BridgeHandlers = {

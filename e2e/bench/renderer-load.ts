@@ -44,6 +44,8 @@ export interface RendererLoadResult {
   echoMs: number[];
   /** Per key: pressed → its `task.input` at the driver (the page's part of the way there). */
   keyToDriverMs: number[];
+  /** Per key: its echo at the driver → the batch holding it sent to the page (batching, flow control). */
+  driverHoldMs: number[];
   /** Per key, inside the page: key down → its `task.input` sent on the WebSocket. */
   pageSendMs: number[];
   /** The machine's 1-minute load average before and after (other work on it skews every figure). */
@@ -194,10 +196,11 @@ export async function measureRendererLoad(): Promise<RendererLoadResult | { skip
       const at = echoes[i]?.receivedAt;
       return at === undefined ? [] : [at - t0];
     });
+    const driverHoldMs = echoes.flatMap((e) => (e.sentAt === undefined ? [] : [e.sentAt - e.receivedAt]));
     const pageSendMs = await keyToSendMs(page);
     const total = (f: (s: FeedStats) => number): number => ids.reduce((sum, id) => sum + f(source.stats.get(id)!), 0);
     return {
-      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keyToDriverMs, pageSendMs, keysPressed: presses.length, loadAverage: [before, loadavg()[0]!], echoesMissing: presses.length - echoMs.length,
+      panes: PANES, bytesPerSec: BYTES_PER_SEC, loadMs, echoMs, keyToDriverMs, driverHoldMs, pageSendMs, keysPressed: presses.length, loadAverage: [before, loadavg()[0]!], echoesMissing: presses.length - echoMs.length,
       window, heap, keptUpCharsPerSec, heldBackChars: gen.heldBack(), backlogChars, drained, drainMs,
       generatedChars: total((s) => s.generated), unwrittenChars: total((s) => s.generated - s.acked), tailGaps,
       sourceLoopP99Ms: loop.percentile(99) / 1e6, pageErrors: problems.unexpected(),

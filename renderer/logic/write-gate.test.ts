@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WriteGate, type WriteFn } from './write-gate.js';
+import { TYPING_SLICE_INTERVAL_MS, TYPING_WINDOW_MS, WriteGate, type WriteFn } from './write-gate.js';
+
+/** A clock for tests that never type: time stands still and nothing is scheduled. */
+const CLOCK = { now: () => 0, later: () => assert.fail('nothing waits without typing') };
 
 /** Terminals that record what they were given and let the test decide when it is parsed. */
 function terminals() {
@@ -13,7 +16,7 @@ function terminals() {
 
 test('with no pane focused every write goes straight through', () => {
   const t = terminals();
-  const gate = new WriteGate(4);
+  const gate = new WriteGate(CLOCK, 4);
   const done: string[] = [];
   gate.write('a', 'aaaaaaaa', t.writer('a'), () => done.push('a'));
   gate.write('b', 'bbbbbbbb', t.writer('b'), () => done.push('b'));
@@ -24,7 +27,7 @@ test('with no pane focused every write goes straight through', () => {
 
 test('while a pane is focused, the others wait for it to be parsed, then go in slices', () => {
   const t = terminals();
-  const gate = new WriteGate(4);
+  const gate = new WriteGate(CLOCK, 4);
   const done: string[] = [];
   gate.focus('a');
   gate.write('a', 'a1', t.writer('a'), () => done.push('a1'));
@@ -43,7 +46,7 @@ test('while a pane is focused, the others wait for it to be parsed, then go in s
 
 test('when the focus leaves, everything waiting goes; a forgotten pane\'s output is dropped', () => {
   const t = terminals();
-  const gate = new WriteGate(4);
+  const gate = new WriteGate(CLOCK, 4);
   gate.focus('a');
   gate.write('a', 'a', t.writer('a'), () => undefined);
   gate.write('b', 'bbbbbbbbbb', t.writer('b'), () => undefined);
@@ -51,4 +54,35 @@ test('when the focus leaves, everything waiting goes; a forgotten pane\'s output
   gate.forget('c');
   gate.focus(undefined);
   assert.deepEqual(t.log, ['a:a', 'b:bbbbbbbbbb']);
+});
+
+test('while keys are typed into the focused pane, the others get one slice per interval, and all of it once typing stops', () => {
+  const t = terminals();
+  let now = 1_000;
+  const wakes: Array<{ at: number; fn: () => void }> = [];
+  const gate = new WriteGate({ now: () => now, later: (fn, ms) => wakes.push({ at: now + ms, fn }) }, 4);
+  const wakeUp = (): void => { const w = wakes.shift()!; now = w.at; w.fn(); };
+  // Parses what the terminals hold now (not what that lets in).
+  const parse = (): void => { for (const done of t.pending.splice(0)) done(); };
+  gate.focus('a');
+  gate.write('b', 'bbbbbbbbbbbb', t.writer('b'), () => undefined);
+  assert.deepEqual(t.log, ['b:bbbb'], 'not typing yet: a slice goes at once');
+  parse();
+  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb'], 'and the next once it is parsed');
+
+  gate.typed();
+  parse();
+  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb'], 'typing: the next slice waits for its turn');
+  assert.equal(wakes.length, 1);
+  assert.equal(wakes[0]!.at, 1_000 + TYPING_SLICE_INTERVAL_MS);
+  wakeUp();
+  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb', 'b:bbbb']);
+
+  gate.write('b', 'cccccccc', t.writer('b'), () => undefined);
+  gate.typed();
+  now += TYPING_WINDOW_MS;
+  parse();
+  assert.deepEqual(t.log.slice(3), ['b:cccc'], 'typing stopped a window ago: slices go as soon as they are parsed');
+  parse();
+  assert.deepEqual(t.log.slice(3), ['b:cccc', 'b:cccc']);
 });

@@ -27,7 +27,7 @@ export interface PaneOptions {
 }
 
 /** One per page: the pane with the keyboard is written first (write-gate.ts). */
-const writes = new WriteGate();
+const writes = new WriteGate({ now: () => performance.now(), later: (fn, ms) => void setTimeout(fn, ms) });
 
 export class PaneController implements PaneHandle {
   readonly runId: string;
@@ -173,6 +173,7 @@ export class PaneController implements PaneHandle {
    */
   private sendInput(data: string): void {
     if (!this.acceptsInput || this.disposed) return;
+    writes.typed();
     const { bridge, runId, taskId } = this.opts;
     for (let at = 0; at < data.length; at += MAX_INPUT_CHARS) {
       bridge.call('task.input', { runId, taskId, data: data.slice(at, at + MAX_INPUT_CHARS) })
