@@ -78,9 +78,10 @@ export abstract class RunEngine {
     }
     const now = Date.now();
     const agents = this.cancelled ? [] : this.opts.pool.agents;
+    const agentIds = agents.map((a) => a.peerId.toString());
     for (const t of this.tasks) {
       if (t.status !== 'waiting') continue;
-      Object.assign(t, this.starts.placement(t, agents.map((a) => a.peerId.toString())));
+      Object.assign(t, this.starts.placement(t, agentIds));
     }
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
