@@ -38,11 +38,16 @@ async function headWith(d: DirectAgent, sync: RepoSync, file: string, text: stri
   return head;
 }
 
-test('a reported result merged into the base: a merge commit the result builds on and names as its base', async () => {
+/** An agent that trusts this test, and a RepoSync for sending it commits. */
+async function agentWithSync(): Promise<{ tmp: string; d: DirectAgent; sync: RepoSync }> {
   const tmp = await scope.tmp();
   const d = await directAgent(scope, tmp);
   closers.push(d);
-  const sync = new RepoSync(d.repo, tmp, 'r1');
+  return { tmp, d, sync: new RepoSync(d.repo, tmp, 'r1') };
+}
+
+test('a reported result merged into the base: a merge commit the result builds on and names as its base', async () => {
+  const { tmp, d, sync } = await agentWithSync();
   const dep = await run(d, 'dep', '!write dep.txt from dep');
   assert.ok(dep.commit);
   const head = await headWith(d, sync, 'other.txt', 'merged on the branch\n');
@@ -60,10 +65,7 @@ test('a reported result merged into the base: a merge commit the result builds o
 });
 
 test('a result that conflicts with the base fails the task before its session, naming the file', async () => {
-  const tmp = await scope.tmp();
-  const d = await directAgent(scope, tmp);
-  closers.push(d);
-  const sync = new RepoSync(d.repo, tmp, 'r1');
+  const { d, sync } = await agentWithSync();
   const dep = await run(d, 'dep', '!write same.txt from dep');
   const head = await headWith(d, sync, 'same.txt', 'from the branch\n');
 
