@@ -178,6 +178,15 @@ test('near the end (fewer ready tasks left than slots) nothing is queued ahead: 
   assert.deepEqual(assign(tasks, agents), []);
 });
 
+test('nothing is queued ahead that ranks below a task not ready yet: that one may be ready when the slot frees', () => {
+  // c waits on running a and has the longer chain ahead (c → d); the w tasks have none.
+  const tasks = [t('a', 'running'), t('c', 'waiting', ['a']), t('d', 'waiting', ['c']), ...Array.from({ length: 8 }, (_, i) => t(`w${i}`, 'waiting'))];
+  assert.deepEqual(assign(tasks, [agent('x', 2, 2, { queue: 1 }), agent('y', 2, 2, { queue: 1 })]), []);
+  // A ready task with as long a chain as c's is queued ahead.
+  const long = [...tasks, t('e', 'waiting'), t('f', 'waiting', ['e']), t('g', 'waiting', ['f'])];
+  assert.deepEqual(assign(long, [agent('x', 2, 2, { queue: 1 }), agent('y', 2, 2, { queue: 1 })]).map((p) => p.taskId), ['e']);
+});
+
 test('an agent that failed a task is in doubt until it succeeds again', () => {
   const health = new AgentHealth({ clock: () => NOW });
   assert.equal(health.inDoubt('x'), false);

@@ -112,9 +112,9 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   let left = free.reduce((sum, a) => sum + a.free, 0);
   const remaining = pathLengths(tasks.filter((t) => !SETTLED.has(t.status)));
   const order = new Map(tasks.map((t, i) => [t.id, i]));
-  ready.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0)
-    || remaining.length.get(b.id)! - remaining.length.get(a.id)!
-    || order.get(a.id)! - order.get(b.id)!);
+  const rank = (a: SchedTask, b: SchedTask): number => (b.priority ?? 0) - (a.priority ?? 0)
+    || remaining.length.get(b.id)! - remaining.length.get(a.id)!;
+  ready.sort((a, b) => rank(a, b) || order.get(a.id)! - order.get(b.id)!);
 
   const out: Assignment[] = [];
   for (const t of ready) {
@@ -130,20 +130,27 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     out.push({ taskId: t.id, agentId: agent.id });
   }
   // An early start waits for nothing: queued behind another task it would lose what it gains.
-  return out.concat(queueAhead(ready.filter((t) => !t.early && !out.some((o) => o.taskId === t.id)), agents, now));
+  const placed = new Set(out.map((o) => o.taskId));
+  const unplaced = ready.filter((t) => !t.early && !placed.has(t.id));
+  // A queued task takes the next slot its agent frees, so only one that would be picked then
+  // anyway is queued: none ranking below a task still waiting for a dependency or for its early
+  // start's agent (it may be ready by then, and would wait a whole task behind the queued one).
+  const pending = tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && !unplaced.includes(t));
+  const first = pending.reduce<SchedTask | undefined>((best, t) => (best && rank(best, t) <= 0 ? best : t), undefined);
+  return out.concat(queueAhead(first ? unplaced.filter((t) => rank(t, first) <= 0) : unplaced, unplaced.length, agents, now));
 }
 
 /**
- * Ready tasks left over once every free slot is taken go into agents' own queues, only while
+ * Tasks `queueable` of the `left` ready ones no slot took go into agents' own queues, only while
  * plenty more are ready than slots exist: near the end of a run a queued task could wait behind
  * a long one while another agent's slot sits idle.
  */
-function queueAhead(left: readonly SchedTask[], agents: readonly SchedAgent[], now: number): Assignment[] {
+function queueAhead(queueable: readonly SchedTask[], left: number, agents: readonly SchedAgent[], now: number): Assignment[] {
   const slots = agents.reduce((sum, a) => sum + a.slots, 0);
-  if (left.length < slots) return [];
+  if (left < slots) return [];
   const spare = agents.map((a) => ({ id: a.id, free: (a.backedOffUntil ?? -Infinity) > now ? 0 : Math.max(0, (a.queue ?? 0) - Math.max(0, a.inFlight - a.slots)) }));
   const out: Assignment[] = [];
-  for (const t of left) {
+  for (const t of queueable) {
     const avoid = new Set(t.avoidAgents ?? []);
     const prefer = new Set(t.preferAgents ?? []);
     const allowed = spare.filter((a) => !avoid.has(a.id));
