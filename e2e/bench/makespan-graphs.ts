@@ -1,6 +1,7 @@
 /**
  * Task graphs for the makespan bench (e): four shapes of 50–100 tasks, built from a seed so
- * every run measures the same graphs, each task a stand-in session that sleeps a seeded time.
+ * every run measures the same graphs, each task a stand-in session that sleeps a seeded time
+ * and carries a rough `estimate:` of it, as a planner's would be.
  */
 import { writeFile } from 'node:fs/promises';
 import { rng } from './fixtures.js';
@@ -8,11 +9,15 @@ import { rng } from './fixtures.js';
 /** Each task's stand-in sleeps a whole number of ms in [MIN, MAX], drawn from the seed. */
 export const SLEEP_MIN_MS = 300;
 export const SLEEP_MAX_MS = 1500;
+/** A task's estimate is its sleep times a factor drawn from [1 - SPREAD, 1 + SPREAD]. */
+export const ESTIMATE_SPREAD = 0.4;
 
 export interface BenchTask {
   id: string;
   after: string[];
   sleepMs: number;
+  /** Its goal entry's `estimate:`, ms (whole ones). */
+  estimateMs?: number;
 }
 
 export interface BenchGraph {
@@ -107,9 +112,17 @@ function random(rand: Rand): BenchGraph {
   return { name: 'random', about: `${RANDOM_TASKS} tasks, each after 0–${RANDOM_MAX_DEPS} of the ${RANDOM_WINDOW} before it`, tasks };
 }
 
-/** The four graphs, each from its own stream of `seed`. */
+/** Streams of the seed for the estimates start here, apart from the graphs' own. */
+const ESTIMATE_STREAMS = 100;
+
+/** The four graphs, each from its own stream of `seed`, their estimates from another. */
 export function makeGraphs(seed: number): BenchGraph[] {
-  return [wide, deep, diamond, random].map((make, i) => make(rng(seed + i)));
+  return [wide, deep, diamond, random].map((make, i) => {
+    const graph = make(rng(seed + i));
+    const rand = rng(seed + ESTIMATE_STREAMS + i);
+    for (const t of graph.tasks) t.estimateMs = Math.round(t.sleepMs * (1 - ESTIMATE_SPREAD + 2 * ESTIMATE_SPREAD * rand()));
+    return graph;
+  });
 }
 
 /** Tasks, edges, depth and width (by Dilworth: tasks minus a maximum matching over reachability). */
@@ -156,6 +169,7 @@ export async function writeGraphGoal(file: string, graph: BenchGraph): Promise<v
   for (const t of graph.tasks) {
     lines.push(`- ${t.id}: sleep ${t.sleepMs} ms, write out/${t.id}.txt`);
     if (t.after.length > 0) lines.push(`  after: ${t.after.join(', ')}`);
+    if (t.estimateMs !== undefined) lines.push(`  estimate: ${t.estimateMs / 1000}`);
     lines.push(`  !sleep ${t.sleepMs}`, `  !write out/${t.id}.txt ${t.id}`);
   }
   await writeFile(file, lines.join('\n') + '\n');

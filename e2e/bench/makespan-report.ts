@@ -2,6 +2,7 @@
 import type { GraphRun, MakespanResult } from './makespan.js';
 import type { Row } from './stats.js';
 import { MAKESPAN_AGENTS, MAKESPAN_SLOTS_EACH } from './makespan.js';
+import { ESTIMATE_SPREAD } from './makespan-graphs.js';
 
 /** Makespan / lower bound on every graph passes at or below this; the wide graph, at or below WIDE. */
 export const MAKESPAN_TARGET = 1.1;
@@ -21,6 +22,7 @@ export function reportMakespan(e: MakespanResult): Row[] {
   console.log('    makespan: the first task\'s "dispatching" to the last "merged", times of the driver\'s NDJSON task-status events');
   console.log('    a task\'s length: its result\'s durationMs, timed by its agent from the task taking a slot to its committed result (not its wait in the agent\'s queue)');
   console.log(`    bound: max(critical path, total work / ${e.slots} slots) over those lengths; ratio = makespan / bound`);
+  console.log(`    each task's goal entry has an \`estimate:\` of its sleep within ±${ESTIMATE_SPREAD * 100}% (seeded), which the scheduler weighs critical paths by`);
   const head = ['graph', 'tasks', 'edges', 'depth', 'width', 'makespan', 'bound', 'path', `work/${e.slots}`, 'ratio', 'target'];
   const rows = e.runs.map((r) => {
     const { ratio, target } = judge(r);
@@ -37,8 +39,8 @@ function printDetails(r: GraphRun, slots: number): void {
   console.log(`    ${r.graph.name}: ${r.graph.about}; ${r.merged}/${r.shape.tasks} merged${r.failure ? `, FAILED ${r.failure}` : ''}; whole CLI run ${s(r.wallMs)} s`);
   console.log(`      bound over the time the driver held each task (dispatching → merged): ${s(r.heldBound.ms)} s (path ${s(r.heldBound.pathMs)}, work/${slots} ${s(r.heldBound.workPerSlotMs)}), ratio ${(r.makespanMs / r.heldBound.ms).toFixed(3)}`);
   const sim = (ms: number): string => (ms / r.bound.ms).toFixed(3);
-  console.log(`      zero-overhead replay of assign() over the same lengths, of the bound: as called (no estimates) ${sim(r.sim['critical-path'])},` +
-    ` told the lengths ${sim(r.sim['known-lengths'])}, goal order ${sim(r.sim['goal-order'])}`);
+  console.log(`      zero-overhead replay of assign() over the same lengths, of the bound: as called (the goal's estimates) ${sim(r.sim['as-called'])},` +
+    ` without estimates ${sim(r.sim['no-estimates'])}, told the exact lengths ${sim(r.sim['known-lengths'])}, goal order ${sim(r.sim['goal-order'])}`);
   const p = r.p50;
   console.log(`      per task p50 (ms): stand-in sleep ${p.sleep.toFixed(0)}, agent's durationMs ${p.agent.toFixed(0)};` +
     ` dispatching→queued (base synced, task started) ${p.startWithDeps.toFixed(0)} with dependencies, ${p.startNoDeps.toFixed(0)} without;` +

@@ -21,19 +21,28 @@ export function lowerBound(tasks: ReadonlyArray<{ id: string; after: readonly st
 }
 
 /**
- * How the replay ranks ready tasks: `assign` as the driver calls it (no estimates: every task
- * weighs 1 on a critical path); `assign` told each task's length as `estimateMs` beforehand; or
- * goal order alone (what the driver did before critical paths), by giving every task a priority
- * that falls with its position.
+ * How the replay ranks ready tasks: `assign` as the driver calls it (with the goal's estimates);
+ * without estimates (every task weighs 1 on a critical path); told each task's length as
+ * `estimateMs` beforehand; or goal order alone (what the driver did before critical paths), by
+ * giving every task a priority that falls with its position.
  */
-export type Ranking = 'critical-path' | 'known-lengths' | 'goal-order';
+export const RANKINGS = ['as-called', 'no-estimates', 'known-lengths', 'goal-order'] as const;
+export type Ranking = (typeof RANKINGS)[number];
+
+type SimTask = { id: string; after: readonly string[]; estimateMs?: number };
+
+const weight = (t: SimTask, i: number, durations: ReadonlyMap<string, number>, ranking: Ranking): Partial<SchedTask> => {
+  switch (ranking) {
+    case 'as-called': return t.estimateMs !== undefined ? { estimateMs: t.estimateMs } : {};
+    case 'no-estimates': return {};
+    case 'known-lengths': return { estimateMs: durations.get(t.id)! };
+    case 'goal-order': return { priority: -i };
+  }
+};
 
 /** Makespan, ms, of `assign` over `agents` (of `slotsEach` slots) with no overhead. */
-export function simulate(tasks: ReadonlyArray<{ id: string; after: readonly string[] }>, durations: ReadonlyMap<string, number>, agents: number, slotsEach: number, ranking: Ranking): number {
-  const state: SchedTask[] = tasks.map((t, i) => ({
-    id: t.id, after: t.after, status: 'waiting',
-    ...(ranking === 'goal-order' ? { priority: -i } : ranking === 'known-lengths' ? { estimateMs: durations.get(t.id)! } : {}),
-  }));
+export function simulate(tasks: readonly SimTask[], durations: ReadonlyMap<string, number>, agents: number, slotsEach: number, ranking: Ranking): number {
+  const state: SchedTask[] = tasks.map((t, i) => ({ id: t.id, after: t.after, status: 'waiting', ...weight(t, i, durations, ranking) }));
   const byId = new Map(state.map((t) => [t.id, t]));
   const pool: SchedAgent[] = Array.from({ length: agents }, (_, i) => ({ id: `a${i}`, slots: slotsEach, inFlight: 0 }));
   const running: Array<{ id: string; agent: SchedAgent; ends: number }> = [];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { makeRepo, pairWith, runCli, startAgent, type AgentProc, type Scope } from '../harness.js';
 import { makeGraphs, shapeOf, writeGraphGoal, type BenchGraph, type GraphShape } from './makespan-graphs.js';
-import { lowerBound, simulate, type Bound, type Ranking } from './makespan-sim.js';
+import { RANKINGS, lowerBound, simulate, type Bound, type Ranking } from './makespan-sim.js';
 import { now, percentile } from './stats.js';
 
 export const MAKESPAN_AGENTS = 3;
@@ -134,7 +134,7 @@ function measureRun(graph: BenchGraph, events: ReadonlyArray<Record<string, unkn
   if (mergedIds.length < graph.tasks.length) failure ??= `${mergedIds.length}/${graph.tasks.length} tasks merged`;
   const durations = new Map(mergedIds.map((id) => [id, byId.get(id)!.durationMs ?? 0]));
   const held = new Map(mergedIds.map((id) => [id, seen.get(id)!.merged! - seen.get(id)!.dispatching!]));
-  const tasks = graph.tasks.filter((t) => durations.has(t.id)).map((t) => ({ id: t.id, after: t.after.filter((d) => durations.has(d)) }));
+  const tasks = graph.tasks.filter((t) => durations.has(t.id)).map((t) => ({ ...t, after: t.after.filter((d) => durations.has(d)) }));
   const starts = mergedIds.map((id) => seen.get(id)!.dispatching!);
   const ends = mergedIds.map((id) => seen.get(id)!.merged!);
   const gaps = tasks.filter((t) => t.after.length > 0).map((t) => seen.get(t.id)!.dispatching! - Math.max(...t.after.map((d) => seen.get(d)!.merged!))).sort((a, b) => a - b);
@@ -148,11 +148,7 @@ function measureRun(graph: BenchGraph, events: ReadonlyArray<Record<string, unkn
     makespanMs: mergedIds.length > 0 ? Math.max(...ends) - Math.min(...starts) : 0,
     bound: lowerBound(tasks, durations, slots),
     heldBound: lowerBound(tasks, held, slots),
-    sim: {
-      'critical-path': simulate(tasks, durations, MAKESPAN_AGENTS, MAKESPAN_SLOTS_EACH, 'critical-path'),
-      'known-lengths': simulate(tasks, durations, MAKESPAN_AGENTS, MAKESPAN_SLOTS_EACH, 'known-lengths'),
-      'goal-order': simulate(tasks, durations, MAKESPAN_AGENTS, MAKESPAN_SLOTS_EACH, 'goal-order'),
-    },
+    sim: Object.fromEntries(RANKINGS.map((ranking) => [ranking, simulate(tasks, durations, MAKESPAN_AGENTS, MAKESPAN_SLOTS_EACH, ranking)])) as Record<Ranking, number>,
     p50: {
       sleep: p50(graph.tasks.filter((t) => durations.has(t.id)).map((t) => t.sleepMs)),
       agent: p50([...durations.values()]),

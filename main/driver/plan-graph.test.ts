@@ -53,6 +53,15 @@ test('invalid plans are refused with what is wrong', () => {
   assert.match(error({ tasks: [{ ...task('a'), title: '…' }] }), /has a title with no words/);
 });
 
+test('a planned task\'s minutes become its estimate, written in the goal file and read back', () => {
+  const r = goalFromPlan(GOAL, { tasks: [{ ...task('a'), minutes: 12 }, { ...task('b', ['a']), minutes: 0.75 }, task('c')] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.goal.tasks.map((t) => t.estimateMs), [720_000, 45_000, undefined]);
+  assert.match(r.text, /^ {2}estimate: 12m$/m);
+  assert.match(error({ tasks: [{ ...task('a'), minutes: 0 }] }), /tasks\.0\.minutes/);
+  assert.match(error({ tasks: [{ ...task('a'), minutes: 'soon' }] }), /tasks\.0\.minutes/);
+});
+
 test('the schema asks for ids by the goal format\'s own rule', () => {
   const schema = JSON.stringify(planSchema());
   assert.ok(schema.includes(JSON.stringify(ID_PATTERN.source)));

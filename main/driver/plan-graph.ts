@@ -12,6 +12,8 @@ import type { Goal, GoalTask } from '../../shared/goal/types.js';
 export const MAX_PLANNED_TASKS = 50;
 /** Longest planned task title, in characters. */
 export const MAX_PLANNED_TITLE_CHARS = 200;
+/** Longest estimate a planned task may give, in minutes: a day's work is a goal of its own. */
+export const MAX_PLANNED_MINUTES = 24 * 60;
 
 const ID_RULE = 'letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters';
 
@@ -36,6 +38,7 @@ export function planSchema(): Record<string, unknown> {
             title: { type: 'string', minLength: 1, maxLength: MAX_PLANNED_TITLE_CHARS, description: 'What the task does, in one line' },
             prompt: { type: 'string', minLength: 1, description: 'Everything the session running this task needs to know to do it' },
             after: { type: 'array', uniqueItems: true, items: id, description: 'Ids of the tasks whose results this task needs; empty when it needs none' },
+            minutes: { type: 'number', exclusiveMinimum: 0, maximum: MAX_PLANNED_MINUTES, description: 'Rough minutes the session will take to do this task' },
           },
         },
       },
@@ -49,6 +52,7 @@ const PlannedTask = z.object({
   title: z.string(),
   prompt: z.string(),
   after: z.array(z.string()),
+  minutes: z.number().positive().max(MAX_PLANNED_MINUTES).optional(),
 });
 export type PlannedTask = z.infer<typeof PlannedTask>;
 const Plan = z.object({ tasks: z.array(PlannedTask) });
@@ -63,7 +67,7 @@ export type PlanConversion = { ok: true; goal: Goal; text: string } | { ok: fals
 export function goalFromPlan(goal: Goal, output: unknown): PlanConversion {
   if (output === undefined) return invalid('Claude Code gave no structured output');
   const shape = Plan.safeParse(output);
-  if (!shape.success) return invalid(`it does not have the shape {tasks: [{id, title, prompt, after}]}: ${issues(shape.error)}`);
+  if (!shape.success) return invalid(`it does not have the shape {tasks: [{id, title, prompt, after, minutes?}]}: ${issues(shape.error)}`);
   const planned = shape.data.tasks.map(normalize);
   if (planned.length === 0) return invalid('it lists no tasks');
   if (planned.length > MAX_PLANNED_TASKS) return invalid(`it lists ${planned.length} tasks; a plan may have at most ${MAX_PLANNED_TASKS}`);
@@ -75,7 +79,11 @@ export function goalFromPlan(goal: Goal, output: unknown): PlanConversion {
   }
   if (problems.length > 0) return invalid(problems.join('; '));
   // The graph checks of a hand-written goal: duplicate ids, empty titles, unknown deps, cycles.
-  const tasks = planned.map((t, i): GoalTask => ({ id: t.id, title: t.title, body: t.prompt, after: t.after, line: i + 1 }));
+  const tasks = planned.map((t, i): GoalTask => ({
+    id: t.id, title: t.title, body: t.prompt, after: t.after, line: i + 1,
+    // Whole seconds: an estimate is rough, and the goal file writes it back exactly.
+    ...(t.minutes !== undefined ? { estimateMs: Math.max(1, Math.round(t.minutes * 60)) * 1000 } : {}),
+  }));
   const graph = validateGraph(goal.file, tasks);
   if (graph.length > 0) return invalid(graph.map((e) => e.message).join('; '));
 
@@ -86,7 +94,7 @@ export function goalFromPlan(goal: Goal, output: unknown): PlanConversion {
   const back = parsed.goal.tasks;
   const same = back.length === tasks.length && tasks.every((t, i) => {
     const b = back[i];
-    return b?.id === t.id && b.title === t.title && b.body === t.body && sameSet(b.after, t.after);
+    return b?.id === t.id && b.title === t.title && b.body === t.body && sameSet(b.after, t.after) && b.estimateMs === t.estimateMs;
   });
   if (!parsed.goal.hasTaskList || !same) return invalid('its tasks do not read back the same from the goal file written for them');
   return { ok: true, goal: parsed.goal, text };
@@ -105,6 +113,7 @@ function normalize(t: PlannedTask): PlannedTask {
     title: t.title.replace(/\s+/g, ' ').trim(),
     prompt: lines.map((l) => l.slice(common.length)).join('\n'),
     after: [...new Set(t.after.map((d) => d.trim()))],
+    ...(t.minutes !== undefined ? { minutes: t.minutes } : {}),
   };
 }
 

@@ -155,6 +155,7 @@ export function planPrompt(goal: Goal): string {
     `- Has a few substantial tasks rather than many tiny ones (at most ${MAX_PLANNED_TASKS}), and no task that only`,
     '  reviews or checks the others unless the goal asks for one.',
     '- Uses short, unique ids of lower-case words joined by "-", and one-line titles.',
+    '- Gives each task a rough estimate of the minutes its session will take: the longest chains of work start first.',
     '',
     'The goal (every task\'s session is given its title and text):',
     '',

@@ -5,7 +5,7 @@
  * conflicts become resolution attempts, and agents that come and go are ridden out
  * (RunRecovery). `Run` (run.ts) adds the run's life and what users do to it.
  */
-import { taskTimeoutMs } from '../../shared/goal/index.js';
+import { taskEstimates, taskTimeoutMs } from '../../shared/goal/index.js';
 import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
 import { git } from '../../shared/node/git.js';
 import type { AgentClient } from './agent-client.js';
@@ -48,7 +48,8 @@ export abstract class RunEngine {
 
   constructor(protected readonly opts: RunOptions) {
     const goal = opts.goal;
-    this.tasks = goal.tasks.map((task) => newRunTask(goal, task));
+    const estimates = taskEstimates(goal);
+    this.tasks = goal.tasks.map((task) => newRunTask(goal, task, estimates?.get(task.id)));
     this.recovery = new RunRecovery({
       runId: opts.runId, runDir: opts.runDir, tasks: this.tasks,
       attemptFailed: (rt, error, now) => this.attemptFailed(rt, error, now),

@@ -20,6 +20,8 @@ export interface RunTask extends TaskReport {
   holdsSlot?: boolean;
   startedAt?: number;
   priority: number;
+  /** Its weight on a critical path (see taskEstimates); unset when the goal gives no estimates. */
+  estimateMs?: number;
   attempts: number;
   /** Times it was sent to an agent, early starts stopped included: each start has an id of its own there. */
   starts: number;
@@ -52,10 +54,11 @@ function attemptId(id: string, attempt: number): string {
   return attempt <= 1 ? id : `${id.slice(0, ATTEMPT_ID_CHARS)}--${attempt}`;
 }
 
-export function newRunTask(goal: Goal, task: GoalTask): RunTask {
+export function newRunTask(goal: Goal, task: GoalTask, estimateMs?: number): RunTask {
   return {
     id: task.id, title: task.title, after: task.after, status: 'waiting', task,
     priority: taskPriority(goal, task), attempts: 0, starts: 0, avoidAgents: [], verifyFollowUps: 0,
+    ...(estimateMs !== undefined ? { estimateMs } : {}),
   };
 }
 
@@ -76,7 +79,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 /** The part of a run task that is reported: its bookkeeping stays inside the run. */
 export function toReport(rt: RunTask): TaskReport {
   const {
-    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, avoidAgents: _a, notBefore: _n,
+    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, notBefore: _n,
     timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;

@@ -17,6 +17,8 @@ export const MAX_TIMEOUT_MS = 7 * 24 * MS_PER_HOUR;
 
 /** What a time limit must look like, for messages. */
 export const DURATION_RULE = 'must be a time limit above 0 and at most a week: a number of seconds, or text like "90s", "10m" or "1h"';
+/** What an estimate must look like, for messages. */
+export const ESTIMATE_RULE = 'must be how long the task should take, above 0 and at most a week: a number of seconds, or text like "90s", "10m" or "1h"';
 
 /** Milliseconds for a number of seconds or a `<number><h|m|s>` text; undefined when it is neither or out of range. */
 export function parseDuration(value: unknown): number | undefined {

@@ -34,7 +34,7 @@ test('a goal is written with its front matter, title, context and tasks', () => 
     hasTaskList: true,
     tasks: [
       { id: 'a', title: 'Add greet()', body: 'In src/greet.js.\n\nExport it.', after: [], line: 1 },
-      { id: 'b', title: 'Use it', body: '', after: ['a'], line: 2, priority: 3, timeoutMs: 1_500, session: { model: 'opus', maxTurns: 4 } },
+      { id: 'b', title: 'Use it', body: '', after: ['a'], line: 2, priority: 3, timeoutMs: 1_500, estimateMs: 300_000, session: { model: 'opus', maxTurns: 4 } },
     ],
   };
   assert.equal(formatGoal(goal), doc(
@@ -67,6 +67,7 @@ test('a goal is written with its front matter, title, context and tasks', () => 
     '  after: a',
     '  priority: 3',
     '  timeout: 1.5',
+    '  estimate: 5m',
     '  model: opus',
     '  max_turns: 4',
     '',

@@ -74,6 +74,7 @@ function taskLines(task: GoalTask): Line[] {
   if (task.after.length > 0) setting('after', task.after.join(', '));
   if (task.priority !== undefined) setting('priority', yamlValue(task.priority));
   if (task.timeoutMs !== undefined) setting('timeout', yamlValue(formatDuration(task.timeoutMs)));
+  if (task.estimateMs !== undefined) setting('estimate', yamlValue(formatDuration(task.estimateMs)));
   for (const [key, value] of sessionEntries(task.session ?? {}, TASK_SESSION_KEYS)) setting(key, yamlValue(value));
   if (task.body !== '') {
     for (const text of task.body.split('\n')) lines.push({ text: text.trim() === '' ? '' : `${INDENT}${text}`, prompt: true });

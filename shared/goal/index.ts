@@ -9,4 +9,4 @@ export { MAX_TIMEOUT_MS, formatDuration, parseDuration } from './duration.js';
 export { topologicalOrder, validateGraph } from './graph.js';
 export { composePrompt } from './prompt.js';
 export { formatGoal } from './format.js';
-export { DEFAULT_PRIORITY, taskPriority, taskSession, taskTimeoutMs } from './task-settings.js';
+export { DEFAULT_PRIORITY, taskEstimates, taskPriority, taskSession, taskTimeoutMs } from './task-settings.js';

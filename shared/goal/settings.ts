@@ -3,7 +3,7 @@
  * own `key: value` lines accept the same values and say the same thing about a wrong one.
  */
 import { z } from 'zod';
-import { DURATION_RULE, parseDuration } from './duration.js';
+import { DURATION_RULE, ESTIMATE_RULE, parseDuration } from './duration.js';
 import type { SessionOptions } from './types.js';
 
 type PermissionMode = NonNullable<SessionOptions['permissionMode']>;
@@ -26,12 +26,17 @@ export const text = (expected: string) => z.string({ error: expected }).regex(HA
 const positiveInt = (expected: string) => z.int({ error: expected }).positive({ error: expected });
 const count = (expected: string) => z.int({ error: expected }).nonnegative({ error: expected });
 
-/** A time limit, read as milliseconds (see duration.ts). */
-export const timeout = z.unknown().transform((value, ctx) => {
+/** A length of time, read as milliseconds (see duration.ts); `rule` says what is expected. */
+const duration = (rule: string) => z.unknown().transform((value, ctx) => {
   const ms = parseDuration(value);
-  if (ms === undefined) ctx.addIssue({ code: 'custom', message: DURATION_RULE });
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: rule });
   return ms ?? z.NEVER;
 });
+
+/** A time limit, in milliseconds. */
+export const timeout = duration(DURATION_RULE);
+/** How long a task should take, in milliseconds: its weight when the scheduler ranks critical paths. */
+export const estimate = duration(ESTIMATE_RULE);
 
 export const priority = z.int({ error: 'must be a whole number (higher runs first; the default is 0)' });
 export const dollars = z.number({ error: DOLLARS }).positive({ error: DOLLARS });

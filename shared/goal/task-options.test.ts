@@ -17,13 +17,14 @@ function errors(text: string): Array<[string, number, string]> {
   return result.errors.map((e) => [e.code, e.line, e.message]);
 }
 
-test('a task\'s own priority, timeout and session options are read from its indented lines', () => {
+test('a task\'s own priority, timeout, estimate and session options are read from its indented lines', () => {
   const goal = goalOf(parseGoal('g.md', doc(
     '## Tasks',
     '- a: Big refactor',
     '  priority: 5',
     '  Do the refactor.',
     '  timeout: 1h',
+    '  estimate: 20m',
     '  model: opus',
     '  mode: headless',
     '  permission_mode: acceptEdits',
@@ -35,17 +36,17 @@ test('a task\'s own priority, timeout and session options are read from its inde
   )));
   assert.deepEqual(goal.tasks, [
     {
-      id: 'a', title: 'Big refactor', body: 'Do the refactor.', after: [], line: 2, priority: 5, timeoutMs: 3_600_000,
+      id: 'a', title: 'Big refactor', body: 'Do the refactor.', after: [], line: 2, priority: 5, timeoutMs: 3_600_000, estimateMs: 1_200_000,
       session: { model: 'opus', mode: 'headless', permissionMode: 'acceptEdits', maxTurns: 40, maxBudgetUsd: 2.5 },
     },
-    { id: 'b', title: 'Small fix', body: '', after: [], line: 11, priority: -1, timeoutMs: 90_000 },
+    { id: 'b', title: 'Small fix', body: '', after: [], line: 12, priority: -1, timeoutMs: 90_000 },
   ]);
   assert.deepEqual(goal.session, {}, 'task options do not change the goal\'s');
 });
 
 test('a bad per-task value is a task-option error at its line, saying what is expected', () => {
   assert.deepEqual(errors(doc(
-    '## Tasks', '- a: A', '  priority: high', '  timeout: soon', '  model:', '  mode: gui', '  permission_mode: yolo', '  max_turns: 0', '  max_budget_usd: free',
+    '## Tasks', '- a: A', '  priority: high', '  timeout: soon', '  model:', '  mode: gui', '  permission_mode: yolo', '  max_turns: 0', '  max_budget_usd: free', '  estimate: 0',
   )), [
     ['task-option', 3, '"priority" of task "a" must be a whole number (higher runs first; the default is 0)'],
     ['task-option', 4, '"timeout" of task "a" must be a time limit above 0 and at most a week: a number of seconds, or text like "90s", "10m" or "1h"'],
@@ -54,6 +55,7 @@ test('a bad per-task value is a task-option error at its line, saying what is ex
     ['task-option', 7, '"permission_mode" of task "a" must be one of acceptEdits, auto, bypassPermissions, default, dontAsk, plan'],
     ['task-option', 8, '"max_turns" of task "a" must be a whole number above 0'],
     ['task-option', 9, '"max_budget_usd" of task "a" must be a number of US dollars above 0'],
+    ['task-option', 10, '"estimate" of task "a" must be how long the task should take, above 0 and at most a week: a number of seconds, or text like "90s", "10m" or "1h"'],
   ]);
 });
 

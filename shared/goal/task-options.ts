@@ -1,15 +1,15 @@
 /**
  * A task's own indented `key: value` lines: `after:`, its overrides (`priority:`, `timeout:`,
- * session options) and fan-out (`foreach:`, `then:`). A line that starts with one of these keys
+ * session options), its `estimate:` and fan-out (`foreach:`, `then:`). A line that starts with one of these keys
  * but escapes its colon (`after\: …`) is prompt text, with one backslash removed.
  */
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { SESSION_FIELDS, TASK_SESSION_KEYS, priority, timeout, toSessionOptions } from './settings.js';
+import { SESSION_FIELDS, TASK_SESSION_KEYS, estimate, priority, timeout, toSessionOptions } from './settings.js';
 import type { GoalTask, SessionOptions } from './types.js';
 
 /** Every key a task line may set, in the order a formatted goal writes them. */
-export const TASK_KEYS = ['after', 'foreach', 'then', 'priority', 'timeout', ...TASK_SESSION_KEYS] as const;
+export const TASK_KEYS = ['after', 'foreach', 'then', 'priority', 'timeout', 'estimate', ...TASK_SESSION_KEYS] as const;
 export type TaskKey = (typeof TASK_KEYS)[number];
 
 /** Keys that may appear on several lines of one task, adding to each other. */
@@ -88,6 +88,8 @@ export function applyTaskLine(draft: TaskDraft, key: TaskKey, value: string, lin
       return setValue(task, key, value, priority, (v) => { task.priority = v; });
     case 'timeout':
       return setValue(task, key, value, timeout, (v) => { task.timeoutMs = v; });
+    case 'estimate':
+      return setValue(task, key, value, estimate, (v) => { task.estimateMs = v; });
     default:
       return setSession(task, key, value);
   }

@@ -33,6 +33,8 @@ export interface GoalTask {
   priority?: number;
   /** Per-task `timeout:`, in milliseconds; else the goal's. See taskTimeoutMs. */
   timeoutMs?: number;
+  /** Per-task `estimate:`, in milliseconds: how long it should take. See taskEstimates. */
+  estimateMs?: number;
   /** Per-task session options (only those the task overrides), over the goal's `session`. See taskSession. */
   session?: SessionOptions;
   /** For a task made by `foreach:`, the item (a file, or a value of the list) it was made for. */
