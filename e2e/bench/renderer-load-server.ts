@@ -49,6 +49,8 @@ export class LoadSource {
   readonly outputs = new Map<string, TaskTermOutput>();
   readonly stats = new Map<string, FeedStats>();
   readonly echoes: Echo[] = [];
+  /** Tasks whose output the app asks to hold (a page is too far behind), as the driver stops reading an agent's stream. */
+  readonly held = new Set<string>();
   private readonly startedAt = new Date().toISOString();
 
   constructor(readonly taskIds: readonly string[]) {
@@ -60,8 +62,12 @@ export class LoadSource {
 
   /** Bytes from the (synthetic) session of `taskId`, as an agent's term stream delivers them. */
   write(taskId: string, text: string): void {
-    this.outputs.get(taskId)!.write(Buffer.from(text, 'utf8'));
+    const hold = this.outputs.get(taskId)!.write(Buffer.from(text, 'utf8'));
     this.stats.get(taskId)!.generated += text.length;
+    if (hold) {
+      this.held.add(taskId);
+      void hold.then(() => this.held.delete(taskId));
+    }
   }
 
   /** Sends what is waiting in every task's batch now. */

@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TERM_ACK_EVERY_CHARS, TERM_HIGH_WATER_CHARS } from '../../shared/bridge/constants.js';
+import { TERM_ACK_EVERY_CHARS } from '../../shared/bridge/constants.js';
 import { ROOT, waitFor } from '../harness.js';
 import { PageProblems, chromiumMissing, launchChromium } from '../ui/browser.js';
 import { LoadSource, serveLoad, type Echo, type FeedStats } from './renderer-load-server.js';
@@ -25,8 +25,6 @@ export const LOAD_MS = 30_000;
 export const KEY_INTERVAL_MS = 200;
 /** The generator tops every feed up to its rate this often. */
 const TICK_MS = 10;
-/** Output queued for the page beyond flow control's own window holds a task's session back. */
-const HOLD_ABOVE_CHARS = TERM_HIGH_WATER_CHARS;
 /** After the load, how long the page gets to write what is still queued for it. */
 const DRAIN_MS = 20_000;
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -80,10 +78,11 @@ function line(id: string, seq: number): string {
 }
 
 /**
- * Tops every task's output up to `bytesPerSec` since it started, as a busy session prints. A
- * task whose page has more than HOLD_ABOVE_CHARS not yet sent to it is held back, as flow
- * control would pause its pty: what it would have printed meanwhile is not printed (counted as
- * `heldBack`), so the page is offered at most the rate and never more than it can take.
+ * Tops every task's output up to `bytesPerSec` since it started, as a busy session prints. While
+ * the app holds a task's output (its page has more than TERM_HOLD_ABOVE_CHARS queued), the driver
+ * reads no more of that task's stream and the agent keeps the output in its log: here, what it
+ * would have printed meanwhile is not printed (counted as `heldBack`), so the page is offered at
+ * most the rate and never more than it can take.
  */
 function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string, number>; heldBack(): number } {
   const started = now();
@@ -94,8 +93,7 @@ function generate(source: LoadSource, bytesPerSec: number): { stop(): Map<string
     const due = (bytesPerSec * (now() - started)) / 1000;
     for (const id of source.taskIds) {
       const have = produced.get(id)!;
-      const s = source.stats.get(id)!;
-      if (s.generated - s.sent > HOLD_ABOVE_CHARS) {
+      if (source.held.has(id)) {
         heldBack += Math.max(0, due - have);
         produced.set(id, Math.max(have, due));
         continue;

@@ -38,7 +38,7 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   await client1.rpc.request('task.start', { ...ref, title: 'attach', prompt, repoId: repo.repoId, base, session: { mode: 'headless' } });
 
   const seen1: Buffer[] = [];
-  const first = await attachTerm(client1, ref, 0, (c) => seen1.push(Buffer.from(c)));
+  const first = await attachTerm(client1, ref, 0, (c) => { seen1.push(Buffer.from(c)); });
   await waitFor(() => first.received >= 300_000, 'the first part of the output');
 
   // A second driver connection (another libp2p node with the same identity), mid-task.
@@ -46,7 +46,7 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   hosts.push(host2);
   const client2 = await AgentClient.connect(host2, multiaddr(agent.addr));
   const seen2: Buffer[] = [];
-  const second = await attachTerm(client2, ref, 0, (c) => seen2.push(Buffer.from(c)));
+  const second = await attachTerm(client2, ref, 0, (c) => { seen2.push(Buffer.from(c)); });
   await writeFile(release, 'go');
   // The session waits for a follow-up after its turn; closing it (as a run's end does) ends both streams.
   await result;
@@ -63,7 +63,7 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   // Attaching from an offset gives exactly the rest.
   const offset = 123_457;
   const seen3: Buffer[] = [];
-  const third = await attachTerm(client2, ref, offset, (c) => seen3.push(Buffer.from(c)));
+  const third = await attachTerm(client2, ref, offset, (c) => { seen3.push(Buffer.from(c)); });
   await third.done;
   assert.ok(Buffer.concat(seen3).equals(a.subarray(offset)));
   await client1.close();

@@ -71,7 +71,7 @@ test('a log past its cap keeps its newest output; attaching at 0 is told where t
   // An offset still kept reads from exactly there (no start in the reply).
   const later = logBytes - 1000;
   const tail: Buffer[] = [];
-  const second = await attachTerm(client, ref, later, (c) => tail.push(Buffer.from(c)));
+  const second = await attachTerm(client, ref, later, (c) => { tail.push(Buffer.from(c)); });
   await second.done;
   assert.equal(second.start, later);
   assert.ok(Buffer.concat(tail).equals(got.subarray(got.length - 1000)));

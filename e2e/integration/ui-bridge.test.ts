@@ -310,6 +310,57 @@ test('agents.pair pairs by one-time code (a wrong code is refused); agents.unpai
   await assert.rejects(api.call('agents.unpair', { peerId: agent.peerId }), (err: { code: number }) => err.code === RPC_ERROR.notFound);
 });
 
+test('a pane that acknowledges slowly gets a flood whole, while its task runs on: the driver holds the stream, not the session', async () => {
+  const { api } = await connect();
+  await waitFor(async () => (await api.call('agents.list', {})).agents.some((a) => a.local && a.health === 'ready'), 'the local agent to be ready');
+  const lines = 16_384; // The stand-in floods 64-byte lines: 1 MiB, ten times the flow-control window.
+  const goal = ['# Flood', '', 'For flow control.', '', '## Tasks', '- f: Flood the terminal', `  !flood ${lines * 64}`, '  !write f.txt flooded', ''].join('\n');
+  const started = await api.call('run.start', { name: 'flood.md', text: goal });
+  assert.ok(started.ok, JSON.stringify(started));
+  const { runId } = started;
+  let mergedAt: number | undefined;
+  let logAtMerge: Promise<string> | undefined;
+  api.on('task.status', (e) => {
+    if (e.runId !== runId || e.task.id !== 'f' || e.task.status !== 'merged' || mergedAt !== undefined) return;
+    mergedAt = received;
+    logAtMerge = api.call('task.log', { runId, taskId: 'f' }).then((l) => l.text);
+  });
+  const batches: Array<{ offset: number; data: string }> = [];
+  let received = 0;
+  let acked = 0;
+  api.on('term.data', (d) => {
+    if (d.runId !== runId || d.taskId !== 'f') return;
+    batches.push({ offset: d.offset, data: d.data });
+    received += d.data.length;
+  });
+  const attached = await api.call('term.attach', { runId, taskId: 'f' });
+  // A slow pane: it writes and acknowledges 4 KiB per 20 ms (200 KiB/s), never stalling.
+  const pane = setInterval(() => {
+    const chars = Math.min(received - acked, 4096);
+    if (chars > 0) void api.call('term.ack', { runId, taskId: 'f', chars });
+    acked += chars;
+  }, 20);
+  try {
+    const text = (): string => attached.data + batches.map((b) => b.data).join('');
+    await waitFor(() => (text().match(/flood:/g) ?? []).length >= lines && mergedAt !== undefined, 'the whole flood in the pane, and the task merged', 60_000);
+    // The session was not held back by the pane: the task merged long before the pane had the flood.
+    assert.ok(mergedAt! < lines * 64 / 2, `merged only after the pane had ${mergedAt} characters`);
+    // The driver was: it had read only a little ahead of the pane (the agent kept the rest), and read the rest as the pane caught up.
+    const flooded = (t: string): number => (t.match(/flood:/g) ?? []).length;
+    const readAtMerge = flooded(await logAtMerge!);
+    assert.ok(readAtMerge < lines / 2, `the driver had read ${readAtMerge} of ${lines} lines when the task merged`);
+    await waitFor(async () => flooded((await api.call('task.log', { runId, taskId: 'f' })).text) === lines, 'the driver\'s log of the task to have the whole flood');
+    let at = attached.offset;
+    for (const b of batches) {
+      assert.equal(b.offset, at, 'batches tile the feed: no gap, no repeat');
+      at += b.data.length;
+    }
+    assert.equal((text().match(/flood:/g) ?? []).length, lines, 'every flood line arrived once');
+  } finally {
+    clearInterval(pane);
+  }
+});
+
 test('SIGTERM stops the server, its local agent and the driver', async () => {
   const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
   assert.equal(children.length, 1, 'the ui runs one child: its local agent');

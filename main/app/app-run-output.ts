@@ -87,9 +87,10 @@ export class AppRunOutput implements RunOutput {
     this.deps.onTaskChanged();
   }
 
-  taskOutput(taskId: string, chunk: Uint8Array): void {
-    this.term(taskId)?.write(chunk);
+  /** A promise while a pane asks to hold the task's output (the caller reads no more until it resolves). */
+  taskOutput(taskId: string, chunk: Uint8Array): Promise<void> | undefined {
     this.logs.write(taskId, chunk);
+    return this.term(taskId)?.write(chunk);
   }
 
   taskResult(taskId: string, result: TaskResult): void {

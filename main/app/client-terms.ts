@@ -2,7 +2,8 @@
  * One client's terminal feeds: which tasks it has attached to, each with its own flow control.
  * Attaching again (a pane re-mounted, a reconnect) starts that task's feed afresh.
  */
-import { ClientTermFeed, type Attached, type TaskTermOutput } from './term-feed.js';
+import { ClientTermFeed, type FlowOptions } from './client-term-feed.js';
+import type { Attached, TaskTermOutput } from './term-feed.js';
 
 type TermData = (runId: string, taskId: string, offset: number, data: string) => void;
 
@@ -14,23 +15,26 @@ interface Subscription {
 export class ClientTerms {
   private readonly subs = new Map<string, Subscription>();
 
-  constructor(private readonly send: TermData) {}
+  constructor(private readonly send: TermData, private readonly flow: FlowOptions = {}) {}
 
   /** Subscribes to a task's terminal: the recent output now, every batch after it as `term.data`. */
   attach(runId: string, taskId: string, output: TaskTermOutput): Attached {
     const key = `${runId}/${taskId}`;
     this.subs.get(key)?.detach();
-    const feed = new ClientTermFeed((offset, data) => this.send(runId, taskId, offset, data));
-    const attached = output.attach((offset, data) => feed.push(offset, data));
-    this.subs.set(key, { feed, detach: attached.detach });
+    const feed = new ClientTermFeed((offset, data) => this.send(runId, taskId, offset, data), this.flow);
+    const attached = output.attach((offset, data) => feed.push(offset, data), feed);
+    this.subs.set(key, { feed, detach: () => { attached.detach(); feed.dispose(); } });
     return { data: attached.data, offset: attached.offset };
   }
 
   /** The client wrote `chars` more characters of that task's feed; false when it is not attached. */
   ack(runId: string, taskId: string, chars: number): boolean {
     const sub = this.subs.get(`${runId}/${taskId}`);
-    sub?.feed.ack(chars);
-    return sub !== undefined;
+    if (!sub) return false;
+    sub.feed.ack(chars);
+    // A page busy with one pane is still alive: its other feeds keep holding rather than skip.
+    for (const other of this.subs.values()) if (other !== sub) other.feed.clientAlive();
+    return true;
   }
 
   /** The client is gone: every feed stops. */

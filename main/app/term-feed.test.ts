@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientTermFeed, TaskTermOutput } from './term-feed.js';
+import { ClientTermFeed } from './client-term-feed.js';
+import { TaskTermOutput } from './term-feed.js';
+import { ClientTerms } from './client-terms.js';
 
 /** Polls `cond` until it holds (real timers, no fixed sleeps). */
 async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
@@ -135,4 +137,106 @@ test('end to end with real timers: a flood through a slow client arrives whole a
   assert.equal(received.join(''), expected);
   a.detach();
   out.dispose();
+});
+
+test('a client far behind holds the source: write returns a promise until acks drain its queue, and nothing is lost', async () => {
+  const out = new TaskTermOutput({ batchMs: 1 });
+  const sent: Array<[number, string]> = [];
+  const feed = new ClientTermFeed((o, d) => sent.push([o, d]), { highWater: 100, lowWater: 10, maxBatchChars: 50, holdAbove: 200, stallMs: 60_000 });
+  const a = out.attach((o, d) => feed.push(o, d), feed);
+  const source = 'abcdefghij'.repeat(40);
+  assert.equal(out.write(bytes(source.slice(0, 250))), undefined, 'nothing queued yet when it was written');
+  out.flush();
+  assert.equal(feed.holding, false, '150 queued: under the hold mark');
+  out.write(bytes(source.slice(250, 350)));
+  out.flush();
+  assert.equal(feed.holding, true, '250 queued: above it');
+  const hold = out.write(bytes(source.slice(350)));
+  assert.ok(hold instanceof Promise, 'the source is asked to hold');
+  let released = false;
+  void hold.then(() => { released = true; });
+  out.flush();
+  await until(() => {
+    if (feed.unacknowledged > 0) feed.ack(feed.unacknowledged);
+    return released && feed.buffered === 0;
+  }, 'the hold to be released and the queue drained');
+  assert.equal(sent.map(([, d]) => d).join(''), source);
+  assert.equal(feed.skipped, 0);
+  a.detach();
+  out.dispose();
+});
+
+test('a holding client that acknowledges nothing stalls: the source goes on, and the client skips ahead to the newest output', async () => {
+  const out = new TaskTermOutput({ batchMs: 1 });
+  const sent: Array<[number, string]> = [];
+  const feed = new ClientTermFeed((o, d) => sent.push([o, d]), { highWater: 100, lowWater: 10, maxBatchChars: 100, holdAbove: 200, stallMs: 20, stalledQueueChars: 120 });
+  const a = out.attach((o, d) => feed.push(o, d), feed);
+  const lines = Array.from({ length: 40 }, (_, i) => `line ${String(i).padStart(2, '0')}\n`).join(''); // 40 × 8 characters
+  const hold = out.write(bytes(lines));
+  out.flush();
+  const held = out.write(bytes('more\n'));
+  assert.ok(held instanceof Promise, 'held while the client is behind');
+  await held; // No ack ever comes: only the stall clock can release it.
+  assert.ok(feed.skipped > 0, 'output was skipped for this client');
+  assert.ok(feed.buffered <= 120, `the stalled client's queue keeps only the newest output (${feed.buffered})`);
+  assert.equal(feed.holding, false);
+  assert.equal(out.write(bytes('tail\n')), undefined, 'a stalled client holds nothing');
+  out.flush();
+  // It acks again: the rest arrives from the skip point on, ending with the newest output.
+  await until(() => {
+    if (feed.unacknowledged > 0) feed.ack(feed.unacknowledged);
+    return feed.buffered === 0;
+  }, 'the stalled client to catch up');
+  const first = sent[0]!;
+  assert.equal(first[0], 0);
+  const afterSkip = sent.find(([o], i) => i > 0 && o !== sent[i - 1]![0] + sent[i - 1]![1].length)!;
+  assert.ok(afterSkip, 'one batch starts past the end of the one before');
+  const all = lines + 'more\ntail\n';
+  assert.equal(afterSkip[0], 100 + feed.skipped, 'the skip is as long as the feed says');
+  assert.ok(afterSkip[1].startsWith('line ') || afterSkip[1].startsWith('more'), `it resumes at a line start: ${JSON.stringify(afterSkip[1].slice(0, 10))}`);
+  assert.equal(sent.at(-1)![0] + sent.at(-1)![1].length, all.length, 'it ends at the newest output');
+  assert.equal(hold, undefined);
+  a.detach();
+  out.dispose();
+});
+
+test('detaching a holding client releases the source', async () => {
+  const out = new TaskTermOutput({ batchMs: 1 });
+  const feed = new ClientTermFeed(() => undefined, { highWater: 10, lowWater: 1, holdAbove: 10, stallMs: 60_000 });
+  const a = out.attach((o, d) => feed.push(o, d), feed);
+  out.write(bytes('x'.repeat(50)));
+  out.flush();
+  const held = out.write(bytes('y'));
+  assert.ok(held instanceof Promise);
+  a.detach();
+  feed.dispose();
+  await held;
+  out.dispose();
+});
+
+test('a client busy with one pane is alive: its other feeds keep holding; once it acks nothing at all, they stop', async () => {
+  const terms = new ClientTerms(() => undefined, { highWater: 10, lowWater: 1, holdAbove: 10, stallMs: 50 });
+  const a = new TaskTermOutput({ batchMs: 1 });
+  const b = new TaskTermOutput({ batchMs: 1 });
+  terms.attach('r', 'a', a);
+  terms.attach('r', 'b', b);
+  b.write(bytes('x'.repeat(30)));
+  b.flush();
+  const held = b.write(bytes('y'));
+  assert.ok(held instanceof Promise, 'pane b is far behind: its task is held');
+  let released = false;
+  void held.then(() => { released = true; });
+  // The page writes pane a and acks it every few ms, for four stall periods.
+  const started = Date.now();
+  while (Date.now() - started < 200) {
+    a.write(bytes('z'.repeat(5)));
+    a.flush();
+    terms.ack('r', 'a', 5);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(released, false, 'a live client keeps holding b');
+  await held; // It acks nothing more: the stall clock releases b.
+  terms.close();
+  a.dispose();
+  b.dispose();
 });

@@ -21,7 +21,8 @@ export interface RemoteTaskDeps {
   sync: RepoSync;
   workDir: string;
   onState(event: TaskStateEvent): void;
-  onOutput(chunk: Uint8Array): void;
+  /** A returned promise holds the terminal stream (read no more) until it resolves. */
+  onOutput(chunk: Uint8Array): void | Promise<void>;
   /** A result has been reported, before its commits are fetched: the agent's slot is free from now. */
   onReported?(result: TaskResult): void;
   /** A result is in the user's repo (before the agent is told it may let it go): to record it durably. */
@@ -114,7 +115,7 @@ export class RemoteTask {
     this.term = await attachTerm(agent, this.spec, this.termBytes, (chunk, at) => {
       // `at`, not a running count: output the agent's capped log dropped is skipped, not re-sent.
       this.termBytes = at + chunk.byteLength;
-      this.deps.onOutput(chunk);
+      return this.deps.onOutput(chunk);
     });
   }
 

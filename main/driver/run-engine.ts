@@ -170,7 +170,7 @@ export abstract class RunEngine {
       onState: (e) => this.onAgentState(rt, e),
       onOutput: (chunk) => {
         this.journal.termOutput(spec.taskId, chunk);
-        this.opts.out.taskOutput(rt.id, chunk);
+        return this.opts.out.taskOutput(rt.id, chunk);
       },
       // The agent freed its slot when it reported: another task can start there while this result is fetched.
       onReported: (r) => { if (r.ok && rt.remote === remote) this.reported(rt, remote.agent, r); },

@@ -42,7 +42,8 @@ export interface RunOutput {
   agentJoined(info: { name: string; peerId: string; slots: number }): void;
   agentLost(info: { name: string; peerId: string; reason: string }): void;
   taskStatus(task: TaskReport, detail?: string): void;
-  taskOutput(taskId: string, chunk: Uint8Array): void;
+  /** A task's terminal output; a returned promise holds the task's stream until it resolves (flow control). */
+  taskOutput(taskId: string, chunk: Uint8Array): void | Promise<void>;
   /** Each result an attempt reports (its session summary, verify output), before it is integrated. */
   taskResult?(taskId: string, result: TaskResult): void;
   warning(message: string): void;

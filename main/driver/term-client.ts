@@ -23,9 +23,10 @@ export interface TermAttachment {
 
 /**
  * Attaches to a task's terminal from byte `offset`. `onData` gets each chunk with the log offset
- * it starts at, so a caller that keeps its own position stays right when older output was dropped.
+ * it starts at, so a caller that keeps its own position stays right when older output was dropped;
+ * while a promise it returns is pending, no more is read.
  */
-export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: number, onData: (chunk: Uint8Array, at: number) => void): Promise<TermAttachment> {
+export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: number, onData: (chunk: Uint8Array, at: number) => void | Promise<void>): Promise<TermAttachment> {
   const stream = await agent.openStream(PROTOCOL.term);
   const framed = new FramedStream(stream);
   await framed.write({ runId: ref.runId, taskId: ref.taskId, offset });
@@ -41,7 +42,8 @@ export async function attachTerm(agent: AgentClient, ref: TaskRef, offset: numbe
   const done = consume(raw, (chunk) => {
     const at = start + received;
     received += chunk.byteLength;
-    onData(chunk, at);
+    // A promise holds the stream: yamux stops the agent sending until it resolves.
+    return onData(chunk, at);
   }).catch(() => {
     // The stream broke (its connection died): `done` still just resolves; a re-attach continues from `received`.
   }).finally(() => raw.close().catch(() => raw.abort(new Error('closing'))));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TermFeed, type TermSink } from './term-feed.js';
+import { TermFeed, skippedNote, type TermSink } from './term-feed.js';
 
 /** A terminal stand-in that records writes and lets the test decide when each is parsed. */
 function sink() {
@@ -60,13 +60,16 @@ test('dropped duplicates count as handled, so the source is never left paused', 
   assert.deepEqual(t.acks, [8]);
 });
 
-test('a gap in offsets is written through and the feed continues from the new end', () => {
+test('a gap in offsets is noted in the pane, and the feed continues from the new end; only feed characters are acked', () => {
   const t = sink();
-  const feed = new TermFeed(t.s, 100);
+  const feed = new TermFeed(t.s, 5);
   feed.attached({ data: '', offset: 0 });
   feed.receive({ offset: 50, data: 'later' });
-  assert.deepEqual(t.written, ['later']);
+  assert.deepEqual(t.written, [skippedNote(50), 'later']);
+  assert.match(t.written[0]!, /50 characters skipped/);
   assert.equal(feed.offset, 55);
+  t.parseAll();
+  assert.deepEqual(t.acks, [5]);
 });
 
 test('a disposed feed writes and acks nothing more', () => {

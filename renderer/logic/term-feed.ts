@@ -5,6 +5,7 @@
  * The bytes go straight to the sink (xterm); they never pass through React or the store.
  */
 import { TERM_ACK_EVERY_CHARS } from '../../shared/bridge/constants.js';
+import { dim } from '../../shared/ansi.js';
 
 export interface TermSink {
   /** Writes into the terminal and calls `done` once the terminal has parsed it. */
@@ -64,8 +65,9 @@ export class TermFeed {
     if (stale > 0) this.handled(stale);
     if (end <= have) return;
     const fresh = data.slice(stale);
-    // offset > have is a gap the source skipped (its log was capped): nothing to fetch it from,
-    // so the pane carries on from the new offset.
+    // offset > have is output the source skipped while this pane was not keeping up (it stalled):
+    // the pane says so and carries on from the new offset.
+    if (offset > have) this.sink.write(skippedNote(offset - have), () => undefined);
     this.have = end;
     this.sink.write(fresh, () => this.handled(fresh.length));
   }
@@ -79,4 +81,9 @@ export class TermFeed {
       this.sink.ack(total);
     }
   }
+}
+
+/** The line a pane shows where the source skipped output it did not keep up with. */
+export function skippedNote(chars: number): string {
+  return `\r\n${dim(`[${chars} characters skipped while this pane was behind; the task's whole log has them]`)}\r\n`;
 }
