@@ -152,6 +152,7 @@ export class LoadSource {
             if (terms.ack(runId, taskId, chars)) this.acked(taskId, chars);
             return {};
           },
+          'term.detach': ({ runId, taskId }) => { terms.detach(runId, taskId); return {}; },
           'task.detail': ({ runId, taskId }) => ({ runId, task: this.runView().tasks.find((t) => t.id === known(runId, taskId))!, prompt: '', files: [] }),
           'task.log': () => ({ text: '', truncated: false }),
           'settings.get': () => DEFAULT_SETTINGS,

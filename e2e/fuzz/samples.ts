@@ -115,6 +115,7 @@ export function bridgeSamples(): Json[] {
     request(BridgeContract, 'task.input', { ...ref, data: 'x' }, 8),
     request(BridgeContract, 'term.attach', ref, 9),
     request(BridgeContract, 'term.ack', { ...ref, chars: 10 }, 10),
+    request(BridgeContract, 'term.detach', ref, 12),
     request(BridgeContract, 'task.log', ref, 11),
   ];
 }

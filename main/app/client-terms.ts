@@ -37,6 +37,13 @@ export class ClientTerms {
     return true;
   }
 
+  /** The client closed its pane of that task: its feed stops. */
+  detach(runId: string, taskId: string): void {
+    const key = `${runId}/${taskId}`;
+    this.subs.get(key)?.detach();
+    this.subs.delete(key);
+  }
+
   /** The client is gone: every feed stops. */
   close(): void {
     for (const sub of this.subs.values()) sub.detach();

@@ -74,6 +74,7 @@ export function appHandlers(core: AppCore, terms: ClientTerms): BridgeHandlers {
       return { data: log.text, offset: log.text.length };
     },
     'term.ack': ({ runId, taskId, chars }) => { terms.ack(runId, taskId, chars); return Ok; },
+    'term.detach': ({ runId, taskId }) => { terms.detach(runId, taskId); return Ok; },
     'task.detail': async ({ runId, taskId }) => {
       const { task, extras, repoRoot } = await runs.task(runId, taskId);
       const files = task.commit && task.base ? await taskDiff(repoRoot, task.base, task.commit) : [];

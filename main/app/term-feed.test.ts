@@ -240,3 +240,18 @@ test('a client busy with one pane is alive: its other feeds keep holding; once i
   a.dispose();
   b.dispose();
 });
+
+test('a pane closed with term.detach no longer holds its task', async () => {
+  const terms = new ClientTerms(() => undefined, { highWater: 10, lowWater: 1, holdAbove: 10, stallMs: 60_000 });
+  const out = new TaskTermOutput({ batchMs: 1 });
+  terms.attach('r', 't', out);
+  out.write(bytes('x'.repeat(30)));
+  out.flush();
+  const held = out.write(bytes('y'));
+  assert.ok(held instanceof Promise);
+  terms.detach('r', 't');
+  await held;
+  assert.equal(out.write(bytes('z')), undefined, 'nothing holds it now');
+  assert.equal(terms.ack('r', 't', 1), false, 'the feed is gone');
+  out.dispose();
+});

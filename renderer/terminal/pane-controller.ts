@@ -116,6 +116,8 @@ export class PaneController implements PaneHandle {
     this.resizeObserver.disconnect();
     this.offData();
     this.feed.dispose();
+    // Else the app would keep feeding a pane that acks nothing, and hold its task's stream for it.
+    void this.opts.bridge.call('term.detach', { runId: this.opts.runId, taskId: this.opts.taskId }).catch(() => undefined);
     this.term.textarea?.removeEventListener('focus', this.onFocus);
     this.term.textarea?.removeEventListener('blur', this.onBlur);
     writes.forget(this.key);

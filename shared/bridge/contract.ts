@@ -92,6 +92,8 @@ export const BridgeContract = {
     'term.attach': { params: TaskRef, result: z.object({ data: z.string(), offset: z.number().int().nonnegative() }).strict() },
     /** The client has written `chars` more characters of this task's feed into its terminal. */
     'term.ack': { params: TaskRef.extend({ chars: z.number().int().positive().max(100_000_000) }).strict(), result: Ok },
+    /** The client closed its pane of this task: the feed stops (a feed nobody acks would hold the task's stream). */
+    'term.detach': { params: TaskRef, result: Ok },
     'task.detail': { params: TaskRef, result: TaskDetail },
     /** A task's whole terminal log as text (the panes keep only a capped scrollback). */
     'task.log': { params: TaskRef, result: z.object({ text: z.string(), truncated: z.boolean() }).strict() },
