@@ -111,6 +111,26 @@ export class DashboardPage {
     await this.page.keyboard.type(text);
   }
 
+  /** Makes the page hidden or shown, as a background tab or a minimized window is (headless Chromium is never hidden itself). */
+  async setHidden(hidden: boolean): Promise<void> {
+    await this.page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  }
+
+  /** The task's whole log, from its pane's log dialog (which is closed again). */
+  async fullLog(taskId: string): Promise<string> {
+    await this.pane(taskId).getByTestId('pane-log').click();
+    const text = this.page.getByTestId('log-text');
+    await text.waitFor();
+    const log = (await text.textContent()) ?? '';
+    await this.page.getByTestId('log-dialog').getByRole('button', { name: 'Close' }).click();
+    await this.page.getByTestId('log-dialog').waitFor({ state: 'detached' });
+    return log;
+  }
+
   /** Opens a task's detail from its graph node and shows its changes. */
   async openTaskDetail(taskId: string): Promise<Locator> {
     await this.node(taskId).click();

@@ -107,6 +107,15 @@ test('a dropped goal runs on two agents: live panes, typing, a task needing inpu
     assert.ok(!(await dash.paneText('perm'))!.includes('typed-in-the-pane'));
     await dash.screenshot('terminals');
 
+    // A hidden page lets go of its feeds (the app holds no task's stream for it), and takes them up again when shown.
+    await dash.setHidden(true);
+    await dash.typeIntoPane('ask', 'typed-while-hidden');
+    await waitFor(async () => (await dash.fullLog('ask')).includes('typed-while-hidden'), 'the session to echo what was typed while hidden');
+    assert.ok(!(await dash.paneText('ask'))!.includes('typed-while-hidden'), 'a hidden page is fed nothing');
+    await dash.setHidden(false);
+    await dash.waitForPaneText('ask', 'typed-while-hidden');
+    assert.ok((await dash.paneText('ask'))!.includes('ask is waiting for you'), 'shown again, the pane starts from the recent output');
+
     // The top bar's jump focuses the waiting pane; answering there sets the task running again.
     await dash.page.getByTestId('jump-to-input').click();
     await dash.page.waitForFunction(() => document.activeElement?.closest('[data-testid="terminal-pane"]')?.getAttribute('data-task-id') === 'perm');

@@ -56,6 +56,21 @@ test('when the focus leaves, everything waiting goes; a forgotten pane\'s output
   assert.deepEqual(t.log, ['a:a', 'b:bbbbbbbbbb']);
 });
 
+test('a dropped pane\'s waiting output goes, and the pane keeps its focus', () => {
+  const t = terminals();
+  const gate = new WriteGate(CLOCK, 4);
+  gate.focus('a');
+  gate.write('a', 'a1', t.writer('a'), () => undefined);
+  gate.write('b', 'bb', t.writer('b'), () => undefined);
+  gate.write('c', 'cc', t.writer('c'), () => undefined);
+  gate.drop('c');
+  gate.drop('a');
+  gate.write('a', 'a2', t.writer('a'), () => undefined);
+  assert.deepEqual(t.log, ['a:a1', 'a:a2'], 'still focused: its writes go first, the others wait');
+  gate.focus(undefined);
+  assert.deepEqual(t.log, ['a:a1', 'a:a2', 'b:bb'], 'c\'s waiting output was dropped');
+});
+
 test('while keys are typed into the focused pane, the others get one slice per interval, and all of it once typing stops', () => {
   const t = terminals();
   let now = 1_000;

@@ -74,8 +74,13 @@ export class WriteGate {
 
   /** A pane went away: what it still had waiting is dropped. */
   forget(pane: string): void {
-    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.pane === pane) this.waiting.splice(i, 1);
+    this.drop(pane);
     if (this.focused === pane) this.focus(undefined);
+  }
+
+  /** Drops the pane's writes still waiting for their turn (its feed stopped); it keeps its focus. */
+  drop(pane: string): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.pane === pane) this.waiting.splice(i, 1);
   }
 
   /** Whether the focused pane is being typed into and the other panes must wait for their next turn (a wake-up is set for it). */

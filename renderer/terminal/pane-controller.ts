@@ -33,8 +33,9 @@ export class PaneController implements PaneHandle {
   readonly runId: string;
   private readonly term: Terminal;
   private readonly fitAddon = new FitAddon();
-  private readonly feed: TermFeed;
-  private readonly offData: () => void;
+  /** The app's feed of this task while the pane takes it (not while the page is hidden). */
+  private feed: TermFeed | undefined;
+  private offData: (() => void) | undefined;
   private readonly resizeObserver: ResizeObserver;
   private webgl: WebglAddon | undefined;
   private acceptsInput = false;
@@ -58,22 +59,8 @@ export class PaneController implements PaneHandle {
     this.term.loadAddon(this.fitAddon);
     this.term.open(host);
     if (claimWebgl()) this.loadWebgl();
-    const { bridge, runId, taskId } = opts;
-    this.feed = new TermFeed({
-      write: (data, done) => writes.write(this.key, data, (d, parsed) => this.term.write(d, parsed), done),
-      // A lost ack only matters while the bridge is up; a gone bridge shows its own banner.
-      ack: (chars) => void bridge.call('term.ack', { runId, taskId, chars }).catch(() => undefined),
-    });
-    // Listen before attaching, so no batch sent after the attach answer is missed.
-    this.offData = bridge.on('term.data', (batch) => {
-      if (batch.runId === runId && batch.taskId === taskId) this.feed.receive(batch);
-    });
-    bridge.call('term.attach', { runId, taskId }).then(
-      (result) => this.feed.attached(result),
-      (err: unknown) => {
-        if (!this.disposed) this.term.write(`\x1b[2m(no terminal output: ${err instanceof Error ? err.message : String(err)})\x1b[0m\r\n`);
-      },
-    );
+    if (!document.hidden) this.connect();
+    document.addEventListener('visibilitychange', this.onVisibility);
     this.term.onData((data) => this.sendInput(data));
     this.term.onResize(({ cols, rows }) => this.sendSize(cols, rows));
     this.term.textarea?.addEventListener('focus', this.onFocus);
@@ -114,10 +101,8 @@ export class PaneController implements PaneHandle {
     this.disposed = true;
     cancelAnimationFrame(this.fitFrame);
     this.resizeObserver.disconnect();
-    this.offData();
-    this.feed.dispose();
-    // Else the app would keep feeding a pane that acks nothing, and hold its task's stream for it.
-    void this.opts.bridge.call('term.detach', { runId: this.opts.runId, taskId: this.opts.taskId }).catch(() => undefined);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.disconnect();
     this.term.textarea?.removeEventListener('focus', this.onFocus);
     this.term.textarea?.removeEventListener('blur', this.onBlur);
     writes.forget(this.key);
@@ -127,6 +112,53 @@ export class PaneController implements PaneHandle {
     }
     this.term.dispose();
   }
+
+  /** Feeds the pane from the app: the task's recent output first, then every live batch. */
+  private connect(): void {
+    const { bridge, runId, taskId } = this.opts;
+    const feed = new TermFeed({
+      write: (data, done) => writes.write(this.key, data, (d, parsed) => this.term.write(d, parsed), done),
+      // A lost ack only matters while the bridge is up; a gone bridge shows its own banner.
+      ack: (chars) => void bridge.call('term.ack', { runId, taskId, chars }).catch(() => undefined),
+    });
+    this.feed = feed;
+    // Listen before attaching, so no batch sent after the attach answer is missed.
+    this.offData = bridge.on('term.data', (batch) => {
+      if (batch.runId === runId && batch.taskId === taskId) feed.receive(batch);
+    });
+    bridge.call('term.attach', { runId, taskId }).then(
+      (result) => feed.attached(result),
+      (err: unknown) => {
+        if (this.feed === feed) this.term.write(`\x1b[2m(no terminal output: ${err instanceof Error ? err.message : String(err)})\x1b[0m\r\n`);
+      },
+    );
+  }
+
+  /** Stops the feed; the app is told, else it would keep feeding a pane that acks nothing and hold its task's stream for it. */
+  private disconnect(): void {
+    if (!this.feed) return;
+    this.offData?.();
+    this.offData = undefined;
+    this.feed.dispose();
+    this.feed = undefined;
+    writes.drop(this.key);
+    void this.opts.bridge.call('term.detach', { runId: this.opts.runId, taskId: this.opts.taskId }).catch(() => undefined);
+  }
+
+  /**
+   * A hidden page (a background tab, a minimized window) runs its timers about once a second and
+   * would draw so slowly that the app held every task's stream for it: it lets go of its feeds,
+   * and takes them up afresh, from the recent output, when it is shown again.
+   */
+  private readonly onVisibility = (): void => {
+    if (this.disposed) return;
+    if (document.hidden) {
+      this.disconnect();
+    } else if (!this.feed) {
+      this.term.reset();
+      this.connect();
+    }
+  };
 
   private readonly onFocus = (): void => {
     writes.focus(this.key);
