@@ -32,7 +32,7 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   });
   srv.handle('task.start', async (spec) => {
     const allowed = checkPermissions(spec, ctx.policy);
-    if (!allowed.ok) throw new RpcError(RPC_ERROR.failed, allowed.error);
+    if (!allowed.ok) throw new RpcError(RPC_ERROR.refused, allowed.error);
     const task = await ctx.tasks.start(spec, peer);
     return { accepted: true as const, state: task.state };
   });

@@ -39,8 +39,12 @@ test('bypassPermissions is refused unless the agent\'s owner allows it', async (
   await writeFile(s.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\n## Tasks\n- one: Write a file\n  !write a.txt a\n');
   const refused = await runCli(['run', s.goal, '--repo', s.repo, '--agent', s.addr, '--data-dir', s.driverDir, '--no-mdns', '--json']);
   assert.equal(refused.code, 1);
-  const summary = (refused.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ error?: string }> } }).summary;
+  const summary = (refused.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ error?: string; attempts?: number }> } }).summary;
   assert.match(summary.tasks[0]!.error ?? '', /does not allow permission mode "bypassPermissions".*--allow-bypass/);
+  // A refusal is the agent's policy, not a failure: not retried there, and the task fails at once when no agent allows it.
+  assert.match(summary.tasks[0]!.error ?? '', /every agent of this run refused it/);
+  assert.equal(summary.tasks[0]!.attempts, 0);
+  assert.equal(refused.events.filter((e) => e['type'] === 'task-status' && (e['task'] as { status: string }).status === 'dispatching').length, 1, 'sent to the agent once');
 
   const allowed = await setup(['--allow-bypass']);
   await writeFile(allowed.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\n## Tasks\n- one: Write a file\n  !touch-env IS_SANDBOX sandbox.txt\n');
@@ -49,4 +53,24 @@ test('bypassPermissions is refused unless the agent\'s owner allows it', async (
   // As root Claude Code needs IS_SANDBOX=1 for this mode: the agent sets it then, and only then.
   const branch = (ok.events.find((e) => e['type'] === 'run-finished') as { summary: { branch: string } }).summary.branch;
   assert.equal(git(allowed.repo, 'show', `${branch}:sandbox.txt`), process.getuid?.() === 0 ? '1' : '');
+});
+
+test('a task one agent refuses goes to another that allows it, at once and as its first attempt', async () => {
+  const s = await setup([]);
+  const dataDir = join(s.tmp, 'agent-open');
+  const open = await startAgent(scope, { dataDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--pair', '--name', 'open', '--allow-bypass'] });
+  await pairWith(scope, open, s.driverDir, dataDir);
+  // Four tasks over two agents of two slots: the first pass gives both agents some.
+  const tasks = ['a', 'b', 'c', 'd'].map((id) => `- ${id}: Write ${id}\n  !write ${id}.txt ${id}\n`).join('');
+  await writeFile(s.goal, `---\nsession:\n  permission_mode: bypassPermissions\n---\n# Four\n\n## Tasks\n${tasks}`);
+  const r = await runCli(['run', s.goal, '--repo', s.repo, '--agent', s.addr, '--agent', open.addr, '--data-dir', s.driverDir, '--no-mdns', '--json']);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const statuses = r.events.filter((e) => e['type'] === 'task-status').map((e) => e['task'] as { status: string; error?: string });
+  assert.ok(statuses.some((t) => t.status === 'waiting' && /does not allow permission mode/.test(t.error ?? '')), 'box refused some');
+  const summary = (r.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ agent?: string; attempts?: number; status: string }> } }).summary;
+  for (const t of summary.tasks) {
+    assert.equal(t.status, 'merged');
+    assert.equal(t.agent, 'open');
+    assert.equal(t.attempts, 1, 'a refusal is not an attempt');
+  }
 });

@@ -8,6 +8,7 @@
 import { taskEstimates, taskTimeoutMs } from '../../shared/goal/index.js';
 import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
 import { git } from '../../shared/node/git.js';
+import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
 import type { AgentClient } from './agent-client.js';
 import { Integrator } from './integrator.js';
 import { RepoSync } from './sync.js';
@@ -156,6 +157,7 @@ export abstract class RunEngine {
     } catch (err) {
       // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
       if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
+      else if (err instanceof RpcError && err.code === RPC_ERROR.refused) this.refused(rt, agentId, err.message);
       else this.attemptFailed(rt, (err as Error).message);
     }
   }
@@ -219,6 +221,23 @@ export abstract class RunEngine {
       const delay = retryNow ? 0 : retryDelayMs(rt.attempts);
       rt.notBefore = Date.now() + delay;
       this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
+    }
+    this.releaseSlot(rt);
+  }
+
+  /**
+   * The agent will not run the task as specified (its owner's policy): nothing ran, and it says
+   * nothing about the agent's health. The task goes to another agent at once, or fails now when
+   * every agent of the run has refused it.
+   */
+  private refused(rt: RunTask, agentId: string, error: string): void {
+    this.dropAttempt(rt);
+    rt.attempts--;
+    rt.refusedBy.push(agentId);
+    if (this.opts.pool.agents.every((a) => rt.refusedBy.includes(a.peerId.toString()))) {
+      this.update(rt, { status: 'failed', error: `${error} (every agent of this run refused it)` });
+    } else {
+      this.update(rt, { status: 'waiting', error }, `refused by ${rt.client?.name ?? 'its agent'} (${error}); trying another agent`);
     }
     this.releaseSlot(rt);
   }

@@ -27,6 +27,8 @@ export interface RunTask extends TaskReport {
   starts: number;
   /** Agents an attempt failed on: retries go elsewhere when they can. */
   avoidAgents: string[];
+  /** Agents that refused it (their owner's policy does not allow it): it never goes there again. */
+  refusedBy: string[];
   notBefore?: number;
   timer?: NodeJS.Timeout;
   /** Follow-ups sent because verify failed on the integrated branch. */
@@ -57,7 +59,7 @@ function attemptId(id: string, attempt: number): string {
 export function newRunTask(goal: Goal, task: GoalTask, estimateMs?: number): RunTask {
   return {
     id: task.id, title: task.title, after: task.after, status: 'waiting', task,
-    priority: taskPriority(goal, task), attempts: 0, starts: 0, avoidAgents: [], verifyFollowUps: 0,
+    priority: taskPriority(goal, task), attempts: 0, starts: 0, avoidAgents: [], refusedBy: [], verifyFollowUps: 0,
     ...(estimateMs !== undefined ? { estimateMs } : {}),
   };
 }
@@ -79,7 +81,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 /** The part of a run task that is reported: its bookkeeping stays inside the run. */
 export function toReport(rt: RunTask): TaskReport {
   const {
-    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, notBefore: _n,
+    task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, refusedBy: _rb, notBefore: _n,
     timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;

@@ -211,3 +211,10 @@ test('a retry takes the failed task, the failed and blocked ones it waits on, an
   assert.equal(tasksToRetry(tasks, 'f'), undefined);
   assert.equal(tasksToRetry(tasks, 'nope'), undefined);
 });
+
+test('a task never goes to an agent that refused it, even when that agent is the only one free', () => {
+  const tasks = [{ id: 'a', after: [], status: 'waiting', refusedBy: ['x'] }, { id: 'b', after: [], status: 'waiting' }];
+  const agents = [{ id: 'x', slots: 2, inFlight: 0 }, { id: 'y', slots: 1, inFlight: 1 }];
+  assert.deepEqual(assign(tasks, agents), [{ taskId: 'b', agentId: 'x' }]);
+  assert.deepEqual(assign(tasks, [{ id: 'x', slots: 2, inFlight: 0, queue: 4 }]), [{ taskId: 'b', agentId: 'x' }]);
+});

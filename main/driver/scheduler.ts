@@ -16,6 +16,8 @@ export interface SchedTask {
   estimateMs?: number;
   /** Agents this task failed on: it goes elsewhere while another agent can take it. */
   avoidAgents?: readonly string[];
+  /** Agents that refused this task (their owner's policy): it never goes to them. */
+  refusedBy?: readonly string[];
   /** Not dispatched before this time (ms since the epoch), e.g. a retry's backoff. */
   notBefore?: number;
   /** Agents that already hold this task's base: one of them is taken when it has a free slot. */
@@ -102,7 +104,8 @@ export function tasksToRetry(tasks: readonly SchedTask[], id: string): Set<strin
  *
  * A task with `avoidAgents` goes only to another agent while one exists: if every other agent
  * is busy or backed off right now, the task waits for it (and later tasks may take the free
- * slots). Only when every agent is one it avoids may it go back to one of them.
+ * slots). Only when every agent is one it avoids may it go back to one of them. A task never
+ * goes to an agent in its `refusedBy`.
  */
 export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[], now: number = Date.now()): Assignment[] {
   const merged = new Set(tasks.filter((t) => t.status === 'merged').map((t) => t.id));
@@ -120,8 +123,9 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   for (const t of ready) {
     if (left === 0) break;
     const avoid = new Set(t.avoidAgents ?? []);
-    const allAvoided = agents.every((a) => avoid.has(a.id));
-    const allowed = free.filter((a) => allAvoided || !avoid.has(a.id));
+    const refused = new Set(t.refusedBy ?? []);
+    const allAvoided = agents.every((a) => avoid.has(a.id) || refused.has(a.id));
+    const allowed = free.filter((a) => !refused.has(a.id) && (allAvoided || !avoid.has(a.id)));
     const prefer = new Set(t.preferAgents ?? []);
     const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early ? undefined : mostFree(allowed));
     if (!agent) continue;
@@ -151,7 +155,7 @@ function queueAhead(queueable: readonly SchedTask[], left: number, agents: reado
   const spare = agents.map((a) => ({ id: a.id, free: (a.backedOffUntil ?? -Infinity) > now ? 0 : Math.max(0, (a.queue ?? 0) - Math.max(0, a.inFlight - a.slots)) }));
   const out: Assignment[] = [];
   for (const t of queueable) {
-    const avoid = new Set(t.avoidAgents ?? []);
+    const avoid = new Set([...(t.avoidAgents ?? []), ...(t.refusedBy ?? [])]);
     const prefer = new Set(t.preferAgents ?? []);
     const allowed = spare.filter((a) => !avoid.has(a.id));
     const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? mostFree(allowed);

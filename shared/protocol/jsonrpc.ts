@@ -12,6 +12,8 @@ export const RPC_ERROR = {
   busy: -32002,
   notFound: -32003,
   failed: -32004,
+  /** The agent will not run the request as given (its owner's policy): asking it again will not help. */
+  refused: -32005,
 } as const;
 
 /** Longest string id a request may carry. */
