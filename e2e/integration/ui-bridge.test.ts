@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createBridgeClient, type AgentView, type BridgeApi, type BridgeEventPayload } from '../../shared/bridge/index.js';
-import { BRIDGE_WS_PATH } from '../../shared/bridge/constants.js';
+import { BRIDGE_WS_PATH, PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
 import { CLI_BIN, FAKE_CLAUDE, Scope, git, makeRepo, startAgent, waitFor } from '../harness.js';
 
@@ -231,8 +231,21 @@ test('goal.plan plans a goal without a task list on the local agent and returns 
     { id: 'one', title: 'First file', prompt: 'Create one.txt.', after: [] },
     { id: 'two', title: 'Second file', prompt: 'Create two.txt.', after: ['one'] },
   ] };
-  const planned = await api.call('goal.plan', { name: 'plan-me.md', text: `---\nsession:\n  mode: headless\n---\n# Plan me\n\nMake two files.\n\n!structured ${JSON.stringify(plan)}\n` });
+  await waitFor(async () => (await api.call('agents.list', {})).agents.some((a) => a.local && a.health === 'ready'), 'the local agent to be ready');
+  // The planner's terminal can be watched while it works: goal.planning names it.
+  let watched = '';
+  let planId = '';
+  api.on('goal.planning', (p) => {
+    if (p.name !== 'plan-me.md') return;
+    planId = p.planId;
+    void api.call('term.attach', { runId: p.planId, taskId: PLAN_TERM_TASK_ID }).then((a) => { watched = a.data + watched; });
+  });
+  api.on('term.data', (d) => { if (d.runId === planId) watched += d.data; });
+  const planned = await api.call('goal.plan', { name: 'plan-me.md', text: `---\nsession:\n  mode: headless\n---\n# Plan me\n\nMake two files.\n\n!say looking at the repository\n!sleep 1500\n!structured ${JSON.stringify(plan)}\n` });
   assert.ok(planned.ok, JSON.stringify(planned));
+  assert.match(planId, /-plan$/);
+  assert.match(watched, /looking at the repository/);
+  await assert.rejects(api.call('term.attach', { runId: planId, taskId: PLAN_TERM_TASK_ID }), /no terminal/, 'a plan that is back has no live terminal');
   assert.equal(planned.hasTaskList, true);
   assert.deepEqual(planned.tasks.map((t) => [t.id, t.after]), [['one', []], ['two', ['one']]]);
   assert.match(planned.text, /^## Tasks$/m);

@@ -183,3 +183,29 @@ test('a dropped goal runs on two agents: live panes, typing, a task needing inpu
     await dash.close();
   }
 });
+
+test('a goal without tasks is planned on an agent: the planner\'s terminal shows meanwhile, then its tasks are reviewed', { skip: missing, timeout: TEST_MS }, async () => {
+  const dash = await DashboardPage.open(browser!, ui.url);
+  try {
+    await dash.show('run');
+    const plan = { tasks: [
+      { id: 'one', title: 'First file', prompt: 'Create one.txt.', after: [] },
+      { id: 'two', title: 'Second file', prompt: 'Create two.txt.', after: ['one'] },
+    ] };
+    const release = join(tmp, 'release-plan');
+    await dash.dropGoal('plan-me.md', `# Plan me\n\nMake two files.\n\n!say reading the repository to plan\n!wait-for ${release}\n!structured ${JSON.stringify(plan)}\n`);
+    const pane = dash.page.getByTestId('plan-terminal');
+    await pane.waitFor();
+    const planId = await pane.getAttribute('data-plan-id');
+    assert.match(planId ?? '', /-plan$/);
+    await dash.waitForPaneText(`${planId}/plan`, 'reading the repository to plan');
+    await dash.screenshot('planning');
+    await writeFile(release, 'go');
+    await dash.goalReview().and(dash.page.locator('[data-phase="review"]')).waitFor({ timeout: RUN_MS });
+    assert.deepEqual(await dash.page.locator('[data-testid="goal-tasks"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task-id'))), ['one', 'two']);
+    await pane.waitFor({ state: 'detached' });
+    assert.deepEqual(dash.problems.unexpected(), [], 'the page logged no errors');
+  } finally {
+    await dash.close();
+  }
+});

@@ -66,7 +66,7 @@ export function appHandlers(core: AppCore, terms: ClientTerms): BridgeHandlers {
     },
     'task.resize': async ({ runId, taskId, cols, rows }) => { await openTask(runId, taskId).resize(taskId, cols, rows); return Ok; },
     'term.attach': async ({ runId, taskId }) => {
-      const term = runs.live(runId)?.term(taskId);
+      const term = runs.live(runId)?.term(taskId) ?? runs.planTerm(runId, taskId);
       if (term) return terms.attach(runId, taskId, term);
       // A run from before: its saved log's end, and no live feed.
       const log = await readTaskLog(core.store.runDir(runId), taskId, TERM_HISTORY_CHARS);

@@ -20,6 +20,8 @@ import { MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';
 import { GOAL_FILE, pastRunView, pastRuns, readDetails, type TaskExtras } from './run-files.js';
 import { interruptedRuns, readResumable, takeOver } from '../driver/resume-run.js';
 import { UserRepo } from '../driver/user-repo.js';
+import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
+import { TaskTermOutput } from './term-feed.js';
 
 /** Runs that have ended stay in memory (terminals attachable, views at hand) up to this many; older ones are read from disk. */
 export const MAX_ENDED_RUNS_KEPT = 20;
@@ -53,6 +55,7 @@ export function notFound(message: string): RpcError {
 
 export class RunBook {
   private readonly runs = new Map<string, LiveRun>();
+  private readonly planTerms = new Map<string, TaskTermOutput>();
 
   constructor(private readonly deps: RunBookDeps) {}
 
@@ -62,6 +65,11 @@ export class RunBook {
   }
 
   /** A run started or ended in this app (still in memory). */
+  /** The terminal of a planning session still at work (`goal.planning` named it). */
+  planTerm(planId: string, taskId: string): TaskTermOutput | undefined {
+    return taskId === PLAN_TERM_TASK_ID ? this.planTerms.get(planId) : undefined;
+  }
+
   live(runId: string): LiveRun | undefined {
     return this.runs.get(runId);
   }
@@ -132,8 +140,18 @@ export class RunBook {
     const runId = newRunId();
     const plans = join(this.deps.store.root, 'plans');
     const workDir = join(plans, runId);
-    const outcome = await planGoal({ runId: `${runId}-plan`, goal: checked.goal, repo: checked.repo, base: checked.base, workDir, pool: this.deps.pool })
-      .finally(() => rm(workDir, { recursive: true, force: true }));
+    const planId = `${runId}-plan`;
+    // The planner's terminal, for a pane to watch while the plan is made.
+    const term = new TaskTermOutput();
+    this.planTerms.set(planId, term);
+    this.deps.emit('goal.planning', { planId, name: input.name });
+    const outcome = await planGoal({ runId: planId, goal: checked.goal, repo: checked.repo, base: checked.base, workDir, pool: this.deps.pool, onOutput: (chunk) => term.write(chunk) })
+      .finally(() => {
+        term.end();
+        term.dispose();
+        this.planTerms.delete(planId);
+        return rm(workDir, { recursive: true, force: true });
+      });
     if (!outcome.ok) return goalProblems(input.name, [{ line: 0, message: outcome.error }]).check;
     // Every plan is kept, as `claudecluster run` keeps it, in case the window goes away.
     await mkdir(plans, { recursive: true, mode: 0o700 });

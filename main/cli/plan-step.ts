@@ -42,7 +42,7 @@ export interface PlanStep {
   flags: PlanFlags;
   interactive: boolean;
   /** The planning session's terminal, for people watching. */
-  onOutput?(chunk: Uint8Array): void;
+  onOutput?(chunk: Uint8Array): void | Promise<void>;
 }
 
 /** The planned goal to run and the file it is kept in, or the exit code when nothing is to run. */

@@ -38,7 +38,8 @@ export interface PlanRequest {
   /** The agent chosen, before anything is sent to it. */
   onAgent?(agent: AgentClient): void;
   /** The planning session's terminal (its rendered stream-json). */
-  onOutput?(chunk: Uint8Array): void;
+  /** The planning session's terminal; a returned promise holds its stream until it resolves. */
+  onOutput?(chunk: Uint8Array): void | Promise<void>;
   /** Aborting cancels the planning session on its agent. */
   signal?: AbortSignal;
 }

@@ -151,6 +151,29 @@ test('a goal without a task list is planned, and the planned text replaces it', 
   assert.equal(goal.checked?.hasTaskList, true);
 });
 
+test('while its goal is planned, the planner named by goal.planning is watched; another goal\'s planner is not', async () => {
+  let release: (() => void) | undefined;
+  const b = fakeBridge({
+    'goal.check': ({ text }) => okCheck(false, text),
+    'goal.plan': async () => {
+      await new Promise<void>((r) => { release = r; });
+      return okCheck(true, '# G\n## Tasks\n- a: A');
+    },
+  });
+  const store = createAppStore(b.api);
+  wireBridgeEvents(store, b.api);
+  const opened = store.getState().openGoal('g.md', '# G\nmake it so');
+  await waitFor(() => store.getState().goal.phase === 'planning' && release !== undefined);
+  b.emit('goal.planning', { planId: 'p-other', name: 'other.md' });
+  assert.equal(store.getState().goal.planId, null, 'another page\'s goal');
+  b.emit('goal.planning', { planId: 'p-1', name: 'g.md' });
+  assert.equal(store.getState().goal.planId, 'p-1');
+  release!();
+  await opened;
+  assert.equal(store.getState().goal.phase, 'review');
+  assert.equal(store.getState().goal.planId, null, 'the plan is back: nothing to watch');
+});
+
 test('goal problems are kept with their line numbers; a refused start shows its problems', async () => {
   const b = fakeBridge({
     'goal.check': ({ text }) => (text.includes('bad') ? { ok: false, name: 'g.md', problems: [{ line: 7, message: 'unknown dependency "zz"' }] } : okCheck(true, text)),

@@ -65,6 +65,7 @@ export function wireBridgeEvents(store: AppStore, bridge: BridgeApi): () => void
     }),
     // The desktop shell's File ▸ Open Goal…: the same as dropping the file on the window.
     bridge.on('goal.opened', ({ name, text }) => void s().openGoal(name, text)),
+    bridge.on('goal.planning', ({ planId, name }) => s().planningStarted(planId, name)),
     bridge.on('notice', ({ level, message, runId, taskId }) => s().notify(level, message, { ...(runId ? { runId } : {}), ...(taskId ? { taskId } : {}) })),
   ];
   return () => offs.forEach((off) => off());

@@ -20,9 +20,11 @@ export interface GoalDraft {
   problems: GoalProblem[];
   /** A failed call (not a goal problem): planning failed, the bridge went away. */
   error: string | null;
+  /** While planning: the planner's session, whose terminal can be watched (`goal.planning`). */
+  planId: string | null;
 }
 
-export const EMPTY_GOAL: GoalDraft = { phase: 'idle', name: '', text: '', edited: false, checked: null, problems: [], error: null };
+export const EMPTY_GOAL: GoalDraft = { phase: 'idle', name: '', text: '', edited: false, checked: null, problems: [], error: null, planId: null };
 
 export interface GoalSlice {
   goal: GoalDraft;
@@ -33,6 +35,8 @@ export interface GoalSlice {
   checkGoal(): Promise<void>;
   /** Asks the planner for a task list. */
   planGoal(): Promise<void>;
+  /** The driver's planner is at work on the goal `name` (ours, if we are planning it). */
+  planningStarted(planId: string, name: string): void;
   /** Starts the run; resolves to its id, or null when it did not start. */
   startRun(): Promise<string | null>;
   discardGoal(): void;
@@ -50,12 +54,14 @@ export function createGoalSlice({ bridge, set, get }: SliceContext): GoalSlice {
   const plan = async (): Promise<void> => {
     const mine = ++generation;
     const { name, text } = get().goal;
-    patch({ phase: 'planning', error: null });
+    patch({ phase: 'planning', error: null, planId: null });
     try {
       const result = await bridge.call('goal.plan', { name, text });
       if (mine === generation) apply(result);
     } catch (err) {
       if (mine === generation) patch({ phase: 'invalid', error: `Planning failed: ${messageOf(err)}` });
+    } finally {
+      if (mine === generation) patch({ planId: null });
     }
   };
   const check = async (): Promise<void> => {
@@ -80,6 +86,10 @@ export function createGoalSlice({ bridge, set, get }: SliceContext): GoalSlice {
     editGoal: (text) => patch({ text, edited: true }),
     checkGoal: check,
     planGoal: plan,
+    planningStarted: (planId, name) => {
+      const goal = get().goal;
+      if (goal.phase === 'planning' && goal.name === name) patch({ planId });
+    },
     startRun: async () => {
       const goal = get().goal;
       if (goal.phase !== 'review' || !goal.checked?.hasTaskList) return null;

@@ -20,3 +20,5 @@ export const TERM_ACK_EVERY_CHARS = 5_000;
 export const TERM_BATCH_MS = 5;
 /** Scrollback lines a pane keeps; the whole log is one click away (`task.log`). */
 export const PANE_SCROLLBACK_LINES = 5_000;
+/** The task id of a planning session's terminal: `term.attach` { runId: its planId, taskId: this }. */
+export const PLAN_TERM_TASK_ID = 'plan';

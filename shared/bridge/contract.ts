@@ -112,6 +112,8 @@ export const BridgeContract = {
     'run.finished': z.object({ run: RunView }).strict(),
     /** The desktop shell's File ▸ Open Goal…: a goal to review, as if it had been dropped on the window. */
     'goal.opened': GoalText,
+    /** A `goal.plan` of the goal `name` has its planner at work: its terminal is `term.attach` { runId: planId, taskId: PLAN_TERM_TASK_ID } until the plan is back. */
+    'goal.planning': z.object({ planId: Id, name: GoalText.shape.name }).strict(),
     /** Something the user should see: warnings, agent trouble, a run that could not start. */
     'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string().max(4000), runId: Id.optional(), taskId: Id.optional() }).strict(),
   },

@@ -7,6 +7,7 @@ import type { GoalProblem } from '../../../shared/bridge/contract.js';
 import { useApp } from '../../app/contexts.js';
 import type { GoalPhase } from '../../store/goal-slice.js';
 import { TaskGraph } from '../run/TaskGraph.js';
+import { PlanTerminal } from './PlanTerminal.js';
 
 const BUSY_TEXT: Partial<Record<GoalPhase, string>> = {
   checking: 'Checking the goal…',
@@ -48,6 +49,7 @@ export function GoalReview() {
         </div>
       </header>
       {busy ? <p className="banner banner-info" role="status" data-testid="goal-busy">{busy}</p> : null}
+      {goal.phase === 'planning' && goal.planId ? <PlanTerminal planId={goal.planId} /> : null}
       {goal.error ? <p className="banner banner-error" role="alert" data-testid="goal-error">{goal.error}</p> : null}
       {goal.problems.length > 0 ? <Problems name={goal.name} problems={goal.problems} onShow={showLine} /> : null}
       {goal.edited ? <p className="banner banner-info">The text changed since it was checked: <button type="button" className="link" onClick={() => void checkGoal()}>check it again</button> to see its tasks (Start checks it too).</p> : null}
