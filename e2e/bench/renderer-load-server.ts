@@ -138,6 +138,7 @@ export class LoadSource {
           'goal.plan': ({ name }) => ({ ok: false, name, problems: [{ line: 0, message: 'the renderer bench runs no goals' }] }),
           'run.start': () => ({ ok: false, problems: [{ line: 0, message: 'the renderer bench runs no goals' }] }),
           'run.cancel': () => refuse('cancel'),
+          'run.pullRequest': () => refuse('open a pull request'),
           'run.get': ({ runId }) => (runId === LOAD_RUN_ID ? this.runView() : refuse(`know run ${runId}`)),
           'runs.list': () => ({ runs: [this.listItem()] }),
           'task.cancel': () => refuse('cancel'),

@@ -206,6 +206,20 @@ test('a two-task goal runs to the end: terminals live and on attach, input reach
   assert.equal(again.data, text('a'), 'a late attach returns everything the live feed carried');
   assert.equal(again.offset, again.data.length);
 
+  // The pull request, as `run --pr` makes it: with no remote, nothing is pushed and the commands to finish it are given.
+  const none = await api.call('run.pullRequest', { runId });
+  assert.equal(none.status, 'not-pushed');
+  assert.match(none.reason ?? '', /no remote to push to/);
+  assert.ok(none.instructions?.includes('git remote add origin URL'), JSON.stringify(none));
+  const remote = join(tmp, 'remote.git');
+  execFileSync('git', ['init', '--quiet', '--bare', remote]);
+  git(repo, 'remote', 'add', 'origin', remote);
+  const pushed = await api.call('run.pullRequest', { runId });
+  assert.ok(pushed.status === 'pushed' || pushed.status === 'created', JSON.stringify(pushed));
+  assert.equal(git(remote, 'rev-parse', `refs/heads/${branch}`), git(repo, 'rev-parse', branch), 'the run branch is on the remote');
+  git(repo, 'remote', 'remove', 'origin');
+  await assert.rejects(api.call('run.pullRequest', { runId: 'no-such-run' }), /there is no run no-such-run/);
+
   const detail = await api.call('task.detail', { runId, taskId: 'a' });
   const file = detail.files.find((f) => f.path === 'a.txt');
   assert.ok(file, JSON.stringify(detail.files));

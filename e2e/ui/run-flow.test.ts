@@ -163,6 +163,15 @@ test('a dropped goal runs on two agents: live panes, typing, a task needing inpu
     assert.equal(git(repo, 'status', '--porcelain'), '');
     assert.equal(git(repo, 'branch', '--show-current'), 'main');
 
+    // Its pull request: this repository has no remote, so the page says so and gives the commands to finish by hand.
+    await dash.show('run');
+    await dash.page.getByTestId('open-pull-request').click();
+    const pr = dash.page.locator('[data-testid="pull-request"][data-status="not-pushed"]');
+    await pr.waitFor();
+    assert.match((await pr.textContent()) ?? '', /no remote to push to/);
+    assert.match((await dash.page.getByTestId('pull-request-commands').textContent()) ?? '', /^git remote add origin URL$/m);
+    await dash.screenshot('pull-request');
+
     // History lists the run; the other views render.
     await dash.show('history');
     await dash.page.locator(`[data-testid="history-row"][data-run-id="${runId}"]`).waitFor();

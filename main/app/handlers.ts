@@ -51,6 +51,7 @@ export function appHandlers(core: AppCore, terms: ClientTerms): BridgeHandlers {
     'run.start': (goal) => runs.start(goal),
     'run.cancel': ({ runId }) => { runs.openRun(runId).cancel(); return Ok; },
     'run.get': ({ runId }) => runs.get(runId),
+    'run.pullRequest': ({ runId }) => runs.pullRequest(runId),
     'runs.list': async () => ({ runs: await runs.list() }),
     'task.cancel': ({ runId, taskId }) => {
       if (!openTask(runId, taskId).cancelTask(taskId)) throw refused(`task ${taskId} is not waiting or running, so there is nothing to cancel`, 'NotCancellable');

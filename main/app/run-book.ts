@@ -5,13 +5,14 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Goal } from '../../shared/goal/types.js';
-import type { BridgeResult } from '../../shared/bridge/contract.js';
+import type { BridgeResult, PullRequestResult } from '../../shared/bridge/contract.js';
 import type { RunListItem, RunView, TaskView } from '../../shared/bridge/views.js';
 import type { Settings } from '../../shared/bridge/settings.js';
 import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
 import type { AgentPool } from '../driver/pool.js';
 import type { DriverStore } from '../driver/store.js';
 import { planGoal } from '../driver/planner.js';
+import { openPullRequest } from '../driver/pull-request.js';
 import { RunRecords } from '../driver/run-records.js';
 import { newRunId } from '../cli/run-command.js';
 import { checkGoal, goalProblems, type GoalText } from './goal-check.js';
@@ -157,6 +158,18 @@ export class RunBook {
     await mkdir(plans, { recursive: true, mode: 0o700 });
     await writeFile(join(plans, `${runId}.md`), outcome.text);
     return (await checkGoal({ name: input.name, text: outcome.text }, this.deps.repoDir())).check;
+  }
+
+  /** `run.pullRequest`: pushes the branch of a run that merged every task and opens its pull request. */
+  async pullRequest(runId: string): Promise<PullRequestResult> {
+    const record = await new RunRecords(this.deps.store).read(runId);
+    if (!record) throw notFound(`there is no run ${runId}`);
+    if (record.status !== 'ok' || !record.report) {
+      throw new RpcError(RPC_ERROR.failed, `run ${runId} ${record.status === 'running' ? 'is still going' : 'did not merge every task'}: only a finished run that merged them all gets a pull request`, { name: 'NotFinished' });
+    }
+    const outcome = await openPullRequest({ repoRoot: record.repo, branch: record.branch, title: record.goalTitle, bodyFile: record.report, ...(record.baseBranch ? { baseBranch: record.baseBranch } : {}) });
+    if (outcome.status === 'skipped') throw new RpcError(RPC_ERROR.failed, outcome.reason ?? 'no pull request was made', { name: 'NotFinished' });
+    return { ...outcome, status: outcome.status };
   }
 
   async get(runId: string): Promise<RunView> {

@@ -174,6 +174,23 @@ test('while its goal is planned, the planner named by goal.planning is watched; 
   assert.equal(store.getState().goal.planId, null, 'the plan is back: nothing to watch');
 });
 
+test('a finished run\'s pull request: what came of it is kept for its run; a refusal is kept as the error', async () => {
+  const b = fakeBridge({
+    'run.pullRequest': ({ runId }) => {
+      if (runId === 'bad') throw new Error('run bad did not merge every task');
+      return { status: 'not-pushed', reason: 'the repository has no remote to push to', instructions: ['git remote add origin URL'] };
+    },
+  });
+  const store = createAppStore(b.api);
+  const asked = store.getState().openPullRequest('r1');
+  assert.deepEqual(store.getState().pullRequest, { runId: 'r1', busy: true });
+  await asked;
+  assert.equal(store.getState().pullRequest?.result?.status, 'not-pushed');
+  assert.deepEqual(store.getState().pullRequest?.result?.instructions, ['git remote add origin URL']);
+  await store.getState().openPullRequest('bad');
+  assert.deepEqual(store.getState().pullRequest, { runId: 'bad', busy: false, error: 'run bad did not merge every task' });
+});
+
 test('goal problems are kept with their line numbers; a refused start shows its problems', async () => {
   const b = fakeBridge({
     'goal.check': ({ text }) => (text.includes('bad') ? { ok: false, name: 'g.md', problems: [{ line: 7, message: 'unknown dependency "zz"' }] } : okCheck(true, text)),

@@ -12,11 +12,12 @@ import { createDetailSlice, type DetailSlice } from './detail-slice.js';
 import { createGoalSlice, type GoalSlice } from './goal-slice.js';
 import { createHistorySlice, type HistorySlice } from './history-slice.js';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice.js';
+import { createPullRequestSlice, type PullRequestSlice } from './pull-request-slice.js';
 import { createRunSlice, type RunSlice } from './run-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
 import { createUiSlice, type UiSlice } from './ui-slice.js';
 
-export type AppState = ConnectionSlice & AppInfoSlice & AgentsSlice & RunSlice & GoalSlice & HistorySlice & SettingsSlice & NoticesSlice & UiSlice & DetailSlice;
+export type AppState = ConnectionSlice & AppInfoSlice & AgentsSlice & RunSlice & GoalSlice & HistorySlice & SettingsSlice & NoticesSlice & UiSlice & DetailSlice & PullRequestSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface StoreOptions {
@@ -47,6 +48,7 @@ export function createAppStore(bridge: BridgeApi, options: StoreOptions = {}): A
       ...createNoticesSlice(ctx),
       ...createUiSlice(ctx),
       ...createDetailSlice(ctx),
+      ...createPullRequestSlice(ctx),
     };
   });
 }

@@ -63,6 +63,16 @@ export const AppInfo = z.object({
 }).strict();
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** What `run.pullRequest` did; unless `created`, `instructions` finish the job by hand. */
+export const PullRequestResult = z.object({
+  status: z.enum(['created', 'pushed', 'not-pushed']),
+  url: z.string().max(2000).optional(),
+  remote: z.string().max(200).optional(),
+  reason: z.string().max(4000).optional(),
+  instructions: z.array(z.string().max(4000)).max(10).optional(),
+}).strict();
+export type PullRequestResult = z.infer<typeof PullRequestResult>;
+
 export const BridgeContract = {
   requests: {
     'app.info': { params: Empty, result: AppInfo },
@@ -77,6 +87,11 @@ export const BridgeContract = {
     /** Starts a run of a goal that has a task list (a hand-written or a reviewed, planned one). */
     'run.start': { params: GoalText, result: z.union([z.object({ ok: z.literal(true), runId: Id }).strict(), z.object({ ok: z.literal(false), problems: z.array(GoalProblem).min(1) }).strict()]) },
     'run.cancel': { params: RunRef, result: Ok },
+    /**
+     * Pushes a run that merged every task and opens its pull request with `gh`, the report as its
+     * body (as `run --pr` does): `created` with its URL, or what happened and the commands that finish it by hand.
+     */
+    'run.pullRequest': { params: RunRef, result: PullRequestResult },
     /** A run as it stands: live, or read back from its record. */
     'run.get': { params: RunRef, result: RunView },
     'runs.list': { params: Empty, result: z.object({ runs: z.array(RunListItem) }).strict() },

@@ -1,8 +1,9 @@
-/** The run at a glance: title, status, progress, elapsed time, cost, and cancel. */
+/** The run at a glance: title, status, progress, elapsed time, cost, and cancel (or, once it merged every task, its pull request). */
 import type { RunView, TaskView } from '../../../shared/bridge/views.js';
 import { useApp } from '../../app/contexts.js';
 import { formatCost, formatDuration } from '../../logic/format.js';
 import { costOf, LIVE_RUN_STATUSES, progressOf } from '../../logic/task-status.js';
+import { PullRequestButton, PullRequestOutcome } from './PullRequest.js';
 
 export function RunHeader({ run, tasks, elapsedMs, readOnly }: { run: RunView; tasks: readonly TaskView[]; elapsedMs: number; readOnly: boolean }) {
   const cancelRun = useApp((s) => s.cancelRun);
@@ -23,6 +24,7 @@ export function RunHeader({ run, tasks, elapsedMs, readOnly }: { run: RunView; t
         {progress.failed > 0 ? <span className="error-text">{progress.failed} failed or blocked</span> : null}
         <span data-testid="run-elapsed" title="Elapsed">{formatDuration(elapsedMs)}</span>
         <span data-testid="run-cost" title="Cost so far">{formatCost(costOf(run.costUsd, tasks))}</span>
+        {run.status === 'ok' ? <PullRequestButton runId={run.runId} /> : null}
         {readOnly ? (
           <button type="button" data-testid="close-past-run" onClick={closeRun}>Close</button>
         ) : live ? (
@@ -30,6 +32,7 @@ export function RunHeader({ run, tasks, elapsedMs, readOnly }: { run: RunView; t
         ) : null}
       </div>
       <progress className="run-bar" max={Math.max(1, progress.total)} value={progress.merged} aria-label="Merged tasks" />
+      <PullRequestOutcome runId={run.runId} />
     </header>
   );
 }
