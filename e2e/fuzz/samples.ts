@@ -116,6 +116,7 @@ export function bridgeSamples(): Json[] {
     request(BridgeContract, 'term.attach', ref, 9),
     request(BridgeContract, 'term.ack', { ...ref, chars: 10 }, 10),
     request(BridgeContract, 'term.detach', ref, 12),
+    request(BridgeContract, 'run.pullRequest', { runId: 'fz-run' }, 13),
     request(BridgeContract, 'task.log', ref, 11),
   ];
 }
