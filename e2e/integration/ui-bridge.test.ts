@@ -361,9 +361,9 @@ test('a pane that acknowledges slowly gets a flood whole, while its task runs on
     received += d.data.length;
   });
   const attached = await api.call('term.attach', { runId, taskId: 'f' });
-  // A slow pane: it writes and acknowledges 4 KiB per 20 ms (200 KiB/s), never stalling.
+  // A slow pane: it writes and acknowledges 2 KiB per 20 ms (100 KiB/s), never stalling.
   const pane = setInterval(() => {
-    const chars = Math.min(received - acked, 4096);
+    const chars = Math.min(received - acked, 2048);
     if (chars > 0) void api.call('term.ack', { runId, taskId: 'f', chars });
     acked += chars;
   }, 20);

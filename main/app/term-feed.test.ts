@@ -255,3 +255,15 @@ test('a pane closed with term.detach no longer holds its task', async () => {
   assert.equal(terms.ack('r', 't', 1), false, 'the feed is gone');
   out.dispose();
 });
+
+test('a burst is held as it comes in, not only once its batch is sent', () => {
+  const out = new TaskTermOutput({ batchMs: 60_000 }); // No batch timer fires within this test.
+  const feed = new ClientTermFeed(() => undefined, { highWater: 1000, lowWater: 10, holdAbove: 1000, stallMs: 60_000 });
+  const a = out.attach((o, d) => feed.push(o, d), feed);
+  const heldAt: number[] = [];
+  for (let i = 0; i < 4; i++) if (out.write(bytes('x'.repeat(64 * 1024)))) heldAt.push(i);
+  assert.deepEqual(heldAt, [0, 1, 2, 3], 'held from the first 64 KiB on');
+  a.detach();
+  feed.dispose();
+  out.dispose();
+});

@@ -19,6 +19,8 @@ import { cutPoint } from './text-cut.js';
  * memory for panes (the attach answer says how much was left out); `task.log` has all of it.
  */
 export const TERM_HISTORY_CHARS = 1024 * 1024;
+/** A batch goes out at once when it grows this long, whatever its time. */
+const TERM_BATCH_MAX_CHARS = 64 * 1024;
 /** Small batches are appended to the last kept piece until it is this long (keeps the piece list short). */
 const HISTORY_PIECE_CHARS = 64 * 1024;
 
@@ -74,6 +76,8 @@ export class TaskTermOutput {
    */
   write(chunk: Uint8Array): Promise<void> | undefined {
     this.writeText(this.decoder.decode(chunk, { stream: true }));
+    // A burst reaches the feeds now, not at the end of its batch: they judge the hold by what they hold.
+    if (this.pending.length >= TERM_BATCH_MAX_CHARS) this.flush();
     const held = [...this.holds].filter((h) => h.holding);
     if (held.length === 0) return undefined;
     return Promise.race([Promise.all(held.map((h) => h.whenReleased())), this.disposed]).then(() => undefined);
