@@ -165,7 +165,7 @@ export class RunBook {
     const record = await new RunRecords(this.deps.store).read(runId);
     if (!record) throw notFound(`there is no run ${runId}`);
     if (record.status !== 'ok' || !record.report) {
-      throw new RpcError(RPC_ERROR.failed, `run ${runId} ${record.status === 'running' ? 'is still going' : 'did not merge every task'}: only a finished run that merged them all gets a pull request`, { name: 'NotFinished' });
+      throw new RpcError(RPC_ERROR.failed, `run ${runId} ${record.status === 'running' ? 'has not finished' : 'did not merge every task'}: only a finished run that merged them all gets a pull request`, { name: 'NotFinished' });
     }
     const outcome = await openPullRequest({ repoRoot: record.repo, branch: record.branch, title: record.goalTitle, bodyFile: record.report, ...(record.baseBranch ? { baseBranch: record.baseBranch } : {}) });
     if (outcome.status === 'skipped') throw new RpcError(RPC_ERROR.failed, outcome.reason ?? 'no pull request was made', { name: 'NotFinished' });
