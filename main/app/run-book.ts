@@ -65,12 +65,12 @@ export class RunBook {
     return [...this.runs.values()].filter((r) => r.open);
   }
 
-  /** A run started or ended in this app (still in memory). */
   /** The terminal of a planning session still at work (`goal.planning` named it). */
   planTerm(planId: string, taskId: string): TaskTermOutput | undefined {
     return taskId === PLAN_TERM_TASK_ID ? this.planTerms.get(planId) : undefined;
   }
 
+  /** A run started or ended in this app (still in memory). */
   live(runId: string): LiveRun | undefined {
     return this.runs.get(runId);
   }
@@ -167,9 +167,7 @@ export class RunBook {
     if (record.status !== 'ok' || !record.report) {
       throw new RpcError(RPC_ERROR.failed, `run ${runId} ${record.status === 'running' ? 'has not finished' : 'did not merge every task'}: only a finished run that merged them all gets a pull request`, { name: 'NotFinished' });
     }
-    const outcome = await openPullRequest({ repoRoot: record.repo, branch: record.branch, title: record.goalTitle, bodyFile: record.report, ...(record.baseBranch ? { baseBranch: record.baseBranch } : {}) });
-    if (outcome.status === 'skipped') throw new RpcError(RPC_ERROR.failed, outcome.reason ?? 'no pull request was made', { name: 'NotFinished' });
-    return { ...outcome, status: outcome.status };
+    return openPullRequest({ repoRoot: record.repo, branch: record.branch, title: record.goalTitle, bodyFile: record.report, ...(record.baseBranch ? { baseBranch: record.baseBranch } : {}) });
   }
 
   async get(runId: string): Promise<RunView> {

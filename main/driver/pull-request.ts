@@ -37,7 +37,11 @@ export async function pullRequestCommands(o: PullRequestOptions): Promise<{ remo
   };
 }
 
-export async function openPullRequest(o: PullRequestOptions): Promise<PullRequestOutcome> {
+/** What `openPullRequest` can come to: it is only called for a run that succeeded, so never `skipped`. */
+export type OpenedPullRequest = PullRequestOutcome & { status: Exclude<PullRequestOutcome['status'], 'skipped'> };
+
+/** Pushes the run branch and opens its pull request with gh; where it stops, says why and what to run. */
+export async function openPullRequest(o: PullRequestOptions): Promise<OpenedPullRequest> {
   const { remote, push: pushCommand, gh: ghCommand } = await pullRequestCommands(o);
   const gh = shellCommand(ghCommand);
   if (!remote) {
