@@ -1,8 +1,8 @@
 /**
  * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
- * result's commits already fetched into refs/claudecluster/ of the user's repo and acknowledged
- * to the agent. When the agent comes back after a disconnect (or restarted), `reattach` picks
+ * result's commits already fetched into refs/claudecluster/ of the user's repo (acknowledged to the
+ * agent once recorded). When the agent comes back after a disconnect (or restarted), `reattach` picks
  * the task up where the driver lost it: the terminal from the last byte received, every result
  * not yet collected — each result handled once, by turn. `close()` ends the session when the run
  * is over.
@@ -133,9 +133,6 @@ export class RemoteTask {
     let ref: string | undefined;
     try {
       ref = await this.fetch(agent, result);
-      await this.deps.onReceived?.(result, ref);
-      // The result is in the user's repo now, and recorded: the agent may let its bundle go.
-      await agent.rpc.request('task.ack', { runId: this.spec.runId, taskId: this.spec.taskId, turn: result.turn });
     } catch (err) {
       // Lost with the agent: it keeps the result until acknowledged, and a re-attach lists it again.
       if (this.agent !== agent || !agent.connected) {
@@ -145,7 +142,24 @@ export class RemoteTask {
       return this.deps.onBroken(err as Error);
     }
     this.deliveredTurn = result.turn;
+    // The merge needs only the commits, here now; recording the result and letting the agent drop
+    // it go on beside it, off the path to the next task.
+    void this.acknowledge(agent, result, ref);
     await this.deps.onResult(result, ref);
+  }
+
+  /**
+   * Records the collected result, then tells the agent it may let it go. Not told when either
+   * fails (a journal that cannot be written, an agent gone): the agent keeps the result, and a
+   * resumed run collects it again.
+   */
+  private async acknowledge(agent: AgentClient, result: TaskResult, ref: string | undefined): Promise<void> {
+    try {
+      await this.deps.onReceived?.(result, ref);
+      await agent.rpc.request('task.ack', { runId: this.spec.runId, taskId: this.spec.taskId, turn: result.turn });
+    } catch {
+      // Nothing to undo: see above.
+    }
   }
 
   /** The result's commits into the user's repo; the ref that holds them, or undefined when it changed nothing. */

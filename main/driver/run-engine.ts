@@ -149,8 +149,12 @@ export abstract class RunEngine {
       const remote = this.remoteFor(rt, agent, spec);
       rt.remote = remote;
       // Before the agent hears of it: a resumed run must know every attempt that may be running.
-      await this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec });
-      if (spec.mergeFrom) await this.sync.ensure(agent, spec.mergeFrom);
+      // The commits it needs go to the agent meanwhile.
+      await Promise.all([
+        this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }),
+        this.sync.ensure(agent, spec.base),
+        spec.mergeFrom && this.sync.ensure(agent, spec.mergeFrom),
+      ]);
       await remote.start();
       const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
       if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);

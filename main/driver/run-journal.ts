@@ -6,7 +6,7 @@
  * terminal byte received, so a resumed run re-attaches each terminal from where it stopped.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Id, Oid } from '../../shared/protocol/common.js';
@@ -32,8 +32,17 @@ export const JournalEvent = z.discriminatedUnion('type', [
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 
+interface Pending {
+  line: string;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export class RunJournal {
-  private chain: Promise<void> = Promise.resolve();
+  /** Events waiting for the next write: whatever gathers while one write is flushed goes in the next. */
+  private pending: Pending[] = [];
+  private writing: Promise<void> | undefined;
+  private file: FileHandle | undefined;
   private readonly terms = new Map<string, number>();
 
   private constructor(readonly dir: string) {}
@@ -46,20 +55,31 @@ export class RunJournal {
   /**
    * Appends `event` (in order with every other) and flushes it to disk. The promise settles once
    * it is durable; a write that failed is reported there, and later events are still written.
+   * Events recorded while a flush is under way share the next one: one fsync for many tasks.
    */
   record(event: JournalEvent): Promise<void> {
-    const line = JSON.stringify(event) + '\n';
-    const write = this.chain.then(async () => {
-      const file = await open(join(this.dir, JOURNAL_FILE), 'a', 0o600);
-      try {
-        await file.writeFile(line);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line: JSON.stringify(event) + '\n', resolve, reject });
+      this.writing ??= this.flush();
     });
-    this.chain = write.catch(() => undefined);
-    return write;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        this.file ??= await open(join(this.dir, JOURNAL_FILE), 'a', 0o600);
+        await this.file.writeFile(batch.map((p) => p.line).join(''));
+        await this.file.sync();
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        // Opened afresh for the next batch: the failure may have been the handle's.
+        await this.file?.close().catch(() => undefined);
+        this.file = undefined;
+      }
+    }
+    this.writing = undefined;
   }
 
   /** Appends terminal bytes of attempt `agentTaskId` to its file (not flushed: the agent keeps the original). */
@@ -69,10 +89,12 @@ export class RunJournal {
     for (let off = 0; off < chunk.byteLength;) off += writeSync(fd, chunk, off);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const fd of this.terms.values()) closeSync(fd);
     this.terms.clear();
-    return this.chain;
+    await this.writing;
+    await this.file?.close();
+    this.file = undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 /** Runs git with a fixed, predictable environment and returns what it printed. */
-import { spawn } from 'node:child_process';
+import { runOffThread } from './off-thread.js';
 import { COMMIT_AUTHOR } from '../constants.js';
 import { lastLines } from '../lines.js';
 
@@ -46,25 +46,22 @@ function gitEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
 /** Options passed before the subcommand: never sign, never run hooks we did not ask for. */
 const SAFE_CONFIG = ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', '-c', 'advice.detachedHead=false'];
 
-export function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-      if (result.code !== 0 && !opts.allowFail) reject(new GitError(args, code, result.stderr));
-      else resolve(result);
-    });
-    child.stdin.on('error', () => { /* git may exit before reading its input; the exit code says why */ });
-    child.stdin.end(opts.input ?? '');
-  });
+export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+  // Off the event loop: see off-thread.ts.
+  const r = await runOffThread({ cmd: 'git', args: [...SAFE_CONFIG, ...args], cwd: opts.cwd, env: gitEnv(opts.env), ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  if (r.spawnError) throw Object.assign(new Error(`git could not be started: ${r.spawnError.message}`), r.spawnError.code ? { code: r.spawnError.code } : {});
+  const result = { code: r.code ?? -1, stdout: utf8(r.stdout), stderr: utf8(r.stderr) };
+  if (result.code !== 0 && !opts.allowFail) throw new GitError(args, r.code, result.stderr);
+  return result;
 }
 
 /** `git ... ` and its trimmed stdout. */
 export async function gitOut(args: readonly string[], opts: GitOptions): Promise<string> {
   return (await git(args, opts)).stdout.trim();
+}
+
+const decoder = new TextDecoder();
+
+function utf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
 }

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runOffThread } from './off-thread.js';
+
+const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+const sh = (script: string, input?: string): ReturnType<typeof runOffThread> =>
+  runOffThread({ cmd: 'sh', args: ['-c', script], cwd: tmpdir(), env: { PATH: process.env['PATH'], WHO: 'thread' }, ...(input !== undefined ? { input } : {}) });
+
+test('a process gets its input, cwd and env, and its output and exit code come back', async () => {
+  const r = await sh('cat; printf " %s %s" "$WHO" "$(pwd)"; echo oops >&2; exit 3', 'fed');
+  assert.equal(r.code, 3);
+  assert.equal(text(r.stdout), `fed thread ${tmpdir()}`);
+  assert.equal(text(r.stderr), 'oops\n');
+  assert.equal(r.spawnError, undefined);
+});
+
+test('a command that cannot be started is a spawn error, not an exit code', async () => {
+  const r = await runOffThread({ cmd: 'no-such-command-here', args: [], cwd: tmpdir(), env: { PATH: process.env['PATH'] } });
+  assert.equal(r.spawnError?.code, 'ENOENT');
+  assert.equal(r.code, null);
+});
+
+test('processes run at once each get their own answer', async () => {
+  const all = await Promise.all(Array.from({ length: 20 }, (_, i) => sh(`echo ${i}; exit ${i % 4}`)));
+  all.forEach((r, i) => {
+    assert.equal(text(r.stdout), `${i}\n`);
+    assert.equal(r.code, i % 4);
+  });
+});
+
+test('the thread keeps a process alive while a command runs, and not after', () => {
+  // A script whose only work is one command: it must wait for the answer, then exit by itself.
+  const module = fileURLToPath(new URL('./off-thread.js', import.meta.url));
+  const script = `const { runOffThread } = await import(${JSON.stringify(module)});
+    const r = await runOffThread({ cmd: 'sh', args: ['-c', 'echo done'], cwd: '/', env: { PATH: process.env.PATH } });
+    process.stdout.write(Buffer.from(r.stdout));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(child.error, undefined, 'the script did not exit by itself');
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout, 'done\n');
+});
