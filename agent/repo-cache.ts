@@ -12,9 +12,11 @@ import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
 import { checkDiskSpace } from '../shared/node/disk-space.js';
 
-/** Refs the cache keeps: commits received from drivers, and task results. */
+/** Refs the cache keeps: commits received from drivers, and each task's branch (its worktree's). */
 const HAVE_PREFIX = 'refs/cc/have/';
-const TASK_PREFIX = 'refs/cc/task/';
+const TASK_BRANCH_PREFIX = 'cc/task/';
+/** Where the cache's commits are pinned; `refs/cc/task/` held results before tasks had branches. */
+const PIN_PREFIXES = ['refs/cc/', `refs/heads/${TASK_BRANCH_PREFIX}`];
 /** How many tips to advertise; the newest are the ones the next task will build on. */
 const MAX_TIPS = 200;
 
@@ -54,7 +56,7 @@ export class RepoCache {
   /** Commits this cache can use as bundle prerequisites, newest first. */
   async tips(repoId: string): Promise<string[]> {
     if (!existsSync(this.paths.repo(repoId))) return [];
-    const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname)', 'refs/cc/'], { cwd: this.paths.repo(repoId) });
+    const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname)', ...PIN_PREFIXES], { cwd: this.paths.repo(repoId) });
     return [...new Set(out.split('\n').filter(Boolean))];
   }
 
@@ -96,20 +98,22 @@ export class RepoCache {
   }
 
   /**
-   * A worktree at `base` with nothing else in it: a spare one (cleaned when it was released)
-   * checked out at `base` — as good as fresh, and far cheaper on a large repo — or a new one.
+   * A worktree at `base` with nothing else in it, on the task's own branch (`key`): a spare one
+   * (cleaned when it was released) checked out at `base` — as good as fresh, and far cheaper on a
+   * large repo — or a new one. The branch pins what the task commits, with no git run of its own.
    */
-  acquireWorktree(repoId: string, base: string): Promise<string> {
+  acquireWorktree(repoId: string, base: string, key: string): Promise<string> {
+    const branch = `${TASK_BRANCH_PREFIX}${key}`;
     return this.locked(repoId, async () => {
       await this.requireSpace(this.paths.work, 0, 'a new worktree');
       const spare = this.spare.get(repoId);
       for (let dir = spare?.pop(); dir; dir = spare?.pop()) {
-        const reset = await git(['checkout', '--quiet', '--detach', '--force', base], { cwd: dir, allowFail: true });
+        const reset = await git(['checkout', '--quiet', '--force', '-B', branch, base], { cwd: dir, allowFail: true });
         if (reset.code === 0) return dir;
         await this.dropWorktree(repoId, dir); // Damaged (e.g. removed by hand): fall back to a new one.
       }
       const dir = join(this.paths.work, `${repoId.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
-      await git(['worktree', 'add', '--quiet', '--detach', dir, base], { cwd: this.paths.repo(repoId) });
+      await git(['worktree', 'add', '--quiet', '-B', branch, dir, base], { cwd: this.paths.repo(repoId) });
       return dir;
     });
   }
@@ -141,10 +145,10 @@ export class RepoCache {
   }
 
   /**
-   * Commits everything in the worktree (the session may also have committed itself), pins the
-   * task's head under a ref and writes a bundle of `base..head` to `out`. Returns the head, or
-   * null when nothing changed since `base` (no bundle written). The usual path is four git
-   * processes; the commit id comes from the bundle's own header.
+   * Commits everything in the worktree (the session may also have committed itself) and writes a
+   * bundle of `base..HEAD` to `out`. Returns the head, or null when nothing changed since `base`
+   * (no bundle written). The usual path is three git processes; the commit id comes from the
+   * bundle's own header, and the task's branch (see acquireWorktree) pins it.
    */
   async commitResult(repoId: string, key: string, worktree: string, base: string, message: string, out: string, startedFrom = base): Promise<string | null> {
     // `git add` writes the worktree's changes as objects, then the bundle repeats them: check first.
@@ -157,16 +161,12 @@ export class RepoCache {
       if (staged.code !== 0) throw new GitError(['commit'], commit.code, commit.stderr || commit.stdout);
       if ((await gitOut(['rev-parse', 'HEAD'], { cwd: worktree })) === startedFrom) return null;
     }
-    return this.locked(repoId, async () => {
-      const ref = `${TASK_PREFIX}${key}`;
-      // Refs outside HEAD are shared by every worktree: this pins the commit in the cache.
-      await git(['update-ref', ref, 'HEAD'], { cwd: worktree });
-      await git(['bundle', 'create', '--quiet', out, ref, `^${base}`], { cwd: this.paths.repo(repoId) });
-      const head = (await readBundleHeader(out)).refs.find((r) => r.name === ref);
-      if (!head) throw new RepoError(`the result bundle of ${key} does not carry ${ref}`);
-      this.remember(repoId, head.oid);
-      return head.oid;
-    });
+    // HEAD, not the branch: it is the result even if the session moved to another branch.
+    await git(['bundle', 'create', '--quiet', out, 'HEAD', `^${base}`], { cwd: worktree });
+    const head = (await readBundleHeader(out)).refs.find((r) => r.name === 'HEAD');
+    if (!head) throw new RepoError(`the result bundle of ${key} does not carry its HEAD`);
+    this.remember(repoId, head.oid);
+    return head.oid;
   }
 
   /** Merges `commit` into the worktree's HEAD as a merge commit and returns it; a conflict undoes the merge and throws a RepoError naming the files. */

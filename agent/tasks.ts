@@ -25,6 +25,7 @@ import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
 import { expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
 import { newTask, type Task } from './task.js';
+import { readInline } from '../shared/node/inline-bundle.js';
 
 export type { Task } from './task.js';
 
@@ -227,7 +228,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const { spec } = task;
     this.setState(task, 'starting');
     await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
-    task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base);
+    task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base, task.key);
     if (spec.mergeIn) task.startedFrom = await this.opts.repos.mergeIn(task.worktree, spec.mergeIn);
     if (spec.mergeFrom) {
       const conflicts = await this.opts.repos.startMerge(task.worktree, spec.mergeFrom);
@@ -320,20 +321,22 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
     const commit = await this.opts.repos.commitResult(spec.repoId, task.key, worktree, spec.base, `task ${spec.taskId}: ${spec.title}`, tmp, task.startedFrom);
     const bundle: TaskResult['bundle'] = commit ? await this.opts.blobs.adopt(tmp) : null;
+    const inline = bundle ? await readInline(this.opts.blobs.path(bundle.sha256), bundle.size) : undefined;
     const cancelled = task.cancelRequested === true;
     const failed = cancelled || !ok;
     this.report(task, {
       ok: !failed, commit, bundle, session: summary,
       ...(verify ? { verify: { ok: verify.ok, exitCode: verify.exitCode, tail: verify.tail } } : {}),
       ...(failed ? { error: cancelled ? 'cancelled' : error ?? 'the session failed' } : {}),
-    }, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
+    }, cancelled ? 'cancelled' : failed ? 'failed' : 'done', inline);
     if (failed) task.session?.close();
     else this.touch(task);
     this.releaseSlot(task);
     this.limitIdle();
   }
 
-  private report(task: Task, r: Pick<TaskResult, 'ok' | 'commit'> & Partial<TaskResult>, state: TaskStateName): void {
+  /** `inline`: the result's bundle, small enough to go with the live event (never stored with the task, nor listed again). */
+  private report(task: Task, r: Pick<TaskResult, 'ok' | 'commit'> & Partial<TaskResult>, state: TaskStateName, inline?: string): void {
     const { spec } = task;
     task.turns++;
     task.result = {
@@ -344,7 +347,8 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     task.results.push(result);
     this.setState(task, state, result.error);
     // The driver hears of a result only once it is on disk: it can always collect it again.
-    void this.persist(task).then(() => this.emit('result', task.owner, result));
+    const live = inline && result.bundle ? { ...result, bundle: { ...result.bundle, inline } } : result;
+    void this.persist(task).then(() => this.emit('result', task.owner, live));
   }
 
   /** The session is gone: free its slot, worktree and logs. */

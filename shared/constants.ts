@@ -29,6 +29,13 @@ export const MAX_STRUCTURED_OUTPUT_BYTES = 256 * 1024;
 /** Largest blob (git bundle) accepted over the wire. */
 export const MAX_BLOB_BYTES = 4 * 1024 * 1024 * 1024;
 
+/**
+ * A bundle this small travels inside the control message that announces it (base64), not over
+ * a blob stream of its own: a task's result or a new base is usually a few kilobytes, and
+ * opening a stream for it cost more than its bytes — on the path from one task to the next.
+ */
+export const INLINE_BUNDLE_BYTES = 64 * 1024;
+
 /** Pairing: how long a window stays open, how many wrong codes close it. */
 export const PAIRING_WINDOW_MS = 5 * 60_000;
 export const PAIRING_MAX_ATTEMPTS = 5;

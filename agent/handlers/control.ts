@@ -20,7 +20,8 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
 
   srv.handle('agent.info', () => ctx.info());
   srv.handle('repo.tips', async ({ repoId }) => ({ tips: await ctx.repos.tips(repoId) }));
-  srv.handle('repo.apply', async ({ repoId, blob, commit }) => {
+  srv.handle('repo.apply', async ({ repoId, blob, commit, inline }) => {
+    if (inline !== undefined) await ctx.blobs.putInline(blob, inline).catch((err: Error) => { throw new RpcError(RPC_ERROR.failed, `refused the upload: ${err.message}`); });
     const size = await ctx.blobs.size(blob);
     if (size === undefined) throw new RpcError(RPC_ERROR.notFound, `blob ${blob} has not been uploaded`);
     try {

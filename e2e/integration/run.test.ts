@@ -4,7 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +33,9 @@ interface StatusEvent { time: string; task: { id: string; status: string; agent?
 test('tasks A, B and C (after A) run on two agents and merge into one branch', async () => {
   const tmp = await scope.tmp();
   const sync = join(tmp, 'sync');
-  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# sample\n', 'src/app.txt': 'v1\n' });
+  // A base, and b's result, too big to ride inline in a control message: they go over the blob protocol.
+  const noise = randomBytes(150_000).toString('base64');
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# sample\n', 'src/app.txt': 'v1\n', 'assets/noise.txt': noise });
   // The user is mid-work: a modified tracked file and an untracked one must survive untouched.
   await appendFile(join(repo, 'README.md'), 'local edit, not committed\n');
   await writeFile(join(repo, 'scratch.txt'), 'untracked\n');
@@ -53,7 +55,7 @@ test('tasks A, B and C (after A) run on two agents and merge into one branch', a
   await writeFile(goal, [
     '# Three changes', '', 'A small goal for the integration test.', '', '## Tasks',
     '- a: Add a.txt', `  !write ${sync}/a-started 1`, `  !wait-for ${sync}/b-started`, '  !write a.txt made by A',
-    '- b: Add b.txt', `  !write ${sync}/b-started 1`, `  !wait-for ${sync}/a-started`, '  !write b.txt made by B',
+    '- b: Add b.txt', `  !write ${sync}/b-started 1`, `  !wait-for ${sync}/a-started`, '  !write b.txt made by B', '  !run sha256sum assets/noise.txt > noise.sum; head -c 150000 /dev/urandom | base64 -w0 > big.txt',
     '- c: Build on A', '  after: a', '  !require a.txt', '  !run cp a.txt c-saw-a.txt',
     '',
   ].join('\n'));
@@ -71,6 +73,8 @@ test('tasks A, B and C (after A) run on two agents and merge into one branch', a
   assert.equal(git(repo, 'show', `${branch}:b.txt`), 'made by B');
   assert.equal(git(repo, 'show', `${branch}:c-saw-a.txt`), 'made by A');
   assert.equal(git(repo, 'show', `${branch}:src/app.txt`), 'v1');
+  assert.equal(git(repo, 'show', `${branch}:noise.sum`), `${createHash('sha256').update(noise).digest('hex')}  assets/noise.txt`);
+  assert.equal(git(repo, 'cat-file', '-s', `${branch}:big.txt`), '200000');
   const log = git(repo, 'log', '--format=%s', branch);
   for (const id of ['a', 'b', 'c']) assert.match(log, new RegExp(`^task ${id}: `, 'm'));
   // Merged results need no refs of their own: the run leaves only its branch.

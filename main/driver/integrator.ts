@@ -62,13 +62,17 @@ export class Integrator {
   /**
    * Merges `ref` into the run branch, then runs `verify` (if any) on the result; a failing verify
    * undoes the merge, so the branch only ever holds verified work. Merges run one after another.
+   * `result` is the commit `ref` holds and the base it was made on: made on the current head, it
+   * fast-forwards the branch to itself, and the new head is known without asking git.
    */
-  merge(ref: string, message: string, verify?: { command: string; setup?: string }): Promise<MergeOutcome> {
+  merge(ref: string, message: string, verify?: { command: string; setup?: string }, result?: { commit: string; base: string }): Promise<MergeOutcome> {
     const run = async (): Promise<MergeOutcome> => {
       const before = this._head;
-      const r = await git(['merge', '--no-edit', '-m', message, ref], { cwd: this.dir, allowFail: true });
-      if (r.code === 0) {
-        const head = await gitOut(['rev-parse', 'HEAD'], { cwd: this.dir });
+      const ff = result?.base === before && (await git(['merge', '--quiet', '--ff-only', result.commit], { cwd: this.dir, allowFail: true })).code === 0;
+      // Otherwise (or when it does not descend from its base after all) a merge commit.
+      const r = ff ? undefined : await git(['merge', '--no-edit', '-m', message, ref], { cwd: this.dir, allowFail: true });
+      if (!r || r.code === 0) {
+        const head = ff ? result.commit : await gitOut(['rev-parse', 'HEAD'], { cwd: this.dir });
         if (verify) {
           const v = await this.verify(verify.command, verify.setup);
           if (!v.ok) {

@@ -15,6 +15,7 @@ import type { RepoSync } from './sync.js';
 import type { UserRepo } from './user-repo.js';
 import { attachTerm, type TermAttachment } from './term-client.js';
 import { getBlob } from './blob-client.js';
+import { writeInline } from '../../shared/node/inline-bundle.js';
 
 export interface RemoteTaskDeps {
   repo: UserRepo;
@@ -120,19 +121,22 @@ export class RemoteTask {
   }
 
   /** A result heard of (live, or listed after a re-attach): each turn once, in order. */
-  private reported(r: TaskResult): void {
-    if (r.turn <= this.reportedTurn) return;
-    this.reportedTurn = r.turn;
+  private reported(heard: TaskResult): void {
+    if (heard.turn <= this.reportedTurn) return;
+    this.reportedTurn = heard.turn;
+    // The inline bundle is for the fetch alone: what the run keeps and shows is the rest.
+    const inline = heard.bundle?.inline;
+    const r = inline === undefined ? heard : { ...heard, bundle: { sha256: heard.bundle!.sha256, size: heard.bundle!.size } };
     this.deps.onReported?.(r);
-    this.chain = this.chain.then(() => this.deliver(r));
+    this.chain = this.chain.then(() => this.deliver(r, inline));
   }
 
-  private async deliver(result: TaskResult): Promise<void> {
+  private async deliver(result: TaskResult, inline: string | undefined): Promise<void> {
     if (this.closed || result.turn <= this.deliveredTurn) return;
     const agent = this.agent;
     let ref: string | undefined;
     try {
-      ref = await this.fetch(agent, result);
+      ref = await this.fetch(agent, result, inline);
     } catch (err) {
       // Lost with the agent: it keeps the result until acknowledged, and a re-attach lists it again.
       if (this.agent !== agent || !agent.connected) {
@@ -163,11 +167,12 @@ export class RemoteTask {
   }
 
   /** The result's commits into the user's repo; the ref that holds them, or undefined when it changed nothing. */
-  private async fetch(agent: AgentClient, result: TaskResult): Promise<string | undefined> {
+  private async fetch(agent: AgentClient, result: TaskResult, inline: string | undefined): Promise<string | undefined> {
     if (!result.commit || !result.bundle) return undefined;
     const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
     try {
-      await getBlob(agent, result.bundle.sha256, file);
+      if (inline === undefined) await getBlob(agent, result.bundle.sha256, file);
+      else await writeInline(inline, result.bundle, file);
       const ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
       await this.deps.repo.fetchResult(file, result.commit, ref);
       // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.

@@ -30,7 +30,8 @@ export interface MergeSteps {
 export async function integrate(s: MergeSteps, rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
   const { goal } = s;
   const message = rt.resolving ? `Merge task ${rt.id} (conflicts resolved): ${rt.title}` : followUp ? `Merge task ${rt.id} (turn ${rt.turns}): ${rt.title}` : `Merge task ${rt.id}: ${rt.title}`;
-  const merge = await s.integrator.merge(ref, message, goal.verify ? { command: goal.verify, ...(goal.setup ? { setup: goal.setup } : {}) } : undefined);
+  const verify = goal.verify ? { command: goal.verify, ...(goal.setup ? { setup: goal.setup } : {}) } : undefined;
+  const merge = await s.integrator.merge(ref, message, verify, rt.commit && rt.base ? { commit: rt.commit, base: rt.base } : undefined);
   if (merge.ok) {
     s.update(rt, { status: 'merged', ...(goal.verify ? { verify: 'passed' as const } : {}) }, rt.resolving ? 'conflicts resolved' : followUp ? `turn ${rt.turns} re-integrated` : undefined);
     s.merged(rt, merge.head);

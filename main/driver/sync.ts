@@ -1,6 +1,7 @@
 /**
  * Gets a commit onto an agent, sending only the objects it lacks: the agent lists the commits
- * it has, the driver bundles `commit ^those`, uploads it as a blob and has the agent apply it.
+ * it has, the driver bundles `commit ^those`, uploads it as a blob (or, when small, sends it inline)
+ * and has the agent apply it.
  */
 import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { requireDiskSpace } from '../../shared/node/disk-space.js';
 import type { AgentClient } from './agent-client.js';
 import type { UserRepo } from './user-repo.js';
 import { putBlob } from './blob-client.js';
+import { readInline } from '../../shared/node/inline-bundle.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
 
@@ -72,8 +74,9 @@ export class RepoSync {
       if (await this.repo.bundle(commit, [...known].filter((c) => this.here.has(c)), file, tmpRef)) {
         const sha256 = await sha256File(file);
         const { size } = await stat(file);
-        await putBlob(agent, file, sha256, size);
-        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit });
+        const inline = await readInline(file, size);
+        if (inline === undefined) await putBlob(agent, file, sha256, size);
+        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) });
       }
       known.add(commit);
       this.here.add(commit);

@@ -35,5 +35,7 @@ test('anything else is refused with what is wrong', () => {
   assert.throws(() => parseBundleHeader(`# v2 git bundle\nzz refs/x\n\n`), /bad object id/);
   assert.throws(() => parseBundleHeader(`# v2 git bundle\n${oid}\n\n`), /ref without a name/);
   assert.throws(() => parseBundleHeader(`# v2 git bundle\n${oid} refs/x:refs/heads/main\n\n`), /bad ref name/);
+  assert.throws(() => parseBundleHeader(`# v2 git bundle\n${oid} HEADS\n\n`), /bad ref name/);
+  assert.deepEqual(parseBundleHeader(`# v2 git bundle\n${oid} HEAD\n\n`).refs, [{ oid, name: 'HEAD' }]);
   assert.deepEqual(parseBundleHeader(`# v3 git bundle\n@object-format=sha1\n-${oid} c\n${oid} refs/x\n\nPACK`), { prerequisites: [oid], refs: [{ oid, name: 'refs/x' }] });
 });

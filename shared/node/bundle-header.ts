@@ -8,9 +8,9 @@ import { open } from 'node:fs/promises';
 const MAX_HEADER_BYTES = 64 * 1024;
 const SIGNATURES = ['# v2 git bundle', '# v3 git bundle'];
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-/** A ref name git could have written: no characters git forbids, so it is safe in a refspec. */
+/** A ref name git could have written (`HEAD`, or under refs/ with no characters git forbids), so it is safe in a refspec. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
-const REF_NAME = /^refs\/[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+const REF_NAME = /^(?:HEAD|refs\/[^\s~^:?*[\\\x00-\x1f\x7f]+)$/;
 
 export interface BundleHeader {
   prerequisites: string[];

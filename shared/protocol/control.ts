@@ -3,7 +3,7 @@
  * and an agent (server). One long-lived stream per driver connection.
  */
 import { z } from 'zod';
-import { Id, Oid, Sha256, TaskRef } from './common.js';
+import { Id, InlineBundle, Oid, Sha256, TaskRef } from './common.js';
 import { JsonSchemaText, StructuredOutput } from './json-value.js';
 import type { RpcContract } from './rpc-endpoint.js';
 
@@ -118,8 +118,8 @@ export const TaskResult = TaskRef.extend({
   base: Oid,
   /** The task's commit on top of base; null when the session changed nothing. */
   commit: Oid.nullable(),
-  /** A bundle of base..commit, fetched over the blob protocol. */
-  bundle: z.object({ sha256: Sha256, size: z.number().int().nonnegative() }).strict().nullable(),
+  /** A bundle of base..commit, fetched over the blob protocol; or, when small, carried `inline` in the live event. */
+  bundle: z.object({ sha256: Sha256, size: z.number().int().nonnegative(), inline: InlineBundle.optional() }).strict().nullable(),
   exitCode: z.number().int().nullable(),
   session: SessionSummary.nullable(),
   /** Why the task failed, for people. */
@@ -153,8 +153,8 @@ export const controlContract = {
     'agent.info': { params: Empty, result: AgentInfo },
     /** Commits the agent already has for this repo, so the driver sends only the rest. */
     'repo.tips': { params: z.object({ repoId: Sha256 }).strict(), result: z.object({ tips: z.array(Oid).max(1000) }).strict() },
-    /** Verify and apply a bundle (already uploaded as a blob) to the agent's cache of the repo. */
-    'repo.apply': { params: z.object({ repoId: Sha256, blob: Sha256, commit: Oid }).strict(), result: Ok },
+    /** Verify and apply a bundle (already uploaded as a blob, or small and `inline`) to the agent's cache of the repo. */
+    'repo.apply': { params: z.object({ repoId: Sha256, blob: Sha256, commit: Oid, inline: InlineBundle.optional() }).strict(), result: Ok },
     'task.start': { params: TaskSpec, result: z.object({ accepted: z.literal(true), state: TaskStateName }).strict() },
     'task.cancel': { params: TaskRef, result: z.object({ cancelled: z.boolean() }).strict() },
     /** The run is over: end the task's session (its results stay). */
