@@ -1,14 +1,14 @@
 /**
- * Merges task results into the run branch inside a dedicated integration worktree, one at a
- * time, so the user's checkout is never touched. A conflicting merge is aborted cleanly and
- * reported with the conflicting files.
+ * Merges task results into the run branch, whose dedicated integration worktree is where verify
+ * runs, so the user's checkout is never touched. Each merge is made in git's object store
+ * (merge-commit.ts): a conflict is reported with the conflicting files and leaves nothing to undo.
  */
 import { rm } from 'node:fs/promises';
 import { runShell } from '../../shared/node/shell.js';
-import { git, gitOut } from '../../shared/node/git.js';
+import { git } from '../../shared/node/git.js';
 import { RUN_BRANCH_PREFIX } from '../../shared/constants.js';
 import type { UserRepo } from './user-repo.js';
-import { lastLines } from '../../shared/lines.js';
+import { mergeCommit } from './merge-commit.js';
 
 export type MergeOutcome =
   | { ok: true; head: string }
@@ -16,8 +16,20 @@ export type MergeOutcome =
   | { ok: false; verifyFailed: true; exitCode: number | null; tail: string };
 
 
+type Verify = { command: string; setup?: string };
+
+interface PendingMerge {
+  ref: string;
+  message: string;
+  verify: Verify | undefined;
+  result: { commit: string; base: string } | undefined;
+  resolve(outcome: MergeOutcome): void;
+  reject(err: unknown): void;
+}
+
 export class Integrator {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: PendingMerge[] = [];
+  private draining: Promise<void> | undefined;
   private _head: string;
 
   private constructor(
@@ -61,35 +73,66 @@ export class Integrator {
 
   /**
    * Merges `ref` into the run branch, then runs `verify` (if any) on the result; a failing verify
-   * undoes the merge, so the branch only ever holds verified work. Merges run one after another.
-   * `result` is the commit `ref` holds and the base it was made on: made on the current head, it
-   * fast-forwards the branch to itself, and the new head is known without asking git.
+   * undoes the merge, so the branch only ever holds verified work. Merges are made one after
+   * another, in the order asked; those that wait while one is made go in together (see drain).
+   * `result` is the commit `ref` holds and the base it was made on (see mergeCommit).
    */
-  merge(ref: string, message: string, verify?: { command: string; setup?: string }, result?: { commit: string; base: string }): Promise<MergeOutcome> {
-    const run = async (): Promise<MergeOutcome> => {
-      const before = this._head;
-      const ff = result?.base === before && (await git(['merge', '--quiet', '--ff-only', result.commit], { cwd: this.dir, allowFail: true })).code === 0;
-      // Otherwise (or when it does not descend from its base after all) a merge commit.
-      const r = ff ? undefined : await git(['merge', '--no-edit', '-m', message, ref], { cwd: this.dir, allowFail: true });
-      if (!r || r.code === 0) {
-        const head = ff ? result.commit : await gitOut(['rev-parse', 'HEAD'], { cwd: this.dir });
-        if (verify) {
-          const v = await this.verify(verify.command, verify.setup);
-          if (!v.ok) {
-            await git(['reset', '--quiet', '--hard', before], { cwd: this.dir });
-            return { ok: false, verifyFailed: true, exitCode: v.exitCode, tail: v.tail };
-          }
-        }
-        this._head = head;
-        return { ok: true, head };
+  merge(ref: string, message: string, verify?: Verify, result?: { commit: string; base: string }): Promise<MergeOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ref, message, verify, result, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /**
+   * Takes the waiting merges in order, as many at once as share a verify command: each one's
+   * commit made on the last, then the branch checked out, and verified, once for all of them.
+   * When results arrive faster than one merge takes, the queue does not grow with them.
+   */
+  private async drain(): Promise<void> {
+    await Promise.resolve(); // merges asked for in the same turn go in together too
+    while (this.waiting.length > 0) {
+      const first = this.waiting[0]!;
+      const same = this.waiting.findIndex((p) => p.verify?.command !== first.verify?.command || p.verify?.setup !== first.verify?.setup);
+      const batch = this.waiting.splice(0, same === -1 ? this.waiting.length : same);
+      try {
+        await this.mergeTogether(batch);
+      } catch (err) {
+        for (const p of batch) p.reject(err); // those already answered ignore it
       }
-      const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: this.dir })).split('\n').filter(Boolean);
-      await git(['merge', '--abort'], { cwd: this.dir, allowFail: true });
-      return { ok: false, conflicts, message: lastLines(r.stdout + r.stderr) };
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    }
+    this.draining = undefined;
+  }
+
+  /** Answers come once the branch has its new head: a conflict's resolution starts from there. */
+  private async mergeTogether(batch: readonly PendingMerge[]): Promise<void> {
+    const before = this._head;
+    let head = before;
+    const merged: PendingMerge[] = [];
+    const conflicted: Array<[PendingMerge, MergeOutcome]> = [];
+    for (const p of batch) {
+      const r = await mergeCommit(this.dir, head, p.ref, p.message, p.result);
+      if ('conflicts' in r) conflicted.push([p, { ok: false, conflicts: r.conflicts, message: r.message }]);
+      else {
+        head = r.head;
+        merged.push(p);
+      }
+    }
+    if (merged.length > 0) {
+      await git(['reset', '--quiet', '--hard', head], { cwd: this.dir });
+      const verify = merged[0]!.verify;
+      const v = verify ? await this.verify(verify.command, verify.setup) : undefined;
+      if (v && !v.ok) {
+        await git(['reset', '--quiet', '--hard', before], { cwd: this.dir });
+        if (batch.length === 1) return batch[0]!.resolve({ ok: false, verifyFailed: true, exitCode: v.exitCode, tail: v.tail });
+        // One of them (or more) broke it: each again on its own, verified alone.
+        for (const p of batch) await this.mergeTogether([p]);
+        return;
+      }
+      this._head = head;
+    }
+    for (const p of merged) p.resolve({ ok: true, head });
+    for (const [p, outcome] of conflicted) p.resolve(outcome);
   }
 
   private setupDone = false;
@@ -106,7 +149,7 @@ export class Integrator {
 
   /** Removes the integration worktree; the run branch stays. */
   async close(): Promise<void> {
-    await this.queue;
+    await this.draining;
     await git(['worktree', 'remove', '--force', this.dir], { cwd: this.repo.root, allowFail: true });
     await git(['worktree', 'prune'], { cwd: this.repo.root, allowFail: true });
   }

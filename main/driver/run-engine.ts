@@ -332,12 +332,16 @@ export abstract class RunEngine {
   }
 
   /**
-   * Tasks waiting on the one just merged (and others) will start from the new head: send it to every agent
-   * now, while the scheduler picks, rather than on the critical path of their dispatch.
+   * A task waiting on the one just merged (and others) may start from the new head soon: send it
+   * to every agent now, while the scheduler picks, rather than on the critical path of its
+   * dispatch. Soon means with at most one dependency left unmerged (that one may start it early,
+   * see StartPoints): a head holding fewer of them is one no task will start from.
    */
   private presync(mergedId: string, head: string): void {
     // Tasks after just this one start from its own result instead (see baseFor).
-    if (!this.tasks.some((t) => t.status === 'waiting' && t.after.length > 1 && t.after.includes(mergedId))) return;
+    const soon = (t: RunTask): boolean => t.status === 'waiting' && t.after.length > 1 && t.after.includes(mergedId)
+      && t.after.filter((id) => this.byId(id).status !== 'merged').length <= 1;
+    if (!this.tasks.some(soon)) return;
     for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
   }
 

@@ -1,0 +1,99 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { git, gitOut } from '../../shared/node/git.js';
+import { Integrator, type MergeOutcome } from './integrator.js';
+import { UserRepo } from './user-repo.js';
+
+const made: string[] = [];
+after(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });
+
+/** A repo with one commit, and an integrator for run `r1` on it. */
+async function setup(): Promise<{ repo: string; base: string; integrator: Integrator }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-integrator-'));
+  made.push(dir);
+  const repo = join(dir, 'repo');
+  await git(['init', '--quiet', '-b', 'main', repo], { cwd: dir });
+  await writeFile(join(repo, 'notes.txt'), 'one\ntwo\nthree\n');
+  await git(['add', '--all'], { cwd: repo });
+  await git(['commit', '--quiet', '-m', 'base'], { cwd: repo });
+  const base = await gitOut(['rev-parse', 'HEAD'], { cwd: repo });
+  const integrator = await Integrator.create(await UserRepo.open(repo), 'r1', base, join(dir, 'integration'));
+  return { repo, base, integrator };
+}
+
+/** A task's result: `files` written on `from`, committed, held by refs/results/<name>. */
+async function result(repo: string, from: string, name: string, files: Record<string, string>): Promise<{ ref: string; commit: string; base: string }> {
+  await git(['checkout', '--quiet', '--detach', from], { cwd: repo });
+  for (const [path, text] of Object.entries(files)) await writeFile(join(repo, path), text);
+  await git(['add', '--all'], { cwd: repo });
+  await git(['commit', '--quiet', '-m', `task ${name}`], { cwd: repo });
+  const commit = await gitOut(['rev-parse', 'HEAD'], { cwd: repo });
+  await git(['update-ref', `refs/results/${name}`, commit], { cwd: repo });
+  return { ref: `refs/results/${name}`, commit, base: from };
+}
+
+test('results that arrive together merge together: one head holding them all, checked out', async () => {
+  const { repo, base, integrator } = await setup();
+  const rs = [];
+  for (const n of ['a', 'b', 'c']) rs.push(await result(repo, base, n, { [`${n}.txt`]: n }));
+  const outcomes = await Promise.all(rs.map((r, i) => integrator.merge(r.ref, `Merge task ${i}`)));
+  const heads = new Set(outcomes.map((o) => (o.ok ? o.head : 'failed')));
+  assert.deepEqual([...heads], [integrator.head]);
+  for (const n of ['a', 'b', 'c']) {
+    assert.equal(await gitOut(['show', `${integrator.head}:${n}.txt`], { cwd: repo }), n);
+    assert.equal(readFileSync(join(integrator.dir, `${n}.txt`), 'utf8'), n);
+  }
+  assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), integrator.head);
+  await integrator.close();
+});
+
+test('a result made on the head fast-forwards the branch to itself', async () => {
+  const { repo, base, integrator } = await setup();
+  const r = await result(repo, base, 'a', { 'a.txt': 'a' });
+  assert.deepEqual(await integrator.merge(r.ref, 'Merge task a', undefined, r), { ok: true, head: r.commit });
+  // A result that names the head as its base but was not made on it is merged, not taken as it is.
+  const other = await result(repo, base, 'b', { 'b.txt': 'b' });
+  const merged = await integrator.merge(other.ref, 'Merge task b', undefined, { commit: other.commit, base: r.commit });
+  assert.ok(merged.ok && merged.head !== other.commit);
+  assert.equal(await gitOut(['rev-list', '--count', '--merges', integrator.head], { cwd: repo }), '1');
+  await integrator.close();
+});
+
+test('a conflict among results merged together is reported alone, once the others are on the branch', async () => {
+  const { repo, base, integrator } = await setup();
+  const a = await result(repo, base, 'a', { 'notes.txt': 'one\nTWO by a\nthree\n' });
+  const b = await result(repo, base, 'b', { 'notes.txt': 'one\nTWO by b\nthree\n' });
+  const c = await result(repo, base, 'c', { 'c.txt': 'c' });
+  let headWhenConflictKnown = '';
+  const outcomes = await Promise.all([a, b, c].map((r) => integrator.merge(r.ref, `Merge ${r.ref}`).then((o) => {
+    if (!o.ok && 'conflicts' in o) headWhenConflictKnown = integrator.head;
+    return o;
+  })));
+  assert.equal(outcomes[0]!.ok, true);
+  assert.deepEqual(outcomes[1], { ok: false, conflicts: ['notes.txt'], message: 'Auto-merging notes.txt / CONFLICT (content): Merge conflict in notes.txt' });
+  assert.equal(outcomes[2]!.ok, true);
+  assert.equal(headWhenConflictKnown, integrator.head, 'the conflict is answered after the branch moved');
+  assert.equal(await gitOut(['show', `${integrator.head}:notes.txt`], { cwd: repo }), 'one\nTWO by a\nthree');
+  assert.equal(await gitOut(['status', '--porcelain'], { cwd: integrator.dir }), '', 'nothing left half-merged');
+  await integrator.close();
+});
+
+test('a verify failing on results merged together finds the one that broke it; the others stay merged', async () => {
+  const { repo, base, integrator } = await setup();
+  const verify = { command: 'test ! -e broken.txt' };
+  const rs = [
+    await result(repo, base, 'a', { 'a.txt': 'a' }),
+    await result(repo, base, 'bad', { 'broken.txt': 'x' }),
+    await result(repo, base, 'c', { 'c.txt': 'c' }),
+  ];
+  const outcomes: MergeOutcome[] = await Promise.all(rs.map((r) => integrator.merge(r.ref, `Merge ${r.ref}`, verify)));
+  assert.deepEqual(outcomes.map((o) => (o.ok ? 'merged' : 'verifyFailed' in o ? 'verify failed' : 'conflict')), ['merged', 'verify failed', 'merged']);
+  assert.equal(existsSync(join(integrator.dir, 'broken.txt')), false);
+  for (const f of ['a.txt', 'c.txt']) assert.equal(existsSync(join(integrator.dir, f)), true);
+  assert.equal(await gitOut(['rev-parse', 'HEAD'], { cwd: integrator.dir }), integrator.head);
+  await integrator.close();
+});
