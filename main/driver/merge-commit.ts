@@ -1,7 +1,8 @@
 /**
  * One result merged onto a commit in git's object store alone (`merge-tree`, then `commit-tree`):
  * no index, no worktree, no merge state to abort on a conflict. The integrator chains these and
- * checks the branch out once at the end.
+ * checks the branch out once at the end. Git before 2.38 has no `merge-tree --write-tree`: there
+ * the merge is made in the integration worktree, which is at `onto` whenever one is asked for.
  */
 import { git, gitOut } from '../../shared/node/git.js';
 import { lastLines } from '../../shared/lines.js';
@@ -16,6 +17,7 @@ const TREE_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
  * base it was made on: made on `onto` itself, it is the new head as it is (a fast-forward).
  */
 export async function mergeCommit(dir: string, onto: string, ref: string, message: string, result?: { commit: string; base: string }): Promise<MergedCommit> {
+  if (!(await hasWriteTree(dir))) return mergeInWorktree(dir, ref, message);
   // Made on `onto`, unless the result does not descend from the base it names after all.
   if (result?.base === onto && (await git(['merge-base', '--is-ancestor', onto, result.commit], { cwd: dir, allowFail: true })).code === 0) {
     return { head: result.commit };
@@ -30,4 +32,26 @@ export async function mergeCommit(dir: string, onto: string, ref: string, messag
     return { conflicts: rest.slice(0, blank === -1 ? rest.length : blank), message: lastLines(rest.slice(blank + 1).join('\n')) };
   }
   return { head: await gitOut(['commit-tree', tree, '-p', onto, '-p', ref, '-m', message], { cwd: dir }) };
+}
+
+/** `git merge` in the worktree `dir` (at the commit to merge onto): a conflict is aborted, its files named. */
+export async function mergeInWorktree(dir: string, ref: string, message: string): Promise<MergedCommit> {
+  const r = await git(['merge', '--no-edit', '-m', message, ref], { cwd: dir, allowFail: true });
+  if (r.code === 0) return { head: await gitOut(['rev-parse', 'HEAD'], { cwd: dir }) };
+  const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: dir })).split('\n').filter(Boolean);
+  await git(['merge', '--abort'], { cwd: dir, allowFail: true });
+  return { conflicts, message: lastLines(r.stdout + r.stderr) };
+}
+
+/** The first git with `merge-tree --write-tree`. */
+const WRITE_TREE_SINCE = [2, 38] as const;
+let writeTree: Promise<boolean> | undefined;
+
+/** Whether this machine's git has `merge-tree --write-tree` (asked once). */
+function hasWriteTree(dir: string): Promise<boolean> {
+  writeTree ??= gitOut(['version'], { cwd: dir }).then((v) => {
+    const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+    return major > WRITE_TREE_SINCE[0] || (major === WRITE_TREE_SINCE[0] && minor >= WRITE_TREE_SINCE[1]);
+  });
+  return writeTree;
 }
