@@ -25,7 +25,7 @@ import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
 import { expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
 import { newTask, type Task } from './task.js';
-import { readInline } from '../shared/node/inline-bundle.js';
+import { collectResult, prepareWorktree } from './task-worktree.js';
 
 export type { Task } from './task.js';
 
@@ -227,20 +227,10 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   private async launch(task: Task): Promise<void> {
     const { spec } = task;
     this.setState(task, 'starting');
-    await mkdir(this.opts.paths.work, { recursive: true, mode: 0o700 });
-    task.worktree = await this.opts.repos.acquireWorktree(spec.repoId, spec.base, task.key);
-    if (spec.mergeIn) task.startedFrom = await this.opts.repos.mergeIn(task.worktree, spec.mergeIn);
-    if (spec.mergeFrom) {
-      const conflicts = await this.opts.repos.startMerge(task.worktree, spec.mergeFrom);
-      task.log.append(Buffer.from(`Merging ${spec.mergeFrom.slice(0, 12)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
-    }
-    if (spec.setup) {
-      const setup = await runStep('setup', spec.setup, task.worktree, this.opts.env(spec), task.log);
-      if (!setup.ok) throw new Error(`the setup command failed (exit ${setup.exitCode ?? 'signal'}): ${lastLines(setup.tail)}`);
-    }
-    await this.opts.prepare(task.worktree);
+    const worktree = await prepareWorktree(this.opts, task, this.opts.env(spec));
+    await this.opts.prepare(worktree);
     const sessionSpec = {
-      bin: this.opts.claudeBin, prompt: spec.prompt, cwd: task.worktree, options: spec.session,
+      bin: this.opts.claudeBin, prompt: spec.prompt, cwd: worktree, options: spec.session,
       log: task.log, env: this.opts.env(spec), hooks: this.opts.hooks, ...(task.rawLog ? { rawLog: task.rawLog } : {}),
     };
     const session: Session = task.rawLog ? new HeadlessSession(sessionSpec) : new TuiSession(sessionSpec);
@@ -315,13 +305,8 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   /** Commits the worktree after a turn and reports the result; a failed turn ends the session. */
   private async commitTurn(task: Task, ok: boolean, summary: TaskResult['session'], error?: string, verify?: StepResult): Promise<void> {
     if (FINAL_STATES.has(task.state)) return;
-    const { spec } = task;
     this.setState(task, 'committing');
-    const worktree = task.worktree!;
-    const tmp = join(this.opts.paths.task(task.key), 'result.bundle');
-    const commit = await this.opts.repos.commitResult(spec.repoId, task.key, worktree, spec.base, `task ${spec.taskId}: ${spec.title}`, tmp, task.startedFrom);
-    const bundle: TaskResult['bundle'] = commit ? await this.opts.blobs.adopt(tmp) : null;
-    const inline = bundle ? await readInline(this.opts.blobs.path(bundle.sha256), bundle.size) : undefined;
+    const { commit, bundle, inline } = await collectResult(this.opts, task);
     const cancelled = task.cancelRequested === true;
     const failed = cancelled || !ok;
     this.report(task, {
