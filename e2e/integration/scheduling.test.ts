@@ -1,8 +1,8 @@
 /**
  * From goal to branch with real agents and the scripted stand-in: a diamond graph keeps its
  * order; a failing agent's tasks are retried on the other agent and the bad agent is backed off;
- * a failing verify goes back to the session as a follow-up turn; an identical task done before
- * is reused instead of run again.
+ * a failing verify goes back to the session as a follow-up turn; the goal's setup runs in each
+ * worktree; an identical task done before is reused instead of run again.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,6 +117,33 @@ test('a failing verify goes back to the session as a follow-up turn, and the fix
   assert.equal(task.attempts, 1, 'fixed in the same session, not by a retry');
   assert.equal(git(repo, 'show', `${summary.branch}:out.txt`), 'fixed');
   assert.ok(statuses(r).some((s) => /verify command .* failed .*follow-up 1 of 2/.test(s.detail ?? '')), 'the follow-up was reported');
+});
+
+test('the goal\'s setup runs in every task\'s worktree before its session, and once on the run branch before verify', async () => {
+  const tmp = await scope.tmp();
+  // What setup makes is ignored, as node_modules would be: it is never part of a result.
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# setup\n', '.gitignore': '.setup-ran\n' });
+  const log = join(tmp, 'setups.log');
+  const setup = `pwd >> ${log}; echo ready > .setup-ran`;
+  const goal = await goalFile(tmp, [
+    '---', `setup: ${JSON.stringify(setup)}`, 'verify: "test -f .setup-ran"', '---', '# Setup', '', '## Tasks',
+    '- a: Needs what setup made', '  !require .setup-ran', '  !write a.txt a',
+    '- b: So does this one', '  after: a', '  !require .setup-ran', '  !write b.txt b',
+  ]);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  const summary = summaryOf(r);
+  assert.deepEqual(summary.tasks.map((t) => [t.id, t.status, t.verify]), [['a', 'merged', 'passed'], ['b', 'merged', 'passed']]);
+  const dirs = (await readFile(log, 'utf8')).trim().split('\n');
+  assert.equal(dirs.filter((d) => d.endsWith('/integration')).length, 1, `setup once on the branch: ${dirs.join(', ')}`);
+  assert.equal(dirs.filter((d) => !d.endsWith('/integration')).length, 2, `setup once per task: ${dirs.join(', ')}`);
+  assert.equal(git(repo, 'ls-tree', '--name-only', summary.branch), '.gitignore\nREADME.md\na.txt\nb.txt');
+
+  // A setup that fails ends the task before its session, with the command's exit code.
+  const failing = await goalFile(tmp, ['---', 'setup: "echo no network; exit 3"', 'retries: 0', '---', '# Setup fails', '', '## Tasks', '- c: Never starts', '  !write c.txt c']);
+  const f = await runCli(['run', failing, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(f.code, 1);
+  assert.match(summaryOf(f).tasks[0]?.error ?? '', /the setup command failed \(exit 3\): no network/);
 });
 
 test('a task identical to one done before reuses its result instead of running again', async () => {
