@@ -1,11 +1,11 @@
 /**
  * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
- * result's commits already fetched into refs/claudecluster/ of the user's repo (acknowledged to the
- * agent once recorded). When the agent comes back after a disconnect (or restarted), `reattach` picks
- * the task up where the driver lost it: the terminal from the last byte received, every result
- * not yet collected — each result handled once, by turn. `close()` ends the session when the run
- * is over.
+ * result's commits already fetched into refs/claudecluster/ of the user's repo (acknowledged to
+ * the agent once recorded). When the agent comes back after a disconnect (or restarted),
+ * `reattach` picks the task up where the driver lost it: the terminal from the last byte
+ * received, every result not yet collected — each result handled once, by turn. `close()` ends
+ * the session when the run is over.
  */
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';

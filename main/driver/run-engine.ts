@@ -149,7 +149,7 @@ export abstract class RunEngine {
       const remote = this.remoteFor(rt, agent, spec);
       rt.remote = remote;
       // Before the agent hears of it: a resumed run must know every attempt that may be running.
-      // The commits it needs go to the agent meanwhile.
+      // The commits it needs go to the agent meanwhile (remote.start finds its base there).
       await Promise.all([
         this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }),
         this.sync.ensure(agent, spec.base),

@@ -1,7 +1,7 @@
 /**
  * Gets a commit onto an agent, sending only the objects it lacks: the agent lists the commits
- * it has, the driver bundles `commit ^those`, uploads it as a blob (or, when small, sends it inline)
- * and has the agent apply it.
+ * it has, the driver bundles `commit ^those`, uploads it as a blob (or, when small, sends it
+ * inline) and has the agent apply it.
  */
 import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
