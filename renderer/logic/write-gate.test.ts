@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TYPING_SLICE_INTERVAL_MS, TYPING_WINDOW_MS, WriteGate, type WriteFn } from './write-gate.js';
+import { TYPING_HOLD_MS, WriteGate, type WriteFn } from './write-gate.js';
 
 /** A clock for tests that never type: time stands still and nothing is scheduled. */
 const CLOCK = { now: () => 0, later: () => assert.fail('nothing waits without typing') };
@@ -71,7 +71,7 @@ test('a dropped pane\'s waiting output goes, and the pane keeps its focus', () =
   assert.deepEqual(t.log, ['a:a1', 'a:a2', 'b:bb'], 'c\'s waiting output was dropped');
 });
 
-test('while keys are typed into the focused pane, the others get one slice per interval, and all of it once typing stops', () => {
+test('while keys are typed into the focused pane the others wait, and go on in slices once typing pauses', () => {
   const t = terminals();
   let now = 1_000;
   const wakes: Array<{ at: number; fn: () => void }> = [];
@@ -87,17 +87,22 @@ test('while keys are typed into the focused pane, the others get one slice per i
 
   gate.typed();
   parse();
-  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb'], 'typing: the next slice waits for its turn');
-  assert.equal(wakes.length, 1);
-  assert.equal(wakes[0]!.at, 1_000 + TYPING_SLICE_INTERVAL_MS);
-  wakeUp();
-  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb', 'b:bbbb']);
+  gate.write('a', 'a1', t.writer('a'), () => undefined);
+  parse();
+  assert.deepEqual(t.log, ['b:bbbb', 'b:bbbb', 'a:a1'], 'typing: the focused pane is written, the others wait');
+  assert.equal(wakes.length, 1, 'one wake-up, however often the gate is pumped');
+  assert.equal(wakes[0]!.at, 1_000 + TYPING_HOLD_MS);
 
-  gate.write('b', 'cccccccc', t.writer('b'), () => undefined);
+  now += TYPING_HOLD_MS / 2;
   gate.typed();
-  now += TYPING_WINDOW_MS;
+  wakeUp();
+  assert.equal(t.log.length, 3, 'a key typed since: still waiting');
+  assert.equal(wakes.length, 1);
+  assert.equal(wakes[0]!.at, now + TYPING_HOLD_MS / 2, 'woken again when the last key is a hold old');
+  wakeUp();
+  assert.deepEqual(t.log.slice(3), ['b:bbbb'], 'typing paused: the others go on');
   parse();
-  assert.deepEqual(t.log.slice(3), ['b:cccc'], 'typing stopped a window ago: slices go as soon as they are parsed');
-  parse();
-  assert.deepEqual(t.log.slice(3), ['b:cccc', 'b:cccc']);
+  assert.equal(t.log.length, 4, 'all of b was written');
+  gate.write('c', 'cccccccc', t.writer('c'), () => undefined);
+  assert.deepEqual(t.log.slice(4), ['c:cccc'], 'slices go as soon as the one before is parsed');
 });
