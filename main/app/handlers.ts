@@ -57,8 +57,8 @@ export function appHandlers(core: AppCore, terms: ClientTerms): BridgeHandlers {
       if (!openTask(runId, taskId).cancelTask(taskId)) throw refused(`task ${taskId} is not waiting or running, so there is nothing to cancel`, 'NotCancellable');
       return Ok;
     },
-    'task.retry': ({ runId, taskId }) => {
-      if (!openTask(runId, taskId).retryTask(taskId)) throw refused(`task ${taskId} has not failed and is not blocked, or its run is ending: only those of an open run can be run again`, 'NotRetryable');
+    'task.retry': async ({ runId, taskId }) => {
+      if (!(await runs.retry(runId, taskId))) throw refused(`task ${taskId} has not failed and is not blocked, or its run is ending: only those can be run again`, 'NotRetryable');
       return Ok;
     },
     'task.input': async ({ runId, taskId, data }) => {

@@ -19,7 +19,7 @@ import { checkGoal, goalProblems, type GoalText } from './goal-check.js';
 import { LiveRun } from './live-run.js';
 import { MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';
 import { GOAL_FILE, pastRunView, pastRuns, readDetails, type TaskExtras } from './run-files.js';
-import { interruptedRuns, readResumable, takeOver } from '../driver/resume-run.js';
+import { interruptedRuns, readResumable, reopenEnded, takeOver } from '../driver/resume-run.js';
 import { UserRepo } from '../driver/user-repo.js';
 import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { TaskTermOutput } from './term-feed.js';
@@ -57,6 +57,8 @@ export function notFound(message: string): RpcError {
 export class RunBook {
   private readonly runs = new Map<string, LiveRun>();
   private readonly planTerms = new Map<string, TaskTermOutput>();
+  /** Ended runs being taken up again by `retry`. */
+  private readonly reopening = new Set<string>();
 
   constructor(private readonly deps: RunBookDeps) {}
 
@@ -130,6 +132,37 @@ export class RunBook {
       this.runs.set(runId, run);
       void run.done.then(() => this.ended());
       notice('info', runId, `run ${runId} was cut short when the app stopped: it continues where it was`);
+    }
+  }
+
+  /**
+   * `task.retry`: runs a failed or blocked task again. In an open run it simply goes back to the
+   * scheduler; a run that has ended is taken up again from its journal (see `reopenEnded`) and runs
+   * until its tasks settle once more. False when the task cannot be run again; a run that cannot
+   * be taken up again says why.
+   */
+  async retry(runId: string, taskId: string): Promise<boolean> {
+    const live = this.runs.get(runId);
+    if (live && !live.task(taskId)) throw notFound(`run ${runId} has no task ${taskId}`);
+    if (live?.open) return live.retryTask(taskId);
+    if (this.reopening.has(runId)) throw new RpcError(RPC_ERROR.failed, `run ${runId} is being taken up again already`, { name: 'NotRetryable' });
+    this.reopening.add(runId);
+    try {
+      // Everything about its end saved first: its record, report and task details.
+      await live?.done;
+      const found = await reopenEnded(this.deps.store, runId, taskId);
+      if (!found.ok) throw new RpcError(RPC_ERROR.failed, found.problem, { name: 'NotRetryable' });
+      const repo = await UserRepo.open(found.record.repo);
+      const { goal, base } = found.resume;
+      const run = LiveRun.resume({
+        store: this.deps.store, pool: this.deps.pool, runId, goalName: goal.file, goalText: '', goal, repo, base,
+        emit: this.deps.emit, onTaskChanged: this.deps.onTaskChanged, resume: found.resume,
+      }, found.record);
+      this.runs.set(runId, run);
+      void run.done.then(() => this.ended());
+      return true;
+    } finally {
+      this.reopening.delete(runId);
     }
   }
 

@@ -1,12 +1,15 @@
 /**
- * Finding a run that can be taken up again (`run --resume`, the app at start-up): one whose
- * driver is gone while its record still says running, and whose journal reads back.
+ * Finding a run that can be taken up again: one whose driver is gone while its record still says
+ * running (`run --resume`, the app at start-up), or one that ended with tasks failed or blocked,
+ * to run some of them again (`task.retry` after the run ended).
  */
 import { ID_PATTERN } from '../../shared/constants.js';
+import { git } from '../../shared/node/git.js';
 import type { DriverStore } from './store.js';
 import { RunRecords, runState, type RunRecord } from './run-records.js';
-import { readJournal } from './run-journal.js';
+import { RunJournal, readJournal } from './run-journal.js';
 import { foldJournal, type ResumeState } from './run-resume.js';
+import { tasksToRetry } from './scheduler.js';
 
 export type Resumable =
   | { ok: true; record: RunRecord; resume: ResumeState }
@@ -42,4 +45,47 @@ export async function takeOver(store: DriverStore, record: RunRecord): Promise<R
 export async function interruptedRuns(store: DriverStore): Promise<string[]> {
   const rows = await new RunRecords(store).list();
   return rows.filter((r) => r.record && runState(r.record) === 'interrupted').map((r) => r.id);
+}
+
+/**
+ * Takes up a run that ended with `taskId` failed or blocked, to run it again together with the
+ * failed and blocked tasks it waits on and the blocked tasks waiting on them (`tasksToRetry`).
+ * The run branch must still be where the run left it: a commit added to it since would be undone
+ * by the run's next merge. On success the journal says so (a crash after this resumes the same
+ * way) and the run is this process's, running again.
+ */
+export async function reopenEnded(store: DriverStore, runId: string, taskId: string): Promise<Resumable> {
+  const no = (problem: string): Resumable => ({ ok: false, problem });
+  if (!ID_PATTERN.test(runId)) return no(`"${runId}" is not a run id (see claudecluster runs)`);
+  const records = new RunRecords(store);
+  const record = await records.read(runId).catch((err: Error) => { throw new Error(`run ${runId}: ${err.message}`); });
+  if (!record) return no(`there is no run ${runId} in ${store.runsDir} (see claudecluster runs)`);
+  const state = runState(record);
+  if (state === 'running') return no(`run ${runId} is still running (driver pid ${record.pid})`);
+  if (state === 'interrupted') return no(`run ${runId} was cut short: resume it (claudecluster run --resume ${runId})`);
+  if (state === 'ok') return no(`run ${runId} merged every task: there is nothing to run again`);
+  const dir = records.dir(runId);
+  let ended: ResumeState;
+  try {
+    ended = foldJournal(await readJournal(dir));
+  } catch (err) {
+    return no(`run ${runId} cannot be taken up again: ${(err as Error).message}`);
+  }
+  const tasks = ended.goal.tasks.map((t) => ({ id: t.id, after: t.after, status: ended.tasks.get(t.id)?.status ?? 'pending' }));
+  const again = tasksToRetry(tasks, taskId);
+  if (!again) return no(`task ${taskId} of run ${runId} has not failed and is not blocked: only those can be run again`);
+  const at = (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${ended.branch}^{commit}`], { cwd: record.repo, allowFail: true })).stdout.trim();
+  if (!at) return no(`the run's branch ${ended.branch} is no longer in ${record.repo}: its tasks cannot be run again`);
+  if (at !== ended.head) return no(`${ended.branch} has moved since run ${runId} ended (it is at ${at.slice(0, 12)}, the run left it at ${ended.head.slice(0, 12)}): running tasks again would undo that, so the branch is left as it is`);
+
+  const journal = await RunJournal.open(dir);
+  try {
+    await journal.record({ type: 'reopened', taskIds: tasks.filter((t) => again.has(t.id)).map((t) => t.id) });
+  } finally {
+    await journal.close();
+  }
+  const { finishedAt: _f, report: _r, ...rest } = record;
+  const taken: RunRecord = { ...rest, status: 'running', pid: process.pid };
+  await records.write(taken);
+  return { ok: true, record: taken, resume: foldJournal(await readJournal(dir)) };
 }

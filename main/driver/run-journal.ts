@@ -29,6 +29,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
   /** The task ended without merging. */
   z.object({ type: z.literal('settled'), taskId: Id, status: z.enum(['failed', 'blocked']), error: z.string().max(4000).optional() }).strict(),
   z.object({ type: z.literal('finished') }).strict(),
+  /** The run ended, and was taken up again to run these failed or blocked tasks once more. */
+  z.object({ type: z.literal('reopened'), taskIds: z.array(Id).min(1) }).strict(),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 

@@ -64,6 +64,10 @@ export function foldJournal(events: JournalEvent[]): ResumeState {
       case 'finished':
         state.finished = true;
         break;
+      case 'reopened':
+        state.finished = false;
+        for (const id of e.taskIds) Object.assign(task(id), { status: 'pending', error: undefined, attempt: undefined });
+        break;
     }
   }
   return state;

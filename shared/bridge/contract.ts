@@ -96,7 +96,7 @@ export const BridgeContract = {
     'run.get': { params: RunRef, result: RunView },
     'runs.list': { params: Empty, result: z.object({ runs: z.array(RunListItem) }).strict() },
     'task.cancel': { params: TaskRef, result: Ok },
-    /** Runs a failed or blocked task again (and, once it merges, what waits on it). */
+    /** Runs a failed or blocked task again (and, once it merges, what waits on it); a run that has ended is taken up again for it. */
     'task.retry': { params: TaskRef, result: Ok },
     'task.input': { params: TaskRef.extend({ data: z.string().min(1).max(MAX_INPUT_CHARS) }).strict(), result: Ok },
     'task.resize': { params: TaskRef.extend({ cols: z.number().int().min(2).max(MAX_TERM_COLS), rows: z.number().int().min(1).max(MAX_TERM_ROWS) }).strict(), result: Ok },
