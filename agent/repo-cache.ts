@@ -118,6 +118,14 @@ export class RepoCache {
     });
   }
 
+  /** Lets go of an expired task's branch: its commits are no longer pinned or offered as tips for it. */
+  dropTaskBranch(repoId: string, key: string): Promise<void> {
+    if (!existsSync(this.paths.repo(repoId))) return Promise.resolve();
+    return this.locked(repoId, async () => {
+      await git(['update-ref', '-d', `refs/heads/${TASK_BRANCH_PREFIX}${key}`], { cwd: this.paths.repo(repoId), allowFail: true });
+    });
+  }
+
   /**
    * Keeps a finished task's worktree for the next task, or removes it if enough are spare. Its
    * untracked and ignored files go now, off the next task's path.

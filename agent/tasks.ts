@@ -109,12 +109,14 @@ export class TaskManager extends EventEmitter<TaskEvents> {
    * Takes back the tasks an earlier run of this agent left on disk. Their sessions died with it:
    * one that was still working ends failed (its driver retries it), one waiting for a follow-up
    * ends exited; their logs and unacknowledged results are served as before. Finished tasks whose
-   * results were all collected long ago are deleted. Returns what could not be read.
+   * results were all collected long ago are deleted, and their branches in the repo cache. Returns
+   * what could not be read.
    */
   async restore(): Promise<string[]> {
     const { records, problems } = await loadRecords(this.opts.paths.tasks);
     for (const loaded of records) {
       if (await expired(loaded)) {
+        await this.opts.repos.dropTaskBranch(loaded.record.spec.repoId, taskKey(loaded.record.spec));
         await removeRecord(loaded);
         continue;
       }
