@@ -1,8 +1,9 @@
 /**
- * A task's worktree, its git side: made ready before the session (checked out at the base, the
- * result it starts from merged in, the commit it resolves against merged with conflicts left in
- * place, the goal's setup run), and turned into a result after each turn (committed, bundled into
- * the blob store, and read back when small enough to travel inline).
+ * A task's worktree, its git side: made ready before the session (checked out at the base, or at
+ * the result of the task it is chained after; the result it starts from merged in, the commit it
+ * resolves against merged with conflicts left in place, the goal's setup run), and turned into a
+ * result after each turn (committed, bundled into the blob store, and read back when small enough
+ * to travel inline).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +26,9 @@ export interface WorktreeDeps {
 export async function prepareWorktree(deps: WorktreeDeps, task: Task, env: NodeJS.ProcessEnv): Promise<string> {
   const { spec } = task;
   await mkdir(deps.paths.work, { recursive: true, mode: 0o700 });
-  const worktree = task.worktree = await deps.repos.acquireWorktree(spec.repoId, spec.base, task.key);
+  const from = task.chainFrom;
+  const worktree = task.worktree = await deps.repos.acquireWorktree(spec.repoId, from?.checkout ? from.commit : spec.base, task.key);
+  if (from) task.startedFrom = from.checkout ? from.commit : await deps.repos.mergeIn(worktree, from.commit);
   if (spec.mergeIn) task.startedFrom = await deps.repos.mergeIn(worktree, spec.mergeIn);
   if (spec.mergeFrom) {
     const conflicts = await deps.repos.startMerge(worktree, spec.mergeFrom);

@@ -38,6 +38,8 @@ export interface Task {
   lastActive: number;
   /** Follow-up turns a failing verify has triggered so far. */
   verifyFailures: number;
+  /** A chained start (`spec.chainAfter`): the commit it starts from, once that task reported it, and whether to check it out (else merge it into the base). */
+  chainFrom?: { commit: string; checkout: boolean };
 }
 
 /** A new task in state queued, its logs (and record) in `dir`. */

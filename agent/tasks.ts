@@ -24,6 +24,7 @@ import type { SessionState } from './session-state.js';
 import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
 import { expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
+import { chainStart, chainedAfter, nextInQueue } from './task-chain.js';
 import { newTask, type Task } from './task.js';
 import { collectResult, prepareWorktree } from './task-worktree.js';
 
@@ -84,6 +85,10 @@ export class TaskManager extends EventEmitter<TaskEvents> {
       if (existing.owner !== owner) throw new RpcError(RPC_ERROR.busy, `task ${key} belongs to another driver`);
       return existing;
     }
+    const dep = spec.chainAfter === undefined ? undefined : this.get({ runId: spec.runId, taskId: spec.chainAfter });
+    if (spec.chainAfter !== undefined && (!dep || dep.owner !== owner || dep.spec.repoId !== spec.repoId)) {
+      throw new RpcError(RPC_ERROR.notFound, `there is no task ${spec.chainAfter} of yours in run ${spec.runId} on this agent to start after`);
+    }
     for (const [what, commit] of [['base', spec.base], ['mergeIn', spec.mergeIn], ['mergeFrom', spec.mergeFrom]] as const) {
       if (commit && !(await this.opts.repos.hasCommit(spec.repoId, commit))) throw new RpcError(RPC_ERROR.notFound, `${what} commit ${commit} is not in this agent's cache; send it first (repo.apply)`);
     }
@@ -95,6 +100,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.queue.push(task);
     this.setState(task, 'queued');
     await this.persist(task);
+    if (dep) this.settleChain(task, dep);
     this.pump();
     return task;
   }
@@ -206,8 +212,8 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   private pump(): void {
     // Fewer sessions at once when memory is short; the tasks held back say why.
     const limit = this.queue.length > 0 ? slotLimit(this.opts.slots, availableMemory()) : { slots: this.opts.slots };
-    while (this.active < limit.slots && this.queue.length > 0) {
-      const task = this.queue.shift()!;
+    for (let next = nextInQueue(this.queue); this.active < limit.slots && next !== -1; next = nextInQueue(this.queue)) {
+      const task = this.queue.splice(next, 1)[0]!;
       this.active++;
       task.holdsSlot = true;
       task.startedAt = Date.now();
@@ -333,9 +339,23 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const result = task.result;
     task.results.push(result);
     this.setState(task, state, result.error);
+    for (const chained of this.queue.filter((t) => !t.chainFrom && chainedAfter(t, task))) this.settleChain(chained, task);
     // The driver hears of a result only once it is on disk: it can always collect it again.
     const live = inline && result.bundle ? { ...result, bundle: { ...result.bundle, inline } } : result;
     void this.persist(task).then(() => this.emit('result', task.owner, live));
+  }
+
+  /** A task chained after `dep` is ready to take the next slot, or fails now when `dep` will never give it a start. */
+  private settleChain(task: Task, dep: Task): void {
+    const start = chainStart(dep, task.spec);
+    if (start === 'wait') return;
+    if (start !== 'never') {
+      task.chainFrom = start;
+      return;
+    }
+    this.queue.splice(this.queue.indexOf(task), 1);
+    this.report(task, { ok: false, commit: null, error: `${dep.spec.taskId}, which it was to start after, ended without a commit to start from` }, 'failed');
+    task.log.end();
   }
 
   /** The session is gone: free its slot, worktree and logs. */

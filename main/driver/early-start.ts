@@ -30,6 +30,12 @@ export class EarlyStarts {
     return this.reported.get(depId);
   }
 
+  /** Whether some task started early (or chained) on `depId`. */
+  anyOn(depId: string): boolean {
+    for (const dep of this.startedOn.values()) if (dep === depId) return true;
+    return false;
+  }
+
   started(id: string, depId: string): void {
     this.startedOn.set(id, depId);
   }

@@ -50,6 +50,11 @@ export class RemoteTask {
   /** Terminal bytes received so far: a re-attach continues from here. */
   private termBytes = 0;
   private reportedTurn = 0;
+
+  /** Whether the agent has reported a result of this attempt yet. */
+  get hasReported(): boolean {
+    return this.reportedTurn > 0;
+  }
   private deliveredTurn = 0;
 
   constructor(public agent: AgentClient, readonly spec: TaskSpec, private readonly deps: RemoteTaskDeps, from?: RemoteTaskProgress) {

@@ -127,22 +127,28 @@ export abstract class RunEngine {
 
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
     const agentId = agent.peerId.toString();
-    this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
-    rt.holdsSlot = true;
+    // A chained start takes its dependency's slot when that one reports (see reported).
+    const chainedOn = rt.chain ? this.starts.chainAfter(rt) : undefined;
+    // Another task of this pass was chained after the same dependency: this one waits.
+    if (rt.chain && !chainedOn) return;
+    if (!chainedOn) this.takeSlot(rt, agentId);
     rt.attempts++;
     rt.starts++;
-    const base = this.starts.baseFor(rt, agentId);
+    // Chained after its only dependency: where that one started, which the agent checks its result out over.
+    const base = chainedOn && rt.after.length === 1 && chainedOn.base ? chainedOn.base : this.starts.baseFor(rt, agentId);
     rt.startedAt = Date.now();
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
-    const early = rt.early ? this.starts.earlyStart(rt) : undefined;
-    if (early) this.starts.early.started(rt.id, early.depId);
+    const early = rt.early && !chainedOn ? this.starts.earlyStart(rt) : undefined;
+    const startedOn = early?.depId ?? chainedOn?.id;
+    if (startedOn) this.starts.early.started(rt.id, startedOn);
     rt.mergeIn = early?.mergeIn;
-    const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries });
+    rt.chainedOn = chainedOn?.id;
+    const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries, ...(chainedOn ? { chainAfter: chainedOn.agentTaskId } : {}) });
     rt.agentTaskId = spec.taskId;
     try {
       // Reuse records work on a base alone; a result with something merged in first is not that.
-      rt.ran = rt.resolving || rt.mergeIn ? undefined : spec;
+      rt.ran = rt.resolving || rt.mergeIn || rt.chainedOn ? undefined : spec;
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
@@ -156,8 +162,8 @@ export abstract class RunEngine {
         spec.mergeFrom && this.sync.ensure(agent, spec.mergeFrom),
       ]);
       await remote.start();
-      const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
-      if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
+      // A chained start's time counts from when it takes its slot.
+      if (!rt.chainedOn) this.startTimer(rt, remote);
     } catch (err) {
       // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
       if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
@@ -196,6 +202,16 @@ export abstract class RunEngine {
     this.update(rt, { status: 'integrating', commit, durationMs: 0, costUsd: 0 }, 'reusing the result of an identical task done before');
     await this.integrate(rt, undefined, ref, false);
     this.schedule();
+  }
+
+  private takeSlot(rt: RunTask, agentId: string): void {
+    this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
+    rt.holdsSlot = true;
+  }
+
+  private startTimer(rt: RunTask, remote: RemoteTask): void {
+    const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
+    if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
   }
 
   private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
@@ -252,6 +268,8 @@ export abstract class RunEngine {
    */
   private dropAttempt(rt: RunTask): void {
     clearTimeout(rt.timer);
+    if (rt.chainedOn) this.starts.early.forget(rt.id);
+    rt.chainedOn = undefined;
     const remote = rt.remote;
     rt.remote = undefined;
     if (remote) this.recovery.dropped(remote);
@@ -274,6 +292,15 @@ export abstract class RunEngine {
     if (first && r.commit && !rt.resolving) {
       this.starts.early.report(rt.id, r.commit, agent.peerId.toString());
       this.sync.made(agent, r.commit);
+      // The task chained after it has started there in the slot it freed.
+      const chained = this.tasks.find((t) => t.chainedOn === rt.id && t.remote && t.client === agent && !t.holdsSlot);
+      if (chained && rt.holdsSlot) {
+        rt.holdsSlot = false;
+        chained.holdsSlot = true;
+        chained.startedAt = Date.now();
+        if (chained.after.length === 1) this.update(chained, { base: r.commit });
+        this.startTimer(chained, chained.remote!);
+      }
     }
     this.releaseSlot(rt);
   }
@@ -303,9 +330,10 @@ export abstract class RunEngine {
     clearTimeout(rt.timer);
     const facts = { ...(r.base !== rt.base ? { base: r.base } : {}), commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
-    if (!r.ok && rt.mergeIn && r.session === null) {
-      // The result it started from did not merge into its base there: it waits for that result to merge.
-      rt.unmergeable = rt.mergeIn;
+    if (!r.ok && (rt.mergeIn || rt.chainedOn) && r.session === null) {
+      // The result it started from did not merge into its base there (or never came): it waits for that result to merge.
+      const from = rt.mergeIn ?? this.starts.early.baseFrom(rt.chainedOn!)?.commit;
+      if (from) rt.unmergeable = from;
       this.starts.early.forget(rt.id);
       this.restartEarly(rt, `${r.error ?? 'its early start failed'}: it starts once that result merged`);
       return this.schedule();
@@ -364,7 +392,11 @@ export abstract class RunEngine {
     if (e.costUsd !== undefined) rt.costUsd = e.costUsd;
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
     const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
-    if (status && (status !== rt.status || status === 'needs-input' || e.detail)) this.update(rt, { status }, e.detail);
+    if (!status || (status === rt.status && status !== 'needs-input' && !e.detail)) return;
+    const started = status === 'running' && rt.status !== 'running';
+    this.update(rt, { status }, e.detail);
+    // A task waiting on this one alone may now be chained after it.
+    if (started && this.tasks.some((t) => t.status === 'waiting' && t.after.includes(rt.id))) this.schedule();
   }
 
   protected update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {

@@ -39,6 +39,10 @@ export interface RunTask extends TaskReport {
   preferAgents?: string[];
   /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
   early?: boolean;
+  /** It may go now into the queue of the agent its one unmerged dependency runs on, to start there from that one's result (a chained start). */
+  chain?: boolean;
+  /** Its current attempt is chained after this task's attempt, on the same agent. */
+  chainedOn?: string | undefined;
   /** Its current attempt started early with this reported result merged in on the agent. */
   mergeIn?: string | undefined;
   /** A reported result that did not merge cleanly into its base on the agent: no early start from it again. */
@@ -65,7 +69,7 @@ export function newRunTask(goal: Goal, task: GoalTask, estimateMs?: number): Run
 }
 
 /** What the current attempt sends its agent: a resolution carries the conflicting commit and says what to do. */
-export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId: string; base: string; verifyRetries: number }): TaskSpec {
+export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId: string; base: string; verifyRetries: number; chainAfter?: string }): TaskSpec {
   const prompt = composePrompt(goal, rt.task);
   const resolving = rt.resolving;
   return {
@@ -75,6 +79,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
     ...(goal.setup ? { setup: goal.setup } : {}),
     ...(goal.verify ? { verify: goal.verify, verifyRetries: at.verifyRetries } : {}),
     ...(resolving ? { mergeFrom: resolving.commit } : rt.mergeIn ? { mergeIn: rt.mergeIn } : {}),
+    ...(at.chainAfter ? { chainAfter: at.chainAfter } : {}),
   };
 }
 
@@ -82,7 +87,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, refusedBy: _rb, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, mergeIn: _mi, unmergeable: _um, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, chain: _ch, chainedOn: _co, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;
 }

@@ -16,6 +16,8 @@ export interface SchedTask {
   estimateMs?: number;
   /** Agents this task failed on: it goes elsewhere while another agent can take it. */
   avoidAgents?: readonly string[];
+  /** It may wait in the queue of `preferAgents[0]`, for its dependency there to finish: it needs no free slot. */
+  chain?: boolean;
   /** Agents that refused this task (their owner's policy): it never goes to them. */
   refusedBy?: readonly string[];
   /** Not dispatched before this time (ms since the epoch), e.g. a retry's backoff. */
@@ -120,7 +122,15 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   ready.sort((a, b) => rank(a, b) || order.get(a.id)! - order.get(b.id)!);
 
   const out: Assignment[] = [];
+  // A chained start takes no free slot: it waits in its agent's queue for the one its dependency frees.
   for (const t of ready) {
+    const agent = t.chain ? free.find((a) => a.id === t.preferAgents?.[0]) : undefined;
+    if (agent && (agents.find((a) => a.id === agent.id)!.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
+      out.push({ taskId: t.id, agentId: agent.id });
+    }
+  }
+  for (const t of ready) {
+    if (t.chain) continue;
     if (left === 0) break;
     const avoid = new Set(t.avoidAgents ?? []);
     const refused = new Set(t.refusedBy ?? []);

@@ -61,10 +61,26 @@ export class StartPoints {
     return rt.after.length === 1 ? { depId: dep.id, agentId: from.agentId } : { depId: dep.id, agentId: from.agentId, mergeIn: from.commit };
   }
 
-  /** For the scheduler: whether `rt` may start early now, and the agents that hold where it would start. */
-  placement(rt: RunTask, agentIds: readonly string[]): { early: boolean; preferAgents: string[] } {
+  /**
+   * The dependency `rt` may be chained after now: its one unmerged dependency, at work on an agent
+   * and not reported yet (a follow-up turn is not: the agent would start from the turn before),
+   * with no other task started on it. The agent starts `rt` from its first result the moment it
+   * has one (see agent/task-chain.ts).
+   */
+  chainAfter(rt: RunTask): RunTask | undefined {
+    if (rt.resolving || rt.unmergeable) return undefined;
+    const open = rt.after.map((id) => this.run.byId(id)).filter((d) => d.status !== 'merged');
+    const dep = open.length === 1 ? open[0]! : undefined;
+    if (!dep || dep.resolving || !dep.remote || dep.remote.hasReported || !dep.agentTaskId || (dep.status !== 'running' && dep.status !== 'needs-input')) return undefined;
+    return this.early.baseFrom(dep.id) || this.early.anyOn(dep.id) ? undefined : dep;
+  }
+
+  /** For the scheduler: whether `rt` may start early now, or be chained, and the agents that hold where it would start. */
+  placement(rt: RunTask, agentIds: readonly string[]): { early: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
-    if (from) return { early: true, preferAgents: [from.agentId] };
-    return { early: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
+    if (from) return { early: true, chain: false, preferAgents: [from.agentId] };
+    const dep = this.chainAfter(rt);
+    if (dep?.client) return { early: true, chain: true, preferAgents: [dep.client.peerId.toString()] };
+    return { early: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
   }
 }

@@ -73,6 +73,14 @@ export const TaskSpec = TaskRef.extend({
    * (a merge commit) before the session starts. A conflict fails the task before its session starts.
    */
   mergeIn: Oid.optional(),
+  /**
+   * A chained start: `taskId` of a task of the same run and driver on this agent, still at work.
+   * This one waits in the queue until that one reports a result with a commit, then takes the slot
+   * it frees and starts from that commit — checked out when `base` is that task's own base (or
+   * where it started from), else merged into `base`. When that task ends without such a result,
+   * this one fails before its session starts.
+   */
+  chainAfter: Id.optional(),
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
