@@ -6,9 +6,7 @@
  * a slot.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RPC_ERROR, RpcError, errorMessage } from '../shared/protocol/index.js';
 import { taskKey, type TaskRef } from '../shared/protocol/common.js';
 import { FINAL_STATES, type TaskResult, type TaskSpec, type TaskStateEvent, type TaskStateName } from '../shared/protocol/control.js';
@@ -23,7 +21,8 @@ import { HeadlessSession } from './headless-session.js';
 import type { SessionState } from './session-state.js';
 import { runStep, type StepResult } from './shell-step.js';
 import { lastLines } from '../shared/lines.js';
-import { expired, loadRecords, removeRecord, type TaskRecord } from './task-records.js';
+import type { TaskRecord } from './task-records.js';
+import { readBackTasks } from './task-restore.js';
 import { chainStart, chainedAfter, nextInQueue } from './task-chain.js';
 import { newTask, type Task } from './task.js';
 import { collectResult, prepareWorktree } from './task-worktree.js';
@@ -112,28 +111,16 @@ export class TaskManager extends EventEmitter<TaskEvents> {
   }
 
   /**
-   * Takes back the tasks an earlier run of this agent left on disk. Their sessions died with it:
-   * one that was still working ends failed (its driver retries it), one waiting for a follow-up
-   * ends exited; their logs and unacknowledged results are served as before. Finished tasks whose
-   * results were all collected long ago are deleted, and their branches in the repo cache. Returns
-   * what could not be read.
+   * Takes back the tasks an earlier run of this agent left on disk (see task-restore.ts). Their
+   * sessions died with it: one still working ends failed (its driver retries it), one waiting for
+   * a follow-up ends exited. Returns what could not be read.
    */
   async restore(): Promise<string[]> {
-    const { records, problems } = await loadRecords(this.opts.paths.tasks);
-    for (const loaded of records) {
-      if (await expired(loaded)) {
-        await this.opts.repos.dropTaskBranch(loaded.record.spec.repoId, taskKey(loaded.record.spec));
-        await removeRecord(loaded);
-        continue;
-      }
-      const { record, dir } = loaded;
-      const task = newTask(dir, record.spec, record.owner, existsSync(join(dir, 'stream.jsonl')));
-      Object.assign(task, { state: record.state, costUsd: record.costUsd, results: record.results, acked: record.acked, turns: record.results.length, result: record.results.at(-1) });
-      task.log.end();
-      task.rawLog?.end();
+    const { tasks, problems } = await readBackTasks(this.opts.paths.tasks, this.opts.repos);
+    for (const task of tasks) {
       this.tasks.set(task.key, task);
-      if (record.state === 'done') this.setState(task, 'exited', 'the agent restarted');
-      else if (!FINAL_STATES.has(record.state)) this.report(task, { ok: false, commit: null, error: 'the agent restarted while the task ran: its session was lost' }, 'failed');
+      if (task.state === 'done') this.setState(task, 'exited', 'the agent restarted');
+      else if (!FINAL_STATES.has(task.state)) this.report(task, { ok: false, commit: null, error: 'the agent restarted while the task ran: its session was lost' }, 'failed');
     }
     return problems;
   }

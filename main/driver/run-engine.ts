@@ -3,9 +3,9 @@
  * spread), each attempt is followed from dispatch to result, results are integrated in
  * dependency order into `claudecluster/<run>`, failures are retried elsewhere after a backoff,
  * conflicts become resolution attempts, and agents that come and go are ridden out
- * (RunRecovery). `Run` (run.ts) adds the run's life and what users do to it.
+ * (RunRecovery). Attempts that end without delivering are handled in RunAttempts
+ * (run-attempts.ts); `Run` (run.ts) adds the run's life and what users do to it.
  */
-import { taskEstimates, taskTimeoutMs } from '../../shared/goal/index.js';
 import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
 import { git } from '../../shared/node/git.js';
 import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
@@ -13,25 +13,23 @@ import type { AgentClient } from './agent-client.js';
 import { Integrator } from './integrator.js';
 import { RepoSync } from './sync.js';
 import { RemoteTask, type RemoteTaskProgress } from './remote-task.js';
-import { AgentHealth, assign, blockedTasks, retryDelayMs } from './scheduler.js';
+import { assign, blockedTasks } from './scheduler.js';
+import { RunAttempts } from './run-attempts.js';
 import { ResultReuse } from './reuse.js';
 import { StartPoints } from './start-points.js';
-import { attemptSpec, newRunTask, toReport, type RunTask } from './run-task.js';
+import { attemptSpec, toReport, type RunTask } from './run-task.js';
 import type { TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from './agent-loss.js';
 import { RunRecovery } from './run-recovery.js';
 import { RunJournal } from './run-journal.js';
-import { DEFAULT_RETRIES, DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-options.js';
+import { DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-options.js';
 
 /** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
 const AGENT_QUEUE_AHEAD = 1;
 
-export abstract class RunEngine {
-  protected readonly tasks: RunTask[];
-  private readonly inFlight = new Map<string, number>();
-  protected readonly health = new AgentHealth();
-  private readonly starts: StartPoints;
+export abstract class RunEngine extends RunAttempts {
+  protected readonly starts: StartPoints;
   protected readonly recovery: RunRecovery;
   protected journal!: RunJournal;
   protected integrator!: Integrator;
@@ -40,17 +38,12 @@ export abstract class RunEngine {
   protected finished!: () => void;
   protected noAgentTimer: NodeJS.Timeout | undefined;
   protected wakeTimer: NodeJS.Timeout | undefined;
-  protected cancelled: string | undefined;
   protected closeRequested = false;
-  /** Tasks the user cancelled: their attempt's failure is final (no retry). */
-  protected readonly cancelledTasks = new Set<string>();
   /** Set once every task has settled and the run is ending: nothing is retried after that. */
   protected over = false;
 
-  constructor(protected readonly opts: RunOptions) {
-    const goal = opts.goal;
-    const estimates = taskEstimates(goal);
-    this.tasks = goal.tasks.map((task) => newRunTask(goal, task, estimates?.get(task.id)));
+  constructor(opts: RunOptions) {
+    super(opts);
     this.recovery = new RunRecovery({
       runId: opts.runId, runDir: opts.runDir, tasks: this.tasks,
       attemptFailed: (rt, error, now) => this.attemptFailed(rt, error, now),
@@ -58,10 +51,6 @@ export abstract class RunEngine {
       remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
     }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
     this.starts = new StartPoints({ byId: (id) => this.byId(id), sync: () => this.sync, head: () => this.integrator.head, runBase: opts.base });
-  }
-
-  private get retries(): number {
-    return this.opts.goal.retries ?? DEFAULT_RETRIES;
   }
 
   private get verifyRetries(): number {
@@ -88,7 +77,7 @@ export abstract class RunEngine {
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();
       const backedOffUntil = this.health.backedOffUntil(id);
-      return { id, slots: a.info.slots, queue: this.health.inDoubt(id) ? 0 : AGENT_QUEUE_AHEAD, inFlight: this.inFlight.get(id) ?? 0, ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
+      return { id, slots: a.info.slots, queue: this.health.inDoubt(id) ? 0 : AGENT_QUEUE_AHEAD, inFlight: this.slots.of(id), ...(backedOffUntil !== undefined ? { backedOffUntil } : {}) };
     }), now);
     for (const { taskId, agentId } of plan) {
       const agent = agents.find((a) => a.peerId.toString() === agentId)!;
@@ -113,7 +102,7 @@ export abstract class RunEngine {
 
   /** Nothing can progress without an agent: wait a while for one, then fail what is left. */
   private checkIdle(agentCount: number): void {
-    const busy = [...this.inFlight.values()].some((n) => n > 0) || this.tasks.some((t) => t.status === 'integrating') || !!this.opts.stayOpen;
+    const busy = this.slots.busy || this.tasks.some((t) => t.status === 'integrating') || !!this.opts.stayOpen;
     if (agentCount > 0 || busy) {
       clearTimeout(this.noAgentTimer);
       this.noAgentTimer = undefined;
@@ -131,7 +120,7 @@ export abstract class RunEngine {
     const chainedOn = rt.chain ? this.starts.chainAfter(rt) : undefined;
     // Another task of this pass was chained after the same dependency: this one waits.
     if (rt.chain && !chainedOn) return;
-    if (!chainedOn) this.takeSlot(rt, agentId);
+    if (!chainedOn) this.slots.take(rt, agentId);
     rt.attempts++;
     rt.starts++;
     // Chained after its only dependency: where that one started, which the agent checks its result out over.
@@ -204,88 +193,6 @@ export abstract class RunEngine {
     this.schedule();
   }
 
-  private takeSlot(rt: RunTask, agentId: string): void {
-    this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 0) + 1);
-    rt.holdsSlot = true;
-  }
-
-  private startTimer(rt: RunTask, remote: RemoteTask): void {
-    const timeoutMs = taskTimeoutMs(this.opts.goal, rt.task);
-    if (timeoutMs) rt.timer = setTimeout(() => this.timedOut(rt, remote, timeoutMs), timeoutMs);
-  }
-
-  private timedOut(rt: RunTask, remote: RemoteTask, timeoutMs: number): void {
-    if (rt.remote !== remote || rt.status === 'merged' || rt.status === 'integrating') return;
-    this.cancelOnAgent(rt);
-    this.attemptFailed(rt, `timed out after ${Math.round(timeoutMs / 1000)} s`);
-  }
-
-  /**
-   * One attempt failed: the agent's health records it, and the task waits for a retry on
-   * another agent after a backoff — or fails, once its retries are spent.
-   */
-  private attemptFailed(rt: RunTask, error: string, retryNow = false): void {
-    if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'blocked') return;
-    this.dropAttempt(rt);
-    const agentId = rt.client?.peerId.toString();
-    // A task the user cancelled says nothing about its agent.
-    if (agentId && !this.cancelledTasks.has(rt.id)) {
-      this.health.failure(agentId);
-      if (!rt.avoidAgents.includes(agentId)) rt.avoidAgents.push(agentId);
-    }
-    const durationMs = Date.now() - (rt.startedAt ?? Date.now());
-    if (this.cancelled || rt.attempts > this.retries || this.cancelledTasks.has(rt.id)) {
-      this.update(rt, { status: 'failed', error, durationMs });
-    } else {
-      // An agent that went away says nothing about the task: it goes elsewhere at once.
-      const delay = retryNow ? 0 : retryDelayMs(rt.attempts);
-      rt.notBefore = Date.now() + delay;
-      this.update(rt, { status: 'waiting', error }, `attempt ${rt.attempts} failed (${error}); retrying in ${(delay / 1000).toFixed(1)} s, on another agent if one is free`);
-    }
-    this.releaseSlot(rt);
-  }
-
-  /**
-   * The agent will not run the task as specified (its owner's policy): nothing ran, and it says
-   * nothing about the agent's health. The task goes to another agent at once, or fails now when
-   * every agent of the run has refused it.
-   */
-  private refused(rt: RunTask, agentId: string, error: string): void {
-    this.dropAttempt(rt);
-    rt.attempts--;
-    rt.refusedBy.push(agentId);
-    if (this.opts.pool.agents.every((a) => rt.refusedBy.includes(a.peerId.toString()))) {
-      this.update(rt, { status: 'failed', error: `${error} (every agent of this run refused it)` });
-    } else {
-      this.update(rt, { status: 'waiting', error }, `refused by ${rt.client?.name ?? 'its agent'} (${error}); trying another agent`);
-    }
-    this.releaseSlot(rt);
-  }
-
-  /**
-   * Stops following the task's current attempt: its timer, its session's stream (a late report
-   * from it is ignored). An attempt on an agent that cannot be told is cancelled when it is back.
-   */
-  private dropAttempt(rt: RunTask): void {
-    clearTimeout(rt.timer);
-    if (rt.chainedOn) this.starts.early.forget(rt.id);
-    rt.chainedOn = undefined;
-    const remote = rt.remote;
-    rt.remote = undefined;
-    if (remote) this.recovery.dropped(remote);
-    void remote?.close();
-  }
-
-  /** Frees the task's slot on its agent (if it still holds one) and, unless told not to, schedules what can go next. */
-  private releaseSlot(rt: RunTask, schedule = true): void {
-    if (rt.holdsSlot && rt.client) {
-      rt.holdsSlot = false;
-      const agentId = rt.client.peerId.toString();
-      this.inFlight.set(agentId, (this.inFlight.get(agentId) ?? 1) - 1);
-    }
-    if (schedule) this.schedule();
-  }
-
   /** A first result with a commit lets tasks waiting on this one start early from it, on this agent. */
   private reported(rt: RunTask, agent: AgentClient, r: TaskResult): void {
     const first = rt.status === 'running' || rt.status === 'needs-input' || rt.status === 'queued';
@@ -293,10 +200,8 @@ export abstract class RunEngine {
       this.starts.early.report(rt.id, r.commit, agent.peerId.toString());
       this.sync.made(agent, r.commit);
       // The task chained after it has started there in the slot it freed.
-      const chained = this.tasks.find((t) => t.chainedOn === rt.id && t.remote && t.client === agent && !t.holdsSlot);
-      if (chained && rt.holdsSlot) {
-        rt.holdsSlot = false;
-        chained.holdsSlot = true;
+      const chained = this.tasks.find((t) => t.chainedOn === rt.id && t.remote);
+      if (chained && this.slots.pass(rt, chained)) {
         chained.startedAt = Date.now();
         if (chained.after.length === 1) this.update(chained, { base: r.commit });
         this.startTimer(chained, chained.remote!);
@@ -314,15 +219,6 @@ export abstract class RunEngine {
     }
   }
 
-  /** Lets go of `t`'s early-started attempt: it starts again, and the attempt does not count. */
-  private restartEarly(t: RunTask, detail: string): void {
-    this.cancelOnAgent(t);
-    this.dropAttempt(t);
-    this.releaseSlot(t, false);
-    t.attempts = Math.max(0, t.attempts - 1);
-    this.update(t, { status: 'waiting', attempts: t.attempts }, detail);
-  }
-
   /** A result: the first settles the attempt; a later one (a follow-up turn) is integrated again. */
   private async onResult(rt: RunTask, remote: RemoteTask, r: TaskResult, ref: string | undefined): Promise<void> {
     if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
@@ -334,6 +230,8 @@ export abstract class RunEngine {
       // The result it started from did not merge into its base there (or never came): it waits for that result to merge.
       const from = rt.mergeIn ?? this.starts.early.baseFrom(rt.chainedOn!)?.commit;
       if (from) rt.unmergeable = from;
+      // Its dependency's failure may not have reached the driver yet: not chained after that attempt again.
+      if (rt.chainedOn) rt.noStartFrom = this.byId(rt.chainedOn).agentTaskId;
       this.starts.early.forget(rt.id);
       this.restartEarly(rt, `${r.error ?? 'its early start failed'}: it starts once that result merged`);
       return this.schedule();
@@ -409,14 +307,5 @@ export abstract class RunEngine {
       void this.journal?.record({ type: 'settled', taskId: rt.id, status: rt.status, ...(rt.error ? { error: rt.error.slice(0, 4000) } : {}) }).catch(() => undefined);
     }
     this.opts.out.taskStatus(toReport(rt), detail);
-  }
-
-  /** Asks the task's agent to stop its current attempt; an agent that is gone has stopped it already. */
-  protected cancelOnAgent(rt: RunTask): void {
-    void rt.client?.rpc.request('task.cancel', { runId: this.opts.runId, taskId: rt.agentTaskId ?? rt.id }).catch(() => undefined);
-  }
-
-  protected byId(id: string): RunTask {
-    return this.tasks.find((t) => t.id === id)!;
   }
 }

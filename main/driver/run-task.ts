@@ -43,6 +43,8 @@ export interface RunTask extends TaskReport {
   chain?: boolean;
   /** Its current attempt is chained after this task's attempt, on the same agent. */
   chainedOn?: string | undefined;
+  /** The attempt (agent task id) of a dependency it was chained after that gave it no start: never chained after that one again. */
+  noStartFrom?: string;
   /** Its current attempt started early with this reported result merged in on the agent. */
   mergeIn?: string | undefined;
   /** A reported result that did not merge cleanly into its base on the agent: no early start from it again. */
@@ -87,7 +89,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, refusedBy: _rb, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, chain: _ch, chainedOn: _co, mergeIn: _mi, unmergeable: _um, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, chain: _ch, chainedOn: _co, noStartFrom: _ns, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;
 }

@@ -71,7 +71,8 @@ export class StartPoints {
     if (rt.resolving || rt.unmergeable) return undefined;
     const open = rt.after.map((id) => this.run.byId(id)).filter((d) => d.status !== 'merged');
     const dep = open.length === 1 ? open[0]! : undefined;
-    if (!dep || dep.resolving || !dep.remote || dep.remote.hasReported || !dep.agentTaskId || (dep.status !== 'running' && dep.status !== 'needs-input')) return undefined;
+    if (!dep || dep.resolving || !dep.remote || dep.remote.hasReported || !dep.agentTaskId || dep.agentTaskId === rt.noStartFrom) return undefined;
+    if (dep.status !== 'running' && dep.status !== 'needs-input') return undefined;
     return this.early.baseFrom(dep.id) || this.early.anyOn(dep.id) ? undefined : dep;
   }
 
