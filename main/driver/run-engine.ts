@@ -72,7 +72,8 @@ export abstract class RunEngine extends RunAttempts {
     const agentIds = agents.map((a) => a.peerId.toString());
     for (const t of this.tasks) {
       if (t.status !== 'waiting') continue;
-      Object.assign(t, this.starts.placement(t, agentIds));
+      // A chained task starts when its dependency reports, before its cost is known here: not with a budget to keep.
+      Object.assign(t, this.starts.placement(t, agentIds, this.opts.budgetUsd === undefined));
     }
     const plan = assign(this.tasks, agents.map((a) => {
       const id = a.peerId.toString();

@@ -76,11 +76,14 @@ export class StartPoints {
     return this.early.baseFrom(dep.id) || this.early.anyOn(dep.id) ? undefined : dep;
   }
 
-  /** For the scheduler: whether `rt` may start early now, or be chained, and the agents that hold where it would start. */
-  placement(rt: RunTask, agentIds: readonly string[]): { early: boolean; chain: boolean; preferAgents: string[] } {
+  /**
+   * For the scheduler: whether `rt` may start early now, or be chained (when `chains` allows it),
+   * and the agents that hold where it would start.
+   */
+  placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
     if (from) return { early: true, chain: false, preferAgents: [from.agentId] };
-    const dep = this.chainAfter(rt);
+    const dep = chains ? this.chainAfter(rt) : undefined;
     if (dep?.client) return { early: true, chain: true, preferAgents: [dep.client.peerId.toString()] };
     return { early: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
   }
