@@ -6,7 +6,7 @@
 import { ID_PATTERN } from '../../shared/constants.js';
 import { git } from '../../shared/node/git.js';
 import type { DriverStore } from './store.js';
-import { RunRecords, runState, type RunRecord } from './run-records.js';
+import { RunRecords, runState, type RunRecord, type RunState } from './run-records.js';
 import { RunJournal, readJournal } from './run-journal.js';
 import { foldJournal, type ResumeState } from './run-resume.js';
 import { tasksToRetry } from './scheduler.js';
@@ -15,23 +15,32 @@ export type Resumable =
   | { ok: true; record: RunRecord; resume: ResumeState }
   | { ok: false; problem: string };
 
-export async function readResumable(store: DriverStore, runId: string): Promise<Resumable> {
-  const no = (problem: string): Resumable => ({ ok: false, problem });
+/** A run not running now, with its record and the state its journal folds to; or why there is none. */
+type Stopped = { ok: true; record: RunRecord; journal: ResumeState } | { ok: false; problem: string };
+
+async function readStopped(store: DriverStore, runId: string, notRunning: (state: RunState) => string | undefined, what: string): Promise<Stopped> {
+  const no = (problem: string): Stopped => ({ ok: false, problem });
   if (!ID_PATTERN.test(runId)) return no(`"${runId}" is not a run id (see claudecluster runs)`);
   const records = new RunRecords(store);
   const record = await records.read(runId).catch((err: Error) => { throw new Error(`run ${runId}: ${err.message}`); });
   if (!record) return no(`there is no run ${runId} in ${store.runsDir} (see claudecluster runs)`);
   const state = runState(record);
   if (state === 'running') return no(`run ${runId} is still running (driver pid ${record.pid})`);
-  if (state !== 'interrupted') return no(`run ${runId} has finished (${state}); there is nothing to resume`);
-  let resume: ResumeState;
+  const refused = notRunning(state);
+  if (refused) return no(refused);
+  let journal: ResumeState;
   try {
-    resume = foldJournal(await readJournal(records.dir(runId)));
+    journal = foldJournal(await readJournal(records.dir(runId)));
   } catch (err) {
-    return no(`run ${runId} cannot be resumed: ${(err as Error).message}`);
+    return no(`run ${runId} cannot be ${what}: ${(err as Error).message}`);
   }
-  if (resume.runId !== runId) return no(`run ${runId} cannot be resumed: its journal is of run ${resume.runId}`);
-  return { ok: true, record, resume };
+  if (journal.runId !== runId) return no(`run ${runId} cannot be ${what}: its journal is of run ${journal.runId}`);
+  return { ok: true, record, journal };
+}
+
+export async function readResumable(store: DriverStore, runId: string): Promise<Resumable> {
+  const found = await readStopped(store, runId, (state) => (state === 'interrupted' ? undefined : `run ${runId} has finished (${state}); there is nothing to resume`), 'resumed');
+  return found.ok ? { ok: true, record: found.record, resume: found.journal } : found;
 }
 
 /** The run is this process's from now on: `runs` shows it running again, under this pid. */
@@ -56,21 +65,14 @@ export async function interruptedRuns(store: DriverStore): Promise<string[]> {
  */
 export async function reopenEnded(store: DriverStore, runId: string, taskId: string): Promise<Resumable> {
   const no = (problem: string): Resumable => ({ ok: false, problem });
-  if (!ID_PATTERN.test(runId)) return no(`"${runId}" is not a run id (see claudecluster runs)`);
+  const found = await readStopped(store, runId, (state) => {
+    if (state === 'interrupted') return `run ${runId} was cut short: resume it (claudecluster run --resume ${runId})`;
+    return state === 'ok' ? `run ${runId} merged every task: there is nothing to run again` : undefined;
+  }, 'taken up again');
+  if (!found.ok) return found;
+  const { record, journal: ended } = found;
   const records = new RunRecords(store);
-  const record = await records.read(runId).catch((err: Error) => { throw new Error(`run ${runId}: ${err.message}`); });
-  if (!record) return no(`there is no run ${runId} in ${store.runsDir} (see claudecluster runs)`);
-  const state = runState(record);
-  if (state === 'running') return no(`run ${runId} is still running (driver pid ${record.pid})`);
-  if (state === 'interrupted') return no(`run ${runId} was cut short: resume it (claudecluster run --resume ${runId})`);
-  if (state === 'ok') return no(`run ${runId} merged every task: there is nothing to run again`);
   const dir = records.dir(runId);
-  let ended: ResumeState;
-  try {
-    ended = foldJournal(await readJournal(dir));
-  } catch (err) {
-    return no(`run ${runId} cannot be taken up again: ${(err as Error).message}`);
-  }
   const tasks = ended.goal.tasks.map((t) => ({ id: t.id, after: t.after, status: ended.tasks.get(t.id)?.status ?? 'pending' }));
   const again = tasksToRetry(tasks, taskId);
   if (!again) return no(`task ${taskId} of run ${runId} has not failed and is not blocked: only those can be run again`);
