@@ -116,7 +116,8 @@ export abstract class RunAttempts {
     this.dropAttempt(t);
     this.releaseSlot(t, false);
     t.attempts = Math.max(0, t.attempts - 1);
-    this.update(t, { status: 'waiting', attempts: t.attempts }, detail);
+    // It ran nowhere yet, as far as its report goes.
+    this.update(t, { status: 'waiting', attempts: t.attempts, agent: undefined }, detail);
   }
 
   /** Asks the task's agent to stop its current attempt; an agent that is gone has stopped it already. */

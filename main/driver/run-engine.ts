@@ -288,7 +288,8 @@ export abstract class RunEngine extends RunAttempts {
   }
 
   private onAgentState(rt: RunTask, e: TaskStateEvent): void {
-    if (e.costUsd !== undefined) rt.costUsd = e.costUsd;
+    // A cost of nothing before anything was spent says nothing (a chained start let go before its session).
+    if (e.costUsd !== undefined && (e.costUsd > 0 || rt.costUsd !== undefined)) rt.costUsd = e.costUsd;
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
     const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
     if (!status || (status === rt.status && status !== 'needs-input' && !e.detail)) return;
