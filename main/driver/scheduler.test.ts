@@ -204,6 +204,15 @@ test('an early start goes only to the agent that has its dependency\'s result, a
   assert.deepEqual(plan.filter((p) => p.taskId === 'b' || p.taskId === 'c'), [{ taskId: 'b', agentId: 'y' }]);
 });
 
+test('a chained start goes to its dependency\'s agent with no free slot there, takes none from others, and waits while that agent is backed off', () => {
+  const chained = t('b', 'waiting', ['a'], { early: true, chain: true, preferAgents: ['y'] });
+  const tasks = [t('a', 'running'), chained, t('w', 'waiting')];
+  // y's one slot is a's; x has one free, which w takes.
+  assert.deepEqual(assign(tasks, [agent('x', 1, 0), agent('y', 1, 1)]), [{ taskId: 'b', agentId: 'y' }, { taskId: 'w', agentId: 'x' }]);
+  assert.deepEqual(assign(tasks, [agent('x', 1, 0), agent('y', 1, 1, { backedOffUntil: NOW + 1 })], NOW), [{ taskId: 'w', agentId: 'x' }]);
+  assert.deepEqual(assign([t('a', 'running'), { ...chained, avoidAgents: ['y'] }], [agent('y', 1, 1)]), [], 'nor to an agent it failed on');
+});
+
 test('a retry takes the failed task, the failed and blocked ones it waits on, and the blocked ones after them', () => {
   const tasks = [t('a', 'failed'), t('b', 'blocked', ['a']), t('c', 'blocked', ['b']), t('d', 'merged'), t('e', 'failed', ['d']), t('f', 'waiting')];
   assert.deepEqual([...tasksToRetry(tasks, 'b')!].sort(), ['a', 'b', 'c']);

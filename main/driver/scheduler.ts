@@ -124,8 +124,8 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   const out: Assignment[] = [];
   // A chained start takes no free slot: it waits in its agent's queue for the one its dependency frees.
   for (const t of ready) {
-    const agent = t.chain ? free.find((a) => a.id === t.preferAgents?.[0]) : undefined;
-    if (agent && (agents.find((a) => a.id === agent.id)!.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
+    const agent = t.chain ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
+    if (agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
       out.push({ taskId: t.id, agentId: agent.id });
     }
   }
