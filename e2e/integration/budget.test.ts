@@ -26,3 +26,20 @@ test('a spent run budget stops new dispatches', async () => {
   assert.equal(summary.costUsd, a!.costUsd);
   assert.equal(summary.agents[0]!.costUsd, a!.costUsd);
 });
+
+test('a task tried twice costs what both attempts cost, and the run the sum of its tasks', async () => {
+  const tmp = await scope.tmp();
+  const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': 'x\n' });
+  const goal = join(tmp, 'goal.md');
+  const mark = join(tmp, 'first-attempt-ran');
+  // The stand-in costs $0.001 a turn (headless); a fails the first time (ok.txt only on a second run).
+  await writeFile(goal, `---\nsession:\n  mode: headless\n---\n# Twice\n\n## Tasks\n- a: Flaky\n  !run [ -e ${mark} ] && touch ok.txt; touch ${mark}\n  !require ok.txt\n  !write a.txt a\n- b: Once\n  !write b.txt b\n`);
+  const r = await runCli(['run', goal, '--repo', repo, '--local', '1', '--data-dir', join(tmp, 'driver'), '--no-mdns', '--json']);
+  assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+  const { summary } = r.events.find((e) => e['type'] === 'run-finished') as { summary: { costUsd: number; tasks: Array<{ id: string; attempts?: number; costUsd?: number }> } };
+  const [a, b] = summary.tasks;
+  assert.equal(a!.attempts, 2);
+  assert.ok(b!.costUsd! > 0);
+  assert.ok(Math.abs(a!.costUsd! - 2 * b!.costUsd!) < 1e-9, `a cost ${a!.costUsd}, b ${b!.costUsd}: a's two attempts each cost what b's one did`);
+  assert.ok(Math.abs(summary.costUsd - a!.costUsd! - b!.costUsd!) < 1e-9);
+});

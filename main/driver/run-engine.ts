@@ -127,6 +127,7 @@ export abstract class RunEngine extends RunAttempts {
     // Chained after its only dependency: where that one started, which the agent checks its result out over.
     const base = chainedOn && rt.after.length === 1 && chainedOn.base ? chainedOn.base : this.starts.baseFor(rt, agentId);
     rt.startedAt = Date.now();
+    rt.costBefore = rt.costUsd ?? 0;
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
     const early = rt.early && !chainedOn ? this.starts.earlyStart(rt) : undefined;
@@ -225,7 +226,7 @@ export abstract class RunEngine extends RunAttempts {
     if (rt.remote !== remote) return; // a stale attempt (timed out or lost) reporting late
     this.opts.out.taskResult?.(rt.id, r);
     clearTimeout(rt.timer);
-    const facts = { ...(r.base !== rt.base ? { base: r.base } : {}), commit: r.commit, durationMs: r.durationMs, costUsd: r.session?.costUsd ?? rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
+    const facts = { ...(r.base !== rt.base ? { base: r.base } : {}), commit: r.commit, durationMs: r.durationMs, costUsd: r.session ? (rt.costBefore ?? 0) + r.session.costUsd : rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
     if (!r.ok && (rt.mergeIn || rt.chainedOn) && r.session === null) {
       // The result it started from did not merge into its base there (or never came): it waits for that result to merge.
@@ -289,7 +290,7 @@ export abstract class RunEngine extends RunAttempts {
 
   private onAgentState(rt: RunTask, e: TaskStateEvent): void {
     // A cost of nothing before anything was spent says nothing (a chained start let go before its session).
-    if (e.costUsd !== undefined && (e.costUsd > 0 || rt.costUsd !== undefined)) rt.costUsd = e.costUsd;
+    if (e.costUsd !== undefined && (e.costUsd > 0 || rt.costUsd !== undefined)) rt.costUsd = (rt.costBefore ?? 0) + e.costUsd;
     if (rt.status === 'merged' || rt.status === 'failed' || rt.status === 'integrating' || rt.status === 'waiting') return;
     const status = e.state === 'queued' ? 'queued' : e.state === 'needs-input' ? 'needs-input' : e.state === 'starting' || e.state === 'working' ? 'running' : undefined;
     if (!status || (status === rt.status && status !== 'needs-input' && !e.detail)) return;

@@ -23,6 +23,8 @@ export interface RunTask extends TaskReport {
   /** Its weight on a critical path (see taskEstimates); unset when the goal gives no estimates. */
   estimateMs?: number;
   attempts: number;
+  /** What its earlier attempts cost: its `costUsd` is that plus the current attempt's. */
+  costBefore?: number;
   /** Times it was sent to an agent, early starts stopped included: each start has an id of its own there. */
   starts: number;
   /** Agents an attempt failed on: retries go elsewhere when they can. */
@@ -89,7 +91,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, refusedBy: _rb, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, early: _e, chain: _ch, chainedOn: _co, noStartFrom: _ns, mergeIn: _mi, unmergeable: _um, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, costBefore: _cb, early: _e, chain: _ch, chainedOn: _co, noStartFrom: _ns, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;
 }
