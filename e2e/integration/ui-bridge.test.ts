@@ -11,7 +11,7 @@ import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { AgentView, BridgeApi, BridgeEventPayload } from '../../shared/bridge/index.js';
+import type { AgentView, BridgeEventPayload } from '../../shared/bridge/index.js';
 import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
 import { Scope, git, startAgent, waitFor } from '../harness.js';
@@ -22,14 +22,13 @@ let ui: UiCli;
 let cli: ChildProcess;
 let port = 0;
 let token = '';
-let pageUrl = '';
 let repo = '';
 let tmp = '';
 let events: Array<Record<string, unknown>> = [];
 
 before(async () => {
   ui = await startUi(scope);
-  ({ cli, port, token, pageUrl, repo, tmp, events } = ui);
+  ({ cli, port, token, repo, tmp, events } = ui);
 });
 
 after(async () => {
