@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ async function result(repo: string, from: string, name: string, files: Record<st
   return { ref: `refs/results/${name}`, commit, base: from };
 }
 
-test('results that arrive together merge together: one head holding them all, checked out', async () => {
+test('results that arrive together merge together: one head holding them all, on the branch (no checkout without a verify)', async () => {
   const { repo, base, integrator } = await setup();
   const rs = [];
   for (const n of ['a', 'b', 'c']) rs.push(await result(repo, base, n, { [`${n}.txt`]: n }));
@@ -45,7 +45,8 @@ test('results that arrive together merge together: one head holding them all, ch
   assert.deepEqual([...heads], [integrator.head]);
   for (const n of ['a', 'b', 'c']) {
     assert.equal(await gitOut(['show', `${integrator.head}:${n}.txt`], { cwd: repo }), n);
-    assert.equal(readFileSync(join(integrator.dir, `${n}.txt`), 'utf8'), n);
+    // Nothing reads the integration checkout when there is no verify: it is not written.
+    assert.equal(existsSync(join(integrator.dir, `${n}.txt`)), false);
   }
   assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), integrator.head);
   await integrator.close();
@@ -78,7 +79,8 @@ test('a conflict among results merged together is reported alone, once the other
   assert.equal(outcomes[2]!.ok, true);
   assert.equal(headWhenConflictKnown, integrator.head, 'the conflict is answered after the branch moved');
   assert.equal(await gitOut(['show', `${integrator.head}:notes.txt`], { cwd: repo }), 'one\nTWO by a\nthree');
-  assert.equal(await gitOut(['status', '--porcelain'], { cwd: integrator.dir }), '', 'nothing left half-merged');
+  assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), integrator.head);
+  assert.notEqual((await git(['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'], { cwd: integrator.dir, allowFail: true })).code, 0, 'nothing left half-merged');
   await integrator.close();
 });
 

@@ -8,7 +8,7 @@ import { runShell } from '../../shared/node/shell.js';
 import { git } from '../../shared/node/git.js';
 import { RUN_BRANCH_PREFIX } from '../../shared/constants.js';
 import type { UserRepo } from './user-repo.js';
-import { mergeCommit } from './merge-commit.js';
+import { hasWriteTree, mergeCommit } from './merge-commit.js';
 
 export type MergeOutcome =
   | { ok: true; head: string }
@@ -119,8 +119,11 @@ export class Integrator {
       }
     }
     if (merged.length > 0) {
-      await git(['reset', '--quiet', '--hard', head], { cwd: this.dir });
       const verify = merged[0]!.verify;
+      // Only a verify (or a merge made in the worktree) reads the checkout: else moving the branch
+      // is enough, and far cheaper than writing every changed file (the next verify checks out).
+      if (verify || !(await hasWriteTree(this.dir))) await git(['reset', '--quiet', '--hard', head], { cwd: this.dir });
+      else await git(['update-ref', `refs/heads/${this.branch}`, head, before], { cwd: this.dir });
       const v = verify ? await this.verify(verify.command, verify.setup) : undefined;
       if (v && !v.ok) {
         await git(['reset', '--quiet', '--hard', before], { cwd: this.dir });

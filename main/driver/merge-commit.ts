@@ -47,8 +47,8 @@ export async function mergeInWorktree(dir: string, ref: string, message: string)
 const WRITE_TREE_SINCE = [2, 38] as const;
 let writeTree: Promise<boolean> | undefined;
 
-/** Whether this machine's git has `merge-tree --write-tree` (asked once). */
-function hasWriteTree(dir: string): Promise<boolean> {
+/** Whether this machine's git has `merge-tree --write-tree` (asked once): merges then need no worktree. */
+export function hasWriteTree(dir: string): Promise<boolean> {
   writeTree ??= gitOut(['version'], { cwd: dir }).then((v) => {
     const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
     return major > WRITE_TREE_SINCE[0] || (major === WRITE_TREE_SINCE[0] && minor >= WRITE_TREE_SINCE[1]);

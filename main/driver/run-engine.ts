@@ -260,17 +260,22 @@ export abstract class RunEngine extends RunAttempts {
   }
 
   /**
-   * A task waiting on the one just merged (and others) may start from the new head soon: send it
-   * to every agent now, while the scheduler picks, rather than on the critical path of its
-   * dispatch. Soon means with at most one dependency left unmerged (that one may start it early,
-   * see StartPoints): a head holding fewer of them is one no task will start from.
+   * A task waiting on the one just merged and on one other still at work will start from the new
+   * head (that one's result merged in) on the agent doing that work (see StartPoints): send the
+   * head there now, while it works, rather than on the critical path of that start. Only there:
+   * every sync costs both ends git processes, and the other agents may never need this head.
+   * When that other task has not started yet, any agent may run it: all of them get the head.
    */
   private presync(mergedId: string, head: string): void {
-    // Tasks after just this one start from its own result instead (see baseFor).
-    const soon = (t: RunTask): boolean => t.status === 'waiting' && t.after.length > 1 && t.after.includes(mergedId)
-      && t.after.filter((id) => this.byId(id).status !== 'merged').length <= 1;
-    if (!this.tasks.some(soon)) return;
-    for (const agent of this.opts.pool.agents) void this.sync.ensure(agent, head).catch(() => undefined);
+    const to = new Set<AgentClient>();
+    for (const t of this.tasks) {
+      if (t.status !== 'waiting' || t.after.length < 2 || !t.after.includes(mergedId)) continue;
+      const open = t.after.map((id) => this.byId(id)).filter((d) => d.status !== 'merged');
+      if (open.length !== 1) continue;
+      const at = open[0]!.status === 'waiting' ? undefined : open[0]!.client;
+      for (const agent of at ? [at] : this.opts.pool.agents) to.add(agent);
+    }
+    for (const agent of to) void this.sync.ensure(agent, head).catch(() => undefined);
   }
 
   protected integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
