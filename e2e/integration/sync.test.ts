@@ -1,6 +1,7 @@
 /**
  * RepoSync sends a commit to an agent on top of what it has, and never names as a bundle
- * prerequisite a result the agent reported that this repo has not fetched yet.
+ * prerequisite a result the agent reported that this repo has not fetched yet, nor more than
+ * the newest few it has.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,4 +44,39 @@ test('a head is synced while a result the agent reported is not fetched yet', as
   await sync.ensure(d.client, head);
   const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
   assert.ok(tips.includes(head), `the agent has the head (tips: ${tips.join(', ')})`);
+});
+
+test('a bundle names only the newest commits the agent has as prerequisites, and still applies', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const named: string[][] = [];
+  const bundle = d.repo.bundle.bind(d.repo);
+  d.repo.bundle = (commit, known, out, tmpRef) => {
+    named.push([...known]);
+    return bundle(commit, known, out, tmpRef);
+  };
+  const commit = async (n: number): Promise<string> => {
+    await writeFile(join(d.repo.root, `c${n}.txt`), `${n}\n`);
+    git(d.repo.root, 'add', `c${n}.txt`);
+    git(d.repo.root, 'commit', '-qm', `c${n}`);
+    return git(d.repo.root, 'rev-parse', 'HEAD');
+  };
+  const sync = new RepoSync(d.repo, tmp, 'r1');
+  await sync.ensure(d.client, d.base);
+  const sent: string[] = [];
+  for (let n = 0; n < 24; n++) {
+    sent.push(await commit(n));
+    await sync.ensure(d.client, sent.at(-1)!);
+  }
+  const last = named.at(-1)!;
+  assert.ok(last.length <= 16, `${last.length} prerequisites`);
+  assert.equal(last.at(-1), sent.at(-2), 'the newest commit the agent had is one of them');
+
+  // A new run asks the agent what it has (newest first): its newest commit is still named.
+  const next = await commit(24);
+  await new RepoSync(d.repo, tmp, 'r2').ensure(d.client, next);
+  assert.ok(named.at(-1)!.includes(sent.at(-1)!), 'the newest tip is a prerequisite of the next run\'s first bundle');
+  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(next), 'the agent has the commit');
 });

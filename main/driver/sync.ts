@@ -13,9 +13,15 @@ import { putBlob } from './blob-client.js';
 import { readInline } from '../../shared/node/inline-bundle.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
+/**
+ * A bundle names at most this many of the agent's commits as prerequisites, its newest: git walks
+ * from every one of them on both ends (three times the work at 300 as at 5), and an older one is
+ * nearly always in the history of a newer (each head sent holds those before it).
+ */
+const MAX_PREREQUISITES = 16;
 
 export class RepoSync {
-  /** Per agent: commits it is known to have. */
+  /** Per agent: commits it is known to have, oldest first. */
   private readonly known = new Map<string, Set<string>>();
   /** Commits known to be in this repo: only these can be a bundle's prerequisites (an agent's result may still be on its way here). */
   private readonly here = new Set<string>();
@@ -60,8 +66,10 @@ export class RepoSync {
     const id = agent.peerId.toString();
     let known = this.known.get(id);
     if (!known) {
-      // Only tips this repo has can be bundle prerequisites; later additions are always here.
-      known = new Set(await this.repo.knownCommits((await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips));
+      // Only tips this repo has can be bundle prerequisites; later additions are always here. The
+      // agent lists its newest first.
+      const tips = (await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips;
+      known = new Set((await this.repo.knownCommits(tips)).reverse());
       for (const c of known) this.here.add(c);
       this.known.set(id, known);
     }
@@ -71,7 +79,8 @@ export class RepoSync {
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
     try {
-      if (await this.repo.bundle(commit, [...known].filter((c) => this.here.has(c)), file, tmpRef)) {
+      const prerequisites = [...known].filter((c) => this.here.has(c)).slice(-MAX_PREREQUISITES);
+      if (await this.repo.bundle(commit, prerequisites, file, tmpRef)) {
         const sha256 = await sha256File(file);
         const { size } = await stat(file);
         const inline = await readInline(file, size);
