@@ -1,11 +1,12 @@
 /**
- * One result merged onto a commit in git's object store alone (`merge-tree`, then `commit-tree`):
- * no index, no worktree, no merge state to abort on a conflict. The integrator chains these and
+ * One result merged onto a commit in git's object store alone (`merge-tree`, then the commit
+ * written by ObjectStore): no index, no worktree, no merge state to abort on a conflict. The integrator chains these and
  * checks the branch out once at the end. Git before 2.38 has no `merge-tree --write-tree`: there
  * the merge is made in the integration worktree, which is at `onto` whenever one is asked for.
  */
 import { git, gitOut } from '../../shared/node/git.js';
 import { lastLines } from '../../shared/lines.js';
+import { ObjectStore, isObjectId } from './commit-object.js';
 
 export type MergedCommit = { head: string } | { conflicts: string[]; message: string };
 
@@ -22,7 +23,9 @@ export async function mergeCommit(dir: string, onto: string, ref: string, messag
   if (result?.base === onto && (await git(['merge-base', '--is-ancestor', onto, result.commit], { cwd: dir, allowFail: true })).code === 0) {
     return { head: result.commit };
   }
-  const r = await git(['merge-tree', '--write-tree', '--name-only', onto, ref], { cwd: dir, allowFail: true });
+  // The result's own commit when known: the merge's parent is then exactly what was merged.
+  const theirs = result?.commit ?? ref;
+  const r = await git(['merge-tree', '--write-tree', '--name-only', onto, theirs], { cwd: dir, allowFail: true });
   // A clean merge prints its tree; a conflicted one (exit 1) the tree, the conflicting files, a blank line, then git's messages.
   const [tree = '', ...rest] = r.stdout.split('\n');
   // Not a merge at all (e.g. an object missing): no files to name, and git's own words.
@@ -31,7 +34,21 @@ export async function mergeCommit(dir: string, onto: string, ref: string, messag
     const blank = rest.indexOf('');
     return { conflicts: rest.slice(0, blank === -1 ? rest.length : blank), message: lastLines(rest.slice(blank + 1).join('\n')) };
   }
-  return { head: await gitOut(['commit-tree', tree, '-p', onto, '-p', ref, '-m', message], { cwd: dir }) };
+  const store = isObjectId(onto) && isObjectId(theirs) ? await storeOf(dir) : undefined;
+  if (store) return { head: await store.commit(tree, [onto, theirs], message) };
+  return { head: await gitOut(['commit-tree', tree, '-p', onto, '-p', theirs, '-m', message], { cwd: dir }) };
+}
+
+const stores = new Map<string, Promise<ObjectStore | undefined>>();
+
+/** The object store of the repository at `dir`, found once per directory. */
+function storeOf(dir: string): Promise<ObjectStore | undefined> {
+  let store = stores.get(dir);
+  if (!store) {
+    store = ObjectStore.open(dir);
+    stores.set(dir, store);
+  }
+  return store;
 }
 
 /** `git merge` in the worktree `dir` (at the commit to merge onto): a conflict is aborted, its files named. */
