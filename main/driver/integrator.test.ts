@@ -48,8 +48,28 @@ test('results that arrive together merge together: one head holding them all, on
     // Nothing reads the integration checkout when there is no verify: it is not written.
     assert.equal(existsSync(join(integrator.dir, `${n}.txt`)), false);
   }
+  // The branch follows the merges off their path: there once they are settled.
+  await integrator.settled();
   assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), integrator.head);
   await integrator.close();
+});
+
+test('a run branch moved by someone else mid-run is left as it is: the merges after fail, and so does closing, saying why', async () => {
+  const { repo, base, integrator } = await setup();
+  const a = await result(repo, base, 'a', { 'a.txt': 'a' });
+  assert.equal((await integrator.merge(a.ref, 'Merge task a')).ok, true);
+  await integrator.settled();
+  const theirs = await result(repo, base, 'theirs', { 'theirs.txt': 'x' });
+  await git(['update-ref', `refs/heads/${integrator.branch}`, theirs.commit], { cwd: repo });
+  const b = await result(repo, base, 'b', { 'b.txt': 'b' });
+  // Merged in the store, but the branch is not where the run left it: it stays at their commit.
+  assert.equal((await integrator.merge(b.ref, 'Merge task b')).ok, true);
+  await assert.rejects(integrator.settled(), new RegExp(`${integrator.branch} was not moved to the run's merges`));
+  const c = await result(repo, base, 'c', { 'c.txt': 'c' });
+  await assert.rejects(integrator.merge(c.ref, 'Merge task c'), /update-ref/);
+  assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), theirs.commit);
+  await assert.rejects(integrator.close(), /was not moved/);
+  assert.equal(existsSync(integrator.dir), false, 'the worktree is removed all the same');
 });
 
 test('a result made on the head fast-forwards the branch to itself', async () => {
@@ -64,7 +84,7 @@ test('a result made on the head fast-forwards the branch to itself', async () =>
   await integrator.close();
 });
 
-test('a conflict among results merged together is reported alone, once the others are on the branch', async () => {
+test('a conflict among results merged together is reported alone, once the others are merged', async () => {
   const { repo, base, integrator } = await setup();
   const a = await result(repo, base, 'a', { 'notes.txt': 'one\nTWO by a\nthree\n' });
   const b = await result(repo, base, 'b', { 'notes.txt': 'one\nTWO by b\nthree\n' });
@@ -77,8 +97,9 @@ test('a conflict among results merged together is reported alone, once the other
   assert.equal(outcomes[0]!.ok, true);
   assert.deepEqual(outcomes[1], { ok: false, conflicts: ['notes.txt'], message: 'Auto-merging notes.txt / CONFLICT (content): Merge conflict in notes.txt' });
   assert.equal(outcomes[2]!.ok, true);
-  assert.equal(headWhenConflictKnown, integrator.head, 'the conflict is answered after the branch moved');
+  assert.equal(headWhenConflictKnown, integrator.head, 'the conflict is answered once the head has moved');
   assert.equal(await gitOut(['show', `${integrator.head}:notes.txt`], { cwd: repo }), 'one\nTWO by a\nthree');
+  await integrator.settled();
   assert.equal(await gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo }), integrator.head);
   assert.notEqual((await git(['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'], { cwd: integrator.dir, allowFail: true })).code, 0, 'nothing left half-merged');
   await integrator.close();
@@ -98,4 +119,30 @@ test('a verify failing on results merged together finds the one that broke it; t
   for (const f of ['a.txt', 'c.txt']) assert.equal(existsSync(join(integrator.dir, f)), true);
   assert.equal(await gitOut(['rev-parse', 'HEAD'], { cwd: integrator.dir }), integrator.head);
   await integrator.close();
+});
+
+test('reopened, a branch behind the recorded head (its last move cut short) is caught up, not a merge undone; one past it is', async () => {
+  const { repo, base, integrator } = await setup();
+  const a = await result(repo, base, 'a', { 'a.txt': 'a' });
+  const b = await result(repo, base, 'b', { 'b.txt': 'b' });
+  assert.equal((await integrator.merge(a.ref, 'Merge task a')).ok, true);
+  const afterA = integrator.head;
+  assert.equal((await integrator.merge(b.ref, 'Merge task b')).ok, true);
+  const recorded = integrator.head;
+  await integrator.close();
+  const userRepo = await UserRepo.open(repo);
+  const branchAt = (): Promise<string> => gitOut(['rev-parse', `refs/heads/${integrator.branch}`], { cwd: repo });
+
+  await git(['update-ref', `refs/heads/${integrator.branch}`, afterA], { cwd: repo });
+  const behind = await Integrator.reopen(userRepo, integrator.branch, recorded, integrator.dir);
+  assert.equal(behind.undone, undefined);
+  assert.equal(await branchAt(), recorded);
+  await behind.close();
+
+  const past = await result(repo, recorded, 'past', { 'past.txt': 'x' });
+  await git(['update-ref', `refs/heads/${integrator.branch}`, past.commit], { cwd: repo });
+  const ahead = await Integrator.reopen(userRepo, integrator.branch, recorded, integrator.dir);
+  assert.equal(ahead.undone, past.commit);
+  assert.equal(await branchAt(), recorded);
+  await ahead.close();
 });

@@ -31,6 +31,9 @@ export class Integrator {
   private readonly waiting: PendingMerge[] = [];
   private draining: Promise<void> | undefined;
   private _head: string;
+  /** The run branch's moves, one after another (see moveBranch). */
+  private moves: Promise<void> = Promise.resolve();
+  private moveFailed: Error | undefined;
 
   private constructor(
     readonly repo: UserRepo,
@@ -61,9 +64,11 @@ export class Integrator {
     await rm(dir, { recursive: true, force: true });
     await git(['worktree', 'prune'], { cwd: repo.root, allowFail: true });
     const was = (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repo.root, allowFail: true })).stdout.trim();
+    // Behind the record is no merge undone: the branch follows the merges a moment after them.
+    const past = was && was !== head && (await git(['merge-base', '--is-ancestor', was, head], { cwd: repo.root, allowFail: true })).code !== 0;
     await git(['update-ref', `refs/heads/${branch}`, head], { cwd: repo.root });
     await git(['worktree', 'add', '--quiet', dir, branch], { cwd: repo.root });
-    return new Integrator(repo, branch, dir, head, was && was !== head ? was : undefined);
+    return new Integrator(repo, branch, dir, head, past ? was : undefined);
   }
 
   /** The run branch's current commit: what a task that depends on merged tasks starts from. */
@@ -92,6 +97,10 @@ export class Integrator {
   private async drain(): Promise<void> {
     await Promise.resolve(); // merges asked for in the same turn go in together too
     while (this.waiting.length > 0) {
+      if (this.moveFailed) {
+        for (const p of this.waiting.splice(0)) p.reject(this.moveFailed);
+        break;
+      }
       const first = this.waiting[0]!;
       const same = this.waiting.findIndex((p) => p.verify?.command !== first.verify?.command || p.verify?.setup !== first.verify?.setup);
       const batch = this.waiting.splice(0, same === -1 ? this.waiting.length : same);
@@ -122,8 +131,10 @@ export class Integrator {
       const verify = merged[0]!.verify;
       // Only a verify (or a merge made in the worktree) reads the checkout: else moving the branch
       // is enough, and far cheaper than writing every changed file (the next verify checks out).
-      if (verify || !(await hasWriteTree(this.dir))) await git(['reset', '--quiet', '--hard', head], { cwd: this.dir });
-      else await git(['update-ref', `refs/heads/${this.branch}`, head, before], { cwd: this.dir });
+      if (verify || !(await hasWriteTree(this.dir))) {
+        await this.moves;
+        await git(['reset', '--quiet', '--hard', head], { cwd: this.dir });
+      } else this.moveBranch(head, before);
       const v = verify ? await this.verify(verify.command, verify.setup) : undefined;
       if (v && !v.ok) {
         await git(['reset', '--quiet', '--hard', before], { cwd: this.dir });
@@ -138,6 +149,25 @@ export class Integrator {
     for (const [p, outcome] of conflicted) p.resolve(outcome);
   }
 
+  /**
+   * Moves the run branch from `from` to `to` after the moves asked before, off the merges' path:
+   * a merged task's dependents start from `head`, which is already there. Checking `from` keeps
+   * a branch moved by someone else as it is; the merges after that fail with the reason.
+   */
+  private moveBranch(to: string, from: string): void {
+    this.moves = this.moves.then(async () => {
+      if (this.moveFailed) return;
+      await git(['update-ref', `refs/heads/${this.branch}`, to, from], { cwd: this.dir }).catch((err: Error) => { this.moveFailed = err; });
+    });
+  }
+
+  /** Once every merge asked for so far is made and on the branch itself (see moveBranch); rejects if one could not be put there. */
+  async settled(): Promise<void> {
+    await this.draining;
+    await this.moves;
+    if (this.moveFailed) throw new Error(`${this.branch} was not moved to the run's merges (the last is ${this._head.slice(0, 12)}): ${this.moveFailed.message}`);
+  }
+
   private setupDone = false;
 
   /** Runs `command` in the integration worktree (after `setup`, once per run). */
@@ -150,10 +180,12 @@ export class Integrator {
     return runShell(command, { cwd: this.dir });
   }
 
-  /** Removes the integration worktree; the run branch stays. */
+  /** Removes the integration worktree; the run branch stays. Rejects as `settled` does, once removed. */
   async close(): Promise<void> {
-    await this.draining;
+    const settled = this.settled().then(() => undefined, (err: unknown) => err);
+    const failed = await settled;
     await git(['worktree', 'remove', '--force', this.dir], { cwd: this.repo.root, allowFail: true });
     await git(['worktree', 'prune'], { cwd: this.repo.root, allowFail: true });
+    if (failed) throw failed;
   }
 }
