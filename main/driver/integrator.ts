@@ -182,8 +182,7 @@ export class Integrator {
 
   /** Removes the integration worktree; the run branch stays. Rejects as `settled` does, once removed. */
   async close(): Promise<void> {
-    const settled = this.settled().then(() => undefined, (err: unknown) => err);
-    const failed = await settled;
+    const failed = await this.settled().then(() => undefined, (err: unknown) => err);
     await git(['worktree', 'remove', '--force', this.dir], { cwd: this.repo.root, allowFail: true });
     await git(['worktree', 'prune'], { cwd: this.repo.root, allowFail: true });
     if (failed) throw failed;

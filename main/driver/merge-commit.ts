@@ -1,7 +1,7 @@
 /**
  * One result merged onto a commit in git's object store alone (`merge-tree`, then the commit
- * written by ObjectStore): no index, no worktree, no merge state to abort on a conflict. The integrator chains these and
- * checks the branch out once at the end. Git before 2.38 has no `merge-tree --write-tree`: there
+ * written by ObjectStore): no index, no worktree, no merge state to abort on a conflict. The
+ * integrator chains these and moves the branch once at the end. Git before 2.38 has no `merge-tree --write-tree`: there
  * the merge is made in the integration worktree, which is at `onto` whenever one is asked for.
  */
 import { git, gitOut } from '../../shared/node/git.js';
