@@ -140,18 +140,16 @@ export abstract class RunEngine extends RunAttempts {
     try {
       // Reuse records work on a base alone; a result with something merged in first is not that.
       rt.ran = rt.resolving || rt.mergeIn || rt.chainedOn ? undefined : spec;
+      // The commits it needs go to the agent while an earlier result is looked for (remote.start finds its base there).
+      const synced = Promise.all([this.sync.ensure(agent, spec.base), spec.mergeFrom && this.sync.ensure(agent, spec.mergeFrom)]);
+      synced.catch(() => undefined); // Awaited below, unless an earlier result is taken, or looking for one fails, first.
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
       const remote = this.remoteFor(rt, agent, spec);
       rt.remote = remote;
       // Before the agent hears of it: a resumed run must know every attempt that may be running.
-      // The commits it needs go to the agent meanwhile (remote.start finds its base there).
-      await Promise.all([
-        this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }),
-        this.sync.ensure(agent, spec.base),
-        spec.mergeFrom && this.sync.ensure(agent, spec.mergeFrom),
-      ]);
+      await Promise.all([this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }), synced]);
       await remote.start();
       // A chained start's time counts from when it takes its slot.
       if (!rt.chainedOn) this.startTimer(rt, remote);
