@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_FILES_LISTED, formatDuration, renderReport, reportCriticalPath } from './report.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { git, gitOut } from '../../shared/node/git.js';
+import { MAX_FILES_LISTED, formatDuration, renderReport, reportCriticalPath, withFilesChanged } from './report.js';
 import type { RunSummary, TaskReport } from './run-output.js';
 
 const task = (id: string, patch: Partial<TaskReport> = {}): TaskReport => ({ id, title: `Task ${id}`, status: 'merged', agent: 'one', durationMs: 1000, costUsd: 0.001, after: [], ...patch });
@@ -64,4 +68,32 @@ test('durations read naturally at every scale', () => {
   assert.equal(formatDuration(12_340), '12.3 s');
   assert.equal(formatDuration(245_000), '4 min 05 s');
   assert.equal(formatDuration(3_720_000), '1 h 02 min');
+});
+
+test('files changed come from git for every task at once; a commit the repo lacks is left unknown', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-report-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await git(['init', '--quiet', '-b', 'main', dir], { cwd: tmpdir() });
+  const commit = async (files: Record<string, string>): Promise<string> => {
+    for (const [path, text] of Object.entries(files)) await writeFile(join(dir, path), text);
+    await git(['add', '--all'], { cwd: dir });
+    await git(['commit', '--quiet', '--allow-empty', '-m', 'c'], { cwd: dir });
+    return gitOut(['rev-parse', 'HEAD'], { cwd: dir });
+  };
+  const base = await commit({ 'a.txt': 'a' });
+  const two = await commit({ 'b.txt': 'b', 'c d.txt': 'c' });
+  const none = await commit({});
+  const missing = '1'.repeat(40);
+  const out = await withFilesChanged(dir, [
+    task('two', { base, commit: two }),
+    task('same', { base, commit: two }),
+    task('none', { base: two, commit: none }),
+    task('lost', { base, commit: missing }),
+    task('no-commit', { commit: null }),
+    task('told', { base, commit: two, filesChanged: ['kept.txt'] }),
+    task('one', { base: two, commit: await commit({ 'a.txt': 'A' }) }),
+  ]);
+  assert.deepEqual(out.map((r) => [r.id, r.filesChanged]), [
+    ['two', ['b.txt', 'c d.txt']], ['same', ['b.txt', 'c d.txt']], ['none', []], ['lost', undefined], ['no-commit', []], ['told', ['kept.txt']], ['one', ['a.txt']],
+  ]);
 });

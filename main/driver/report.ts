@@ -4,6 +4,7 @@
  * is pure; `withFilesChanged` fills in the files from git where the run did not report them.
  */
 import { git } from '../../shared/node/git.js';
+import { knownCommits } from './user-repo.js';
 import type { RunSummary, TaskReport } from './run-output.js';
 import { criticalPath } from './scheduler.js';
 
@@ -74,15 +75,41 @@ export function reportCriticalPath(tasks: readonly TaskReport[]): { ids: string[
  * whose commit this repo lacks, is left without.
  */
 export async function withFilesChanged(repoRoot: string, tasks: readonly TaskReport[]): Promise<TaskReport[]> {
-  return Promise.all(tasks.map(async (t) => {
+  const asked = tasks.filter((t) => t.filesChanged === undefined && t.commit && t.base);
+  // A commit this repo lacks (its result never arrived): the report shows "—" rather than guessing.
+  const present = new Set(await knownCommits(repoRoot, [...new Set(asked.flatMap((t) => [t.base!, t.commit!]))]));
+  const pairs = asked.filter((t) => present.has(t.base!) && present.has(t.commit!));
+  const files = await changedFiles(repoRoot, pairs.map((t) => [t.base!, t.commit!] as const)).catch(() => []);
+  const byTask = new Map(files.map((f, i) => [pairs[i]!, f]));
+  return tasks.map((t) => {
     if (t.filesChanged !== undefined || t.commit === undefined) return t;
     if (t.commit === null) return { ...t, filesChanged: [] };
-    if (!t.base) return t;
-    const r = await git(['diff', '--name-only', '--no-renames', '-z', t.base, t.commit, '--'], { cwd: repoRoot, allowFail: true });
-    // A commit this repo lacks (its result never arrived): the report shows "—" rather than guessing.
-    if (r.code !== 0) return t;
-    return { ...t, filesChanged: r.stdout.split('\0').filter(Boolean) };
-  }));
+    const changed = byTask.get(t);
+    return changed ? { ...t, filesChanged: changed } : t;
+  });
+}
+
+/**
+ * The paths that differ between each pair's base and commit (all present in the repository), in
+ * one `git diff-tree --stdin` for all of them: with `--always`, each pair's answer is its commit's
+ * id, then its paths.
+ */
+async function changedFiles(root: string, pairs: ReadonlyArray<readonly [base: string, commit: string]>): Promise<string[][]> {
+  if (pairs.length === 0) return [];
+  const input = pairs.map(([base, commit]) => `${commit} ${base}\n`).join('');
+  const out = (await git(['diff-tree', '--stdin', '--always', '-r', '--name-only', '--no-renames', '-z'], { cwd: root, input })).stdout;
+  const tokens = out.split('\0');
+  const files: string[][] = [];
+  let i = 0;
+  for (let p = 0; p < pairs.length; p++) {
+    if (tokens[i] !== pairs[p]![1]) throw new Error(`git diff-tree answered ${tokens[i] ?? 'nothing'} where ${pairs[p]![1]} was due`);
+    i++;
+    const next = pairs[p + 1]?.[1];
+    const paths: string[] = [];
+    for (; i < tokens.length && tokens[i] !== next && tokens[i] !== ''; i++) paths.push(tokens[i]!);
+    files.push(paths);
+  }
+  return files;
 }
 
 /** `850 ms`, `12.3 s`, `4 min 05 s`, `1 h 02 min`. */

@@ -45,10 +45,8 @@ export class UserRepo {
 
 
   /** Of `oids`, those this repo has as commits. */
-  async knownCommits(oids: readonly string[]): Promise<string[]> {
-    if (oids.length === 0) return [];
-    const out = await gitOut(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: this.root, input: oids.join('\n') + '\n' });
-    return out.split('\n').map((l) => l.split(' ')).filter(([, type]) => type === 'commit').map(([oid]) => oid!);
+  knownCommits(oids: readonly string[]): Promise<string[]> {
+    return knownCommits(this.root, oids);
   }
 
   /**
@@ -86,4 +84,11 @@ export class UserRepo {
   resultRef(runId: string, taskId: string): string {
     return `${RESULT_REF_PREFIX}${runId}/${taskId}`;
   }
+}
+
+/** Of `oids`, those the repository at `root` has as commits (one git process). */
+export async function knownCommits(root: string, oids: readonly string[]): Promise<string[]> {
+  if (oids.length === 0) return [];
+  const out = await gitOut(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: root, input: oids.join('\n') + '\n' });
+  return out.split('\n').map((l) => l.split(' ')).filter(([, type]) => type === 'commit').map(([oid]) => oid!);
 }
