@@ -14,9 +14,19 @@ export const REUSE_REF_PREFIX = 'refs/claudecluster-reuse/';
 
 export type ReuseInput = Pick<TaskSpec, 'prompt' | 'session' | 'setup' | 'verify' | 'base'>;
 
+interface Unwritten {
+  spec: ReuseInput;
+  commit: string;
+  written(): void;
+  failed(err: unknown): void;
+}
+
 export class ResultReuse {
   /** Tree of each base asked about: most tasks of a run share a few bases. */
   private readonly trees = new Map<string, Promise<string>>();
+  /** Records waiting to be written, and the writing of those before them. */
+  private readonly unwritten: Unwritten[] = [];
+  private writing: Promise<void> | undefined;
 
   private constructor(private readonly repo: UserRepo, private readonly known: Map<string, string>) {}
 
@@ -60,10 +70,56 @@ export class ResultReuse {
     return gitOut(['commit-tree', tree, '-p', spec.base, '-m', message], { cwd: this.repo.root });
   }
 
-  /** Records a merged result for later runs. */
-  async remember(spec: ReuseInput, commit: string): Promise<void> {
-    const key = await this.key(spec);
-    await git(['update-ref', `${REUSE_REF_PREFIX}${key}`, commit], { cwd: this.repo.root });
-    this.known.set(key, commit);
+  /**
+   * Records a merged result for later runs. Those asked for while others are written go in
+   * together: their bases' trees in one git process, their refs in another.
+   */
+  remember(spec: ReuseInput, commit: string): Promise<void> {
+    return new Promise((written, failed) => {
+      this.unwritten.push({ spec, commit, written, failed });
+      this.writing ??= this.write();
+    });
+  }
+
+  /** Once every record asked for so far is written (or failed). */
+  async settled(): Promise<void> {
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    await Promise.resolve(); // records asked for in the same turn go in together
+    while (this.unwritten.length > 0) {
+      let batch = this.unwritten.splice(0);
+      try {
+        await this.treesOf(batch.map((r) => r.spec.base)).catch(() => undefined); // each key says what failed
+        const keys = await Promise.allSettled(batch.map((r) => this.key(r.spec)));
+        const keyed: Array<[Unwritten, string]> = [];
+        keys.forEach((k, i) => (k.status === 'fulfilled' ? keyed.push([batch[i]!, k.value]) : batch[i]!.failed(k.reason)));
+        batch = keyed.map(([r]) => r);
+        const input = keyed.map(([r, key]) => `update ${REUSE_REF_PREFIX}${key} ${r.commit}\n`).join('');
+        if (input) await git(['update-ref', '--stdin'], { cwd: this.repo.root, input });
+        for (const [r, key] of keyed) {
+          this.known.set(key, r.commit);
+          r.written();
+        }
+      } catch (err) {
+        for (const r of batch) r.failed(err);
+      }
+    }
+    this.writing = undefined;
+  }
+
+  /** The trees of `commits` not asked about before, in one git process. */
+  private async treesOf(commits: readonly string[]): Promise<void> {
+    const fresh = [...new Set(commits)].filter((c) => !this.trees.has(c));
+    if (fresh.length === 0) return;
+    const out = gitOut(['cat-file', '--batch-check=%(objectname)'], { cwd: this.repo.root, input: fresh.map((c) => `${c}^{tree}\n`).join('') }).then((o) => o.split('\n'));
+    fresh.forEach((c, i) => {
+      // A commit git does not know answers `<name> missing`: that lookup fails, the others stand.
+      const tree = out.then((lines) => lines[i]?.includes(' ') || !lines[i] ? Promise.reject(new Error(`no tree for ${c}`)) : lines[i]!);
+      this.trees.set(c, tree);
+      tree.catch(() => this.trees.delete(c));
+    });
+    await out;
   }
 }

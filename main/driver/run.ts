@@ -54,6 +54,7 @@ export class Run extends RunEngine {
     clearTimeout(this.wakeTimer);
     await Promise.allSettled(this.tasks.map((t) => t.remote?.close()));
     await this.integrator.close();
+    await this.reuse?.settled(); // Its records are for later runs: written before this one ends.
     await this.journal.record({ type: 'finished' }).catch(() => undefined);
     await this.journal.close();
 
