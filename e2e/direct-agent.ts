@@ -35,7 +35,7 @@ export async function directAgent(scope: Scope, tmp: string, agentArgs: string[]
   const repo = await UserRepo.open(repoDir);
   const base = git(repoDir, 'rev-parse', 'HEAD');
   const client = await AgentClient.connect(host, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
+  await new RepoSync(repo, tmp).ensure(client, base);
   const states: TaskStateEvent[] = [];
   client.rpc.on('task.state', (e) => states.push(e));
   return {

@@ -45,7 +45,7 @@ export class AgentLink {
       const repo = await UserRepo.open(repoDir);
       const base = await repo.resolveCommit('HEAD');
       const runId = `bench-${Date.now().toString(36)}`;
-      await new RepoSync(repo, await scope.tmp('cc-bench-run-'), runId).ensure(client, base);
+      await new RepoSync(repo, await scope.tmp('cc-bench-run-')).ensure(client, base);
       return new AgentLink(driver, client, repo, base, runId, ready.tcpPort);
     } catch (err) {
       await driver.stop();

@@ -71,7 +71,7 @@ export async function fuzzBed(scope: Scope, tmp: string): Promise<FuzzBed> {
   const repoDir = await makeRepo(join(tmp, 'repo'), { 'README.md': 'fuzz\n' });
   const repo = await UserRepo.open(repoDir);
   const base = git(repoDir, 'rev-parse', 'HEAD');
-  await new RepoSync(repo, tmp, 'fz').ensure(client, base);
+  await new RepoSync(repo, tmp).ensure(client, base);
   const task = { runId: 'fz', taskId: 'live' };
   // The session waits on a file nobody writes: it stays live, taking the fuzzed terminal input.
   await client.rpc.request('task.start', { ...task, title: 'live', prompt: `!wait-for ${join(tmp, 'never')}`, repoId: repo.repoId, base, session: { mode: 'tui' } });

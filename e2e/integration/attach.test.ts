@@ -30,7 +30,7 @@ test('a second connection attaching at offset 0 receives every byte the first sa
   const base = git(repoDir, 'rev-parse', 'HEAD');
 
   const client1 = await AgentClient.connect(host1, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client1, base);
+  await new RepoSync(repo, tmp).ensure(client1, base);
   const release = join(tmp, 'release');
   const prompt = ['!say first part', '!flood 300000', `!wait-for ${release}`, '!say second part', '!flood 200000'].join('\n');
   const ref = { runId: 'r1', taskId: 't1' };

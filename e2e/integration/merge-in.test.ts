@@ -43,7 +43,7 @@ async function agentWithSync(): Promise<{ tmp: string; d: DirectAgent; sync: Rep
   const tmp = await scope.tmp();
   const d = await directAgent(scope, tmp);
   closers.push(d);
-  return { tmp, d, sync: new RepoSync(d.repo, tmp, 'r1') };
+  return { tmp, d, sync: new RepoSync(d.repo, tmp) };
 }
 
 test('a reported result merged into the base: a merge commit the result builds on and names as its base', async () => {

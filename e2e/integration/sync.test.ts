@@ -24,7 +24,7 @@ test('a head is synced while a result the agent reported is not fetched yet', as
   const tmp = await scope.tmp();
   const d = await directAgent(scope, tmp);
   closers.push(d);
-  const sync = new RepoSync(d.repo, tmp, 'r1');
+  const sync = new RepoSync(d.repo, tmp);
   await sync.ensure(d.client, d.base);
 
   const result = new Promise<TaskResult>((resolve) => d.client.rpc.on('task.result', resolve));
@@ -52,9 +52,9 @@ test('a bundle names only the newest commits the agent has as prerequisites, and
   closers.push(d);
   const named: string[][] = [];
   const bundle = d.repo.bundle.bind(d.repo);
-  d.repo.bundle = (commit, known, out, tmpRef) => {
+  d.repo.bundle = (commit, known, out) => {
     named.push([...known]);
-    return bundle(commit, known, out, tmpRef);
+    return bundle(commit, known, out);
   };
   const commit = async (n: number): Promise<string> => {
     await writeFile(join(d.repo.root, `c${n}.txt`), `${n}\n`);
@@ -62,7 +62,7 @@ test('a bundle names only the newest commits the agent has as prerequisites, and
     git(d.repo.root, 'commit', '-qm', `c${n}`);
     return git(d.repo.root, 'rev-parse', 'HEAD');
   };
-  const sync = new RepoSync(d.repo, tmp, 'r1');
+  const sync = new RepoSync(d.repo, tmp);
   await sync.ensure(d.client, d.base);
   const sent: string[] = [];
   for (let n = 0; n < 24; n++) {
@@ -75,7 +75,7 @@ test('a bundle names only the newest commits the agent has as prerequisites, and
 
   // A new run asks the agent what it has (newest first): its newest commit is still named.
   const next = await commit(24);
-  await new RepoSync(d.repo, tmp, 'r2').ensure(d.client, next);
+  await new RepoSync(d.repo, tmp).ensure(d.client, next);
   assert.ok(named.at(-1)!.includes(sent.at(-1)!), 'the newest tip is a prerequisite of the next run\'s first bundle');
   const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
   assert.ok(tips.includes(next), 'the agent has the commit');

@@ -38,7 +38,7 @@ test('a log past its cap keeps its newest output; attaching at 0 is told where t
   const repo = await UserRepo.open(repoDir);
   const base = git(repoDir, 'rev-parse', 'HEAD');
   const client = await AgentClient.connect(host, multiaddr(agent.addr));
-  await new RepoSync(repo, tmp, 'r1').ensure(client, base);
+  await new RepoSync(repo, tmp).ensure(client, base);
 
   const ref = { runId: 'r1', taskId: 'flood' };
   const result = new Promise((resolve) => client.rpc.on('task.result', resolve));

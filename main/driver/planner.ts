@@ -97,7 +97,7 @@ async function runPlanningTask(agent: AgentClient, req: PlanRequest): Promise<Ta
     repoId: repo.repoId, base, session: planSession(goal),
   };
   await mkdir(workDir, { recursive: true, mode: 0o700 });
-  await new RepoSync(repo, workDir, runId).ensure(agent, base);
+  await new RepoSync(repo, workDir).ensure(agent, base);
   const unsubscribe: Array<() => void> = [];
   const result = new Promise<TaskResult>((resolve, reject) => {
     unsubscribe.push(

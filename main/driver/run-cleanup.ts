@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { git, gitOut } from '../../shared/node/git.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 
-/** Temporary refs RepoSync makes while it bundles a commit for an agent (see sync.ts). */
+/** Temporary refs that runs of earlier versions made to bundle a commit for an agent: a resumed or cleaned old run may still have them. */
 const SYNC_REF = /^sync-[0-9a-f]{12}-/;
 
 /** The refs of run `runId` in `repoRoot`: `refs/claudecluster/<run>/…`. */

@@ -32,7 +32,7 @@ export class Run extends RunEngine {
       ? await Integrator.reopen(repo, resume.branch, resume.head, join(runDir, 'integration'))
       : await Integrator.create(repo, runId, base, join(runDir, 'integration'));
     if (!resume) await this.journal.record({ type: 'started', version: 1, runId, base, branch: this.integrator.branch, goal: this.opts.goal });
-    this.sync = new RepoSync(repo, runDir, runId);
+    this.sync = new RepoSync(repo, runDir);
     if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
     if (resume) this.resumeFrom(resume);

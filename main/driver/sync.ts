@@ -28,7 +28,7 @@ export class RepoSync {
   /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
   private readonly inflight = new Map<string, Promise<void>>();
 
-  constructor(private readonly repo: UserRepo, private readonly workDir: string, private readonly runId: string) {}
+  constructor(private readonly repo: UserRepo, private readonly workDir: string) {}
 
   /** Records that the agent made `commit` (reported, perhaps not fetched yet): tasks based on it go there first. */
   made(agent: AgentClient, commit: string): void {
@@ -75,12 +75,11 @@ export class RepoSync {
     }
     if (known.has(commit)) return;
     const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
-    const tmpRef = `refs/claudecluster/${this.runId}/sync-${commit.slice(0, 12)}-${id.slice(-8)}`;
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
     try {
       const prerequisites = [...known].filter((c) => this.here.has(c)).slice(-MAX_PREREQUISITES);
-      if (await this.repo.bundle(commit, prerequisites, file, tmpRef)) {
+      if (await this.repo.bundle(commit, prerequisites, file)) {
         const sha256 = await sha256File(file);
         const { size } = await stat(file);
         const inline = await readInline(file, size);

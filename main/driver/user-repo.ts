@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { git, gitOut } from '../../shared/node/git.js';
 import { readBundleHeader } from '../../shared/node/bundle-header.js';
+import { packBundle } from '../../shared/node/pack-bundle.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 import { lastLines } from '../../shared/lines.js';
 
@@ -51,17 +52,10 @@ export class UserRepo {
 
   /**
    * Writes a bundle with `commit` and every object it needs that the `known` commits (all in
-   * this repo) lack. Returns false when they already hold everything (no bundle written).
+   * this repo) lack. Returns false when they already hold everything (nothing to send).
    */
-  async bundle(commit: string, known: readonly string[], out: string, tmpRef: string): Promise<boolean> {
-    const negatives = known.map((k) => `^${k}`);
-    // `tmpRef` names the commit in the bundle; it stays until the run's refs are removed at its end.
-    await git(['update-ref', tmpRef, commit], { cwd: this.root });
-    const r = await git(['bundle', 'create', '--quiet', out, tmpRef, ...negatives], { cwd: this.root, allowFail: true });
-    if (r.code === 0) return true;
-    // Git refuses an empty bundle: only then ask whether there was anything to send.
-    if ((await gitOut(['rev-list', '--count', commit, ...negatives], { cwd: this.root })) === '0') return false;
-    throw new Error(`git bundle create failed: ${lastLines(r.stderr)}`);
+  bundle(commit: string, known: readonly string[], out: string): Promise<boolean> {
+    return packBundle(this.root, commit, known, out);
   }
 
   /**

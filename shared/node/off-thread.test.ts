@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runOffThread } from './off-thread.js';
@@ -21,6 +23,24 @@ test('a command that cannot be started is a spawn error, not an exit code', asyn
   const r = await runOffThread({ cmd: 'no-such-command-here', args: [], cwd: tmpdir(), env: { PATH: process.env['PATH'] } });
   assert.equal(r.spawnError?.code, 'ENOENT');
   assert.equal(r.code, null);
+});
+
+test('stdout can go to the end of a file instead of coming back', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-off-thread-'));
+  try {
+    const file = join(dir, 'out');
+    await writeFile(file, 'header\n');
+    const r = await runOffThread({ cmd: 'sh', args: ['-c', 'echo body; echo oops >&2'], cwd: dir, env: { PATH: process.env['PATH'] }, stdoutFile: file });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.byteLength, 0);
+    assert.equal(text(r.stderr), 'oops\n');
+    assert.equal(await readFile(file, 'utf8'), 'header\nbody\n');
+
+    const nowhere = await runOffThread({ cmd: 'sh', args: ['-c', 'echo x'], cwd: dir, env: { PATH: process.env['PATH'] }, stdoutFile: join(dir, 'no', 'such', 'dir') });
+    assert.equal(nowhere.spawnError?.code, 'ENOENT', 'a file that cannot be opened is a spawn error');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('processes run at once each get their own answer', async () => {

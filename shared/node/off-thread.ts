@@ -13,6 +13,8 @@ export interface ProcessRequest {
   cwd: string;
   env: Record<string, string | undefined>;
   input?: string | Uint8Array;
+  /** Appends the process's stdout to this file instead of returning it (for output too big to hold, e.g. a pack). */
+  stdoutFile?: string;
 }
 
 /** What the process printed and how it ended; `spawnError` when it could not be started. */
@@ -35,6 +37,7 @@ function workerMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- the source runs as a CommonJS script */
   const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const { openSync, closeSync } = require('node:fs') as typeof import('node:fs');
   /* eslint-enable @typescript-eslint/no-require-imports */
   parentPort!.on('message', (m: ProcessRequest & { id: number }) => {
     const out: Buffer[] = [];
@@ -45,14 +48,23 @@ function workerMain(): void {
       replied = true;
       parentPort!.postMessage({ id: m.id, ...r });
     };
-    const child = spawn(m.cmd, m.args, { cwd: m.cwd, env: m.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let fd: number | undefined;
+    try {
+      if (m.stdoutFile !== undefined) fd = openSync(m.stdoutFile, 'a', 0o600);
+    } catch (e) {
+      const { message, code } = e as NodeJS.ErrnoException;
+      return reply({ code: null, stdout: new Uint8Array(), stderr: new Uint8Array(), spawnError: { message, ...(code ? { code } : {}) } });
+    }
+    const child = spawn(m.cmd, m.args, { cwd: m.cwd, env: m.env, stdio: ['pipe', fd ?? 'pipe', 'pipe'] });
+    // The child holds its own copy of the file from here.
+    if (fd !== undefined) closeSync(fd);
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     // A failed spawn emits 'error' and then 'close': the error is the answer.
     child.on('error', (e: NodeJS.ErrnoException) => reply({ code: null, stdout: new Uint8Array(), stderr: new Uint8Array(), spawnError: { message: e.message, ...(e.code ? { code: e.code } : {}) } }));
     child.on('close', (code) => reply({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
-    child.stdin.on('error', () => { /* the process may exit before reading its input; its exit code says why */ });
-    child.stdin.end(m.input ?? '');
+    child.stdin!.on('error', () => { /* the process may exit before reading its input; its exit code says why */ });
+    child.stdin!.end(m.input ?? '');
   });
 }
 
