@@ -258,41 +258,23 @@ export abstract class RunEngine extends RunAttempts {
   }
 
   /**
-   * Sends ahead, while the agents still work, the commits that tasks waiting on the task just
-   * merged will start from — only where they will start: every sync costs both ends git
-   * processes.
-   *
-   * A task waiting on it and on one other still at work will start from the new head (that one's
-   * result merged in) on the agent doing that work (see StartPoints): the head goes there. When
-   * that other task has not started yet, any agent may run it: all of them get the head.
-   *
-   * Tasks waiting on it alone start from its result, which its own agent has; those its free
-   * slots cannot take start elsewhere, often only once a slot frees: the result goes to as many
-   * other agents, those with the most free slots first (where the scheduler puts them).
+   * A task waiting on the one just merged and on one other still at work will start from the new
+   * head (that one's result merged in) on the agent doing that work (see StartPoints): send the
+   * head there now, while it works, rather than on the critical path of that start. Only there:
+   * every sync costs both ends git processes, and the other agents may never need this head.
+   * When that other task has not started yet, any agent may run it: all of them get the head.
    */
-  private presync(merged: RunTask, head: string): void {
+  private presync(mergedId: string, head: string): void {
     const to = new Set<AgentClient>();
     for (const t of this.tasks) {
-      if (t.status !== 'waiting' || t.after.length < 2 || !t.after.includes(merged.id)) continue;
+      if (t.status !== 'waiting' || t.after.length < 2 || !t.after.includes(mergedId)) continue;
       const open = t.after.map((id) => this.byId(id)).filter((d) => d.status !== 'merged');
       if (open.length !== 1) continue;
       const at = open[0]!.status === 'waiting' ? undefined : open[0]!.client;
       for (const agent of at ? [at] : this.opts.pool.agents) to.add(agent);
     }
     for (const agent of to) void this.sync.ensure(agent, head).catch(() => undefined);
-    if (merged.commit) this.sendResultAhead(merged.commit, this.tasks.filter((t) => t.status === 'waiting' && t.after.length === 1 && t.after[0] === merged.id).length);
   }
-
-  /** `commit` to up to `tasks` agents lacking it, beyond the free slots of the agents that have it. */
-  private sendResultAhead(commit: string, tasks: number): void {
-    const now = Date.now();
-    const usable = this.opts.pool.agents.filter((a) => (this.health.backedOffUntil(a.peerId.toString()) ?? -Infinity) <= now);
-    const free = (a: AgentClient): number => Math.max(0, a.info.slots - this.slots.of(a.peerId.toString()));
-    const [have, lack] = partition(usable, (a) => this.sync.knownTo(a.peerId.toString()).has(commit));
-    const elsewhere = tasks - have.reduce((n, a) => n + free(a), 0);
-    for (const agent of lack.sort((a, b) => free(b) - free(a)).slice(0, Math.max(0, elsewhere))) void this.sync.ensure(agent, commit).catch(() => undefined);
-  }
-
 
   protected integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
     return integrate({
@@ -301,7 +283,7 @@ export abstract class RunEngine extends RunAttempts {
       attemptFailed: (t, error) => this.attemptFailed(t, error),
       merged: (t, head) => {
         void this.journal.record({ type: 'merged', taskId: t.id, commit: t.commit ?? null, head }).catch(() => undefined);
-        this.presync(t, head);
+        this.presync(t.id, head);
         for (const resume of this.starts.early.merged(t.id)) void resume();
         // Off the path of what comes next: a failure only means no reuse later.
         if (t.ran && t.commit) void this.reuse?.remember(t.ran, t.commit).catch(() => undefined);
@@ -332,12 +314,4 @@ export abstract class RunEngine extends RunAttempts {
     }
     this.opts.out.taskStatus(toReport(rt), detail);
   }
-}
-
-/** The items for which `test` holds, and the others. */
-function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = [];
-  const no: T[] = [];
-  for (const item of items) (test(item) ? yes : no).push(item);
-  return [yes, no];
 }
