@@ -1,11 +1,13 @@
 /**
  * What a driver takes from an agent is verified before use: a blob whose bytes do not match its
  * sha256 never appears at its destination, and a result bundle that is not a bundle, lacks the
- * commit, or needs commits the user's repo does not have writes no ref.
+ * commit, needs commits the user's repo does not have, leaves out objects its commit needs or
+ * carries an object git's fsck refuses writes no ref.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -79,4 +81,43 @@ test('a result bundle is fetched only when it is a bundle, carries the commit an
   git(clone, 'bundle', 'create', '-q', whole, 'main');
   await user.fetchResult(whole, second, ref);
   assert.equal(git(origin, 'rev-parse', ref), second);
+});
+
+test('a result bundle missing objects its commit needs, or carrying a tree fsck refuses, writes no ref', async () => {
+  const tmp = await scope.tmp();
+  const origin = await makeRepo(join(tmp, 'origin'), { 'README.md': 'x\n' });
+  const user = await UserRepo.open(origin);
+  const ref = 'refs/claudecluster/r1/a';
+  const clone = join(tmp, 'clone');
+  git(tmp, 'clone', '-q', origin, clone);
+  const base = git(clone, 'rev-parse', 'HEAD');
+  /** A bundle of `commit` on top of `base`, its pack made of `objects` only. */
+  const forge = async (name: string, commit: string, objects: string[]): Promise<string> => {
+    const pack = execFileSync('git', ['pack-objects', '--stdout', '-q'], { cwd: clone, input: objects.join('\n') + '\n' });
+    const file = join(tmp, name);
+    await writeFile(file, Buffer.concat([Buffer.from(`# v2 git bundle\n-${base}\n${commit} refs/heads/main\n\n`), pack]));
+    return file;
+  };
+  const commitOf = (tree: string, message: string): string => git(clone, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit-tree', tree, '-p', base, '-m', message);
+
+  // A commit whose new file's blob is left out of the pack.
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: clone, input: 'new file\n' }).toString().trim();
+  const tree = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\tnew.txt\n` }).toString().trim();
+  const lacking = commitOf(tree, 'lacking');
+  await assert.rejects(user.fetchResult(await forge('lacking.bundle', lacking, [lacking, tree]), lacking, ref), new RegExp(`result bundle rejected: .*${blob}`));
+
+  // A tree with a ".git" entry, which a checkout would write into the repo's own directory.
+  const dotgit = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\t.git\n` }).toString().trim();
+  const sneaky = commitOf(dotgit, 'sneaky');
+  await assert.rejects(user.fetchResult(await forge('dotgit.bundle', sneaky, [sneaky, dotgit, blob]), sneaky, ref), /result bundle rejected: .*hasDotgit/);
+
+  // The header names a commit the pack does not carry.
+  const absent = commitOf(tree, 'absent');
+  await assert.rejects(user.fetchResult(await forge('absent.bundle', absent, [tree, blob]), absent, ref), /result bundle rejected: commit .* is not in it/);
+  assert.equal(git(origin, 'for-each-ref', 'refs/claudecluster/'), '', 'nothing was written');
+
+  // The same commit with everything it needs is taken.
+  await user.fetchResult(await forge('whole.bundle', lacking, [lacking, tree, blob]), lacking, ref);
+  assert.equal(git(origin, 'rev-parse', ref), lacking);
+  git(origin, 'fsck', '--strict', '--no-dangling');
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { git, gitOut } from '../../shared/node/git.js';
-import { readBundleHeader } from '../../shared/node/bundle-header.js';
+import { readBundleHeader, type BundleHeader } from '../../shared/node/bundle-header.js';
 import { packBundle } from '../../shared/node/pack-bundle.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 import { lastLines } from '../../shared/lines.js';
@@ -59,20 +59,24 @@ export class UserRepo {
   }
 
   /**
-   * Fetches a result bundle's commit into `ref`. The fetch checks the bundle for us: it refuses
-   * one whose prerequisites this repo lacks, and index-pack verifies every object it takes.
+   * Takes a result bundle's objects in and points `ref` at its commit. `git index-pack --strict`
+   * checks every object (fsck) and that everything each one names is in the pack or in this
+   * repo — the agent is not trusted to send a complete history — in one process where `git
+   * fetch` of the bundle takes three; `update-ref` then refuses a commit that did not come.
    */
   async fetchResult(bundle: string, commit: string, ref: string): Promise<void> {
-    let head: { oid: string; name: string } | undefined;
+    let header: BundleHeader;
     try {
-      head = (await readBundleHeader(bundle)).refs.find((r) => r.oid === commit);
+      header = await readBundleHeader(bundle);
     } catch (err) {
       throw new Error(`result bundle rejected: ${(err as Error).message}`);
     }
-    if (!head) throw new Error(`result bundle does not carry commit ${commit}`);
-    // No FETCH_HEAD and no auto gc or maintenance: nothing in the user's repo beyond `ref`.
-    const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-auto-gc', bundle, `+${head.name}:${ref}`], { cwd: this.root, allowFail: true });
+    if (!header.refs.some((r) => r.oid === commit)) throw new Error(`result bundle does not carry commit ${commit}`);
+    const r = await git(['index-pack', '--stdin', '--fix-thin', '--strict'], { cwd: this.root, stdinFile: { path: bundle, offset: header.packAt }, allowFail: true });
     if (r.code !== 0) throw new Error(`result bundle rejected: ${lastLines(r.stderr)}`);
+    // Until then its objects are on no ref: gc keeps such objects for weeks before it prunes them.
+    const set = await git(['update-ref', ref, `${commit}^{commit}`], { cwd: this.root, allowFail: true });
+    if (set.code !== 0) throw new Error(`result bundle rejected: commit ${commit} is not in it`);
   }
 
   resultRef(runId: string, taskId: string): string {

@@ -37,5 +37,6 @@ test('anything else is refused with what is wrong', () => {
   assert.throws(() => parseBundleHeader(`# v2 git bundle\n${oid} refs/x:refs/heads/main\n\n`), /bad ref name/);
   assert.throws(() => parseBundleHeader(`# v2 git bundle\n${oid} HEADS\n\n`), /bad ref name/);
   assert.deepEqual(parseBundleHeader(`# v2 git bundle\n${oid} HEAD\n\n`).refs, [{ oid, name: 'HEAD' }]);
-  assert.deepEqual(parseBundleHeader(`# v3 git bundle\n@object-format=sha1\n-${oid} c\n${oid} refs/x\n\nPACK`), { prerequisites: [oid], refs: [{ oid, name: 'refs/x' }] });
+  const v3 = `# v3 git bundle\n@object-format=sha1\n-${oid} c\n${oid} refs/x\n\n`;
+  assert.deepEqual(parseBundleHeader(`${v3}PACK`), { prerequisites: [oid], refs: [{ oid, name: 'refs/x' }], packAt: v3.length });
 });

@@ -15,6 +15,8 @@ const REF_NAME = /^(?:HEAD|refs\/[^\s~^:?*[\\\x00-\x1f\x7f]+)$/;
 export interface BundleHeader {
   prerequisites: string[];
   refs: Array<{ oid: string; name: string }>;
+  /** Where the pack starts: the byte after the header's blank line. */
+  packAt: number;
 }
 
 export class BundleHeaderError extends Error {
@@ -40,7 +42,8 @@ export function parseBundleHeader(text: string): BundleHeader {
   if (end === -1) throw new BundleHeaderError('not a git bundle: no end of header');
   const [signature, ...lines] = text.slice(0, end).split('\n');
   if (!SIGNATURES.includes(signature ?? '')) throw new BundleHeaderError('not a git bundle: unknown signature');
-  const header: BundleHeader = { prerequisites: [], refs: [] };
+  // Latin1: one character per byte, so the index is the byte offset.
+  const header: BundleHeader = { prerequisites: [], refs: [], packAt: end + 2 };
   for (const line of lines) {
     if (line.startsWith('@')) continue; // v3 capability
     const prerequisite = line.startsWith('-');

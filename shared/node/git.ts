@@ -18,6 +18,8 @@ export interface GitOptions {
   env?: Record<string, string>;
   /** Appends stdout to this file instead of returning it. */
   stdoutFile?: string;
+  /** Feeds stdin from this file, from byte `offset` on, instead of `input`. */
+  stdinFile?: { path: string; offset: number };
 }
 
 export interface GitResult {
@@ -50,7 +52,12 @@ const SAFE_CONFIG = ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/nu
 
 export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   // Off the event loop: see off-thread.ts.
-  const r = await runOffThread({ cmd: 'git', args: [...SAFE_CONFIG, ...args], cwd: opts.cwd, env: gitEnv(opts.env), ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.stdoutFile !== undefined ? { stdoutFile: opts.stdoutFile } : {}) });
+  const r = await runOffThread({
+    cmd: 'git', args: [...SAFE_CONFIG, ...args], cwd: opts.cwd, env: gitEnv(opts.env),
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+    ...(opts.stdinFile !== undefined ? { stdinFile: opts.stdinFile } : {}),
+    ...(opts.stdoutFile !== undefined ? { stdoutFile: opts.stdoutFile } : {}),
+  });
   if (r.spawnError) throw Object.assign(new Error(`git could not be started: ${r.spawnError.message}`), r.spawnError.code ? { code: r.spawnError.code } : {});
   const result = { code: r.code ?? -1, stdout: utf8(r.stdout), stderr: utf8(r.stderr) };
   if (result.code !== 0 && !opts.allowFail) throw new GitError(args, r.code, result.stderr);

@@ -43,6 +43,19 @@ test('stdout can go to the end of a file instead of coming back', async () => {
   }
 });
 
+test('stdin can come from a file, from a byte offset on', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-off-thread-'));
+  try {
+    const file = join(dir, 'in');
+    await writeFile(file, 'header\nbody\n');
+    const cat = (path: string): ReturnType<typeof runOffThread> => runOffThread({ cmd: 'sh', args: ['-c', 'cat; echo "[end]"'], cwd: dir, env: { PATH: process.env['PATH'] }, stdinFile: { path, offset: 'header\n'.length } });
+    assert.equal(text((await cat(file)).stdout), 'body\n[end]\n');
+    assert.equal(text((await cat(join(dir, 'missing'))).stdout), '[end]\n', 'a file that cannot be read is an input cut short');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('processes run at once each get their own answer', async () => {
   const all = await Promise.all(Array.from({ length: 20 }, (_, i) => sh(`echo ${i}; exit ${i % 4}`)));
   all.forEach((r, i) => {

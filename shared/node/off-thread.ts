@@ -15,6 +15,8 @@ export interface ProcessRequest {
   input?: string | Uint8Array;
   /** Appends the process's stdout to this file instead of returning it (for output too big to hold, e.g. a pack). */
   stdoutFile?: string;
+  /** Feeds the process this file from byte `offset` on, instead of `input` (e.g. the pack inside a bundle). */
+  stdinFile?: { path: string; offset: number };
 }
 
 /** What the process printed and how it ended; `spawnError` when it could not be started. */
@@ -37,7 +39,7 @@ function workerMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- the source runs as a CommonJS script */
   const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const { openSync, closeSync } = require('node:fs') as typeof import('node:fs');
+  const { openSync, closeSync, createReadStream } = require('node:fs') as typeof import('node:fs');
   /* eslint-enable @typescript-eslint/no-require-imports */
   parentPort!.on('message', (m: ProcessRequest & { id: number }) => {
     const out: Buffer[] = [];
@@ -64,7 +66,12 @@ function workerMain(): void {
     child.on('error', (e: NodeJS.ErrnoException) => reply({ code: null, stdout: new Uint8Array(), stderr: new Uint8Array(), spawnError: { message: e.message, ...(e.code ? { code: e.code } : {}) } }));
     child.on('close', (code) => reply({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
     child.stdin!.on('error', () => { /* the process may exit before reading its input; its exit code says why */ });
-    child.stdin!.end(m.input ?? '');
+    if (m.stdinFile === undefined) {
+      child.stdin!.end(m.input ?? '');
+      return;
+    }
+    // A file that cannot be read cuts the input short: the process says what it lacked.
+    createReadStream(m.stdinFile.path, { start: m.stdinFile.offset }).on('error', () => child.stdin!.destroy()).pipe(child.stdin!);
   });
 }
 
