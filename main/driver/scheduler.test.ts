@@ -213,20 +213,6 @@ test('a chained start goes to its dependency\'s agent with no free slot there, t
   assert.deepEqual(assign([t('a', 'running'), { ...chained, avoidAgents: ['y'] }], [agent('y', 1, 1)]), [], 'nor to an agent it failed on');
 });
 
-test('a chained start is not made while a ready task that ranks above it has no slot: the freed slot may go to that one', () => {
-  const chained = t('b', 'waiting', ['a'], { early: true, chain: true, preferAgents: ['y'], estimateMs: 1 });
-  const busy = [agent('x', 1, 1), agent('y', 1, 1)];
-  // w's chain of work (w → v) is longer than b's and no slot is free: b is not chained.
-  const long = [t('a', 'running'), chained, t('w', 'waiting', [], { estimateMs: 5 }), t('v', 'waiting', ['w'], { estimateMs: 5 })];
-  assert.deepEqual(assign(long, busy), []);
-  // w has a slot of its own, or ranks below b: b is chained.
-  assert.deepEqual(assign(long, [agent('x', 1, 0), agent('y', 1, 1)]), [{ taskId: 'b', agentId: 'y' }, { taskId: 'w', agentId: 'x' }]);
-  assert.deepEqual(assign([t('a', 'running'), { ...chained, estimateMs: 20 }, t('w', 'waiting', [], { estimateMs: 5 })], busy), [{ taskId: 'b', agentId: 'y' }]);
-  // An early start for another agent could not take y's slot: it does not hold b back.
-  const elsewhere = t('e', 'waiting', ['c'], { early: true, preferAgents: ['x'], estimateMs: 50 });
-  assert.deepEqual(assign([t('a', 'running'), t('c', 'integrating'), chained, elsewhere], busy), [{ taskId: 'b', agentId: 'y' }]);
-});
-
 test('a retry takes the failed task, the failed and blocked ones it waits on, and the blocked ones after them', () => {
   const tasks = [t('a', 'failed'), t('b', 'blocked', ['a']), t('c', 'blocked', ['b']), t('d', 'merged'), t('e', 'failed', ['d']), t('f', 'waiting')];
   assert.deepEqual([...tasksToRetry(tasks, 'b')!].sort(), ['a', 'b', 'c']);

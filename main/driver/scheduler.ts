@@ -122,6 +122,13 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   ready.sort((a, b) => rank(a, b) || order.get(a.id)! - order.get(b.id)!);
 
   const out: Assignment[] = [];
+  // A chained start takes no free slot: it waits in its agent's queue for the one its dependency frees.
+  for (const t of ready) {
+    const agent = t.chain ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
+    if (agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
+      out.push({ taskId: t.id, agentId: agent.id });
+    }
+  }
   for (const t of ready) {
     if (t.chain) continue;
     if (left === 0) break;
@@ -136,17 +143,6 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     left--;
     out.push({ taskId: t.id, agentId: agent.id });
   }
-  // A chained start takes no free slot: it waits in its agent's queue for the one its dependency
-  // frees — unless a ready task that ranks above it found no slot and could take that one then.
-  const slotless = ready.filter((t) => !t.chain && !out.some((o) => o.taskId === t.id));
-  const chained: Assignment[] = [];
-  for (const t of ready) {
-    const agent = t.chain ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
-    if (!agent || (agent.backedOffUntil ?? -Infinity) > now || t.refusedBy?.includes(agent.id) || t.avoidAgents?.includes(agent.id)) continue;
-    const outranked = slotless.some((u) => rank(u, t) < 0 && (!u.early || u.preferAgents?.includes(agent.id)) && !u.refusedBy?.includes(agent.id));
-    if (!outranked) chained.push({ taskId: t.id, agentId: agent.id });
-  }
-  out.unshift(...chained);
   // An early start waits for nothing: queued behind another task it would lose what it gains.
   const placed = new Set(out.map((o) => o.taskId));
   const unplaced = ready.filter((t) => !t.early && !placed.has(t.id));
