@@ -162,7 +162,8 @@ export class RepoCache {
     // `git add` writes the worktree's changes as objects, then the bundle repeats them: check first.
     await this.requireSpace(worktree, 0, 'the task\'s commit and result bundle');
     await git(['add', '--all'], { cwd: worktree });
-    const commit = await git(['commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree, allowFail: true });
+    // gc.auto is 0 here, yet every commit would start a `git maintenance run --auto` that does nothing.
+    const commit = await git(['-c', 'maintenance.auto=false', 'commit', '--quiet', '--no-verify', '-m', message], { cwd: worktree, allowFail: true });
     if (commit.code !== 0) {
       // Nothing staged is fine (the session may have committed, or changed nothing); else it failed.
       const staged = await git(['diff', '--cached', '--quiet'], { cwd: worktree, allowFail: true });

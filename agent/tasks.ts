@@ -97,10 +97,12 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const task = newTask(dir, spec, owner, headless);
     this.tasks.set(key, task);
     this.queue.push(task);
-    this.setState(task, 'queued');
-    await this.persist(task);
+    const saved = this.setState(task, 'queued') ?? this.persist(task);
     if (dep) this.settleChain(task, dep);
+    // The session need not wait for its record to reach the disk; the answer does, so a task the
+    // driver was told is accepted is one a restarted agent knows of.
     this.pump();
+    await saved;
     return task;
   }
 
@@ -325,11 +327,11 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     };
     const result = task.result;
     task.results.push(result);
-    this.setState(task, state, result.error);
+    const saved = this.setState(task, state, result.error) ?? this.persist(task);
     for (const chained of this.queue.filter((t) => !t.chainFrom && chainedAfter(t, task))) this.settleChain(chained, task);
     // The driver hears of a result only once it is on disk: it can always collect it again.
     const live = inline && result.bundle ? { ...result, bundle: { ...result.bundle, inline } } : result;
-    void this.persist(task).then(() => this.emit('result', task.owner, live));
+    void saved.then(() => this.emit('result', task.owner, live));
   }
 
   /** A task chained after `dep` is ready to take the next slot, or fails now when `dep` will never give it a start. */
@@ -384,15 +386,17 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     });
   }
 
-  private setState(task: Task, state: TaskStateName, detail?: string, hookSentAt?: number): void {
+  /** Tells the owner; returns the record's save when this change is one a restart must know of. */
+  private setState(task: Task, state: TaskStateName, detail?: string, hookSentAt?: number): Promise<void> | undefined {
     const changed = task.state !== state;
     task.state = state;
     // Saved when it matters after a restart: accepted, each result, the end. Not every working ⇄ needs-input.
-    if (changed && PERSISTED_STATES.has(state)) void this.persist(task);
+    const saved = changed && PERSISTED_STATES.has(state) ? this.persist(task) : undefined;
     const event: TaskStateEvent = {
       runId: task.spec.runId, taskId: task.spec.taskId, state, at: Date.now(), costUsd: task.costUsd,
       ...(detail ? { detail: detail.slice(0, 2000) } : {}), ...(hookSentAt ? { hookSentAt } : {}),
     };
     this.emit('state', task.owner, event);
+    return saved;
   }
 }

@@ -26,8 +26,13 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S,
   return parsed.data;
 }
 
+/** Where process `pid` writes `path` before renaming it into place. */
+export function tempPathOf(path: string, pid = process.pid): string {
+  return `${path}.${pid}.tmp`;
+}
+
 export async function writeJsonFile(path: string, value: unknown, mode = 0o600, durable = false): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = tempPathOf(path);
   const text = JSON.stringify(value, null, 2) + '\n';
   if (!durable) {
     await writeFile(tmp, text, { mode });
