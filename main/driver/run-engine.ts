@@ -141,7 +141,7 @@ export abstract class RunEngine extends RunAttempts {
       // Reuse records work on a base alone; a result with something merged in first is not that.
       rt.ran = rt.resolving || rt.mergeIn || rt.chainedOn ? undefined : spec;
       // The commits it needs go to the agent while an earlier result is looked for (remote.start finds its base there).
-      const synced = Promise.all([this.sync.ensure(agent, spec.base), spec.mergeFrom && this.sync.ensure(agent, spec.mergeFrom)]);
+      const synced = Promise.all([spec.base, spec.mergeIn, spec.mergeFrom].map((c) => c && this.sync.ensure(agent, c)));
       synced.catch(() => undefined); // Awaited below, unless an earlier result is taken, or looking for one fails, first.
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
@@ -250,6 +250,8 @@ export abstract class RunEngine extends RunAttempts {
       if (!followUp) this.update(rt, { ...facts, status: 'merged' }, 'no changes to merge');
     } else {
       this.update(rt, { ...facts, status: 'integrating' }, followUp ? `follow-up turn ${r.turn}` : undefined);
+      // Its result is here now: a task starting early from it may go to any agent while it merges.
+      if (!followUp && this.tasks.some((t) => t.status === 'waiting' && t.after.includes(rt.id))) this.schedule();
       await this.integrate(rt, remote, ref, followUp);
     }
     // Nobody can type a follow-up into a run that is not kept open: end the session now.

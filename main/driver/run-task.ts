@@ -41,6 +41,8 @@ export interface RunTask extends TaskReport {
   preferAgents?: string[];
   /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
   early?: boolean;
+  /** That result has been fetched here: the early start may go to any agent. */
+  spread?: boolean;
   /** It may go now into the queue of the agent its one unmerged dependency runs on, to start there from that one's result (a chained start). */
   chain?: boolean;
   /** Its current attempt is chained after this task's attempt, on the same agent. */
@@ -91,7 +93,7 @@ export function attemptSpec(goal: Goal, rt: RunTask, at: { runId: string; repoId
 export function toReport(rt: RunTask): TaskReport {
   const {
     task: _t, startedAt: _s, client: _c, remote: _r, holdsSlot: _h, starts: _st, priority: _p, estimateMs: _es, avoidAgents: _a, refusedBy: _rb, notBefore: _n,
-    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, costBefore: _cb, early: _e, chain: _ch, chainedOn: _co, noStartFrom: _ns, mergeIn: _mi, unmergeable: _um, ...report
+    timer: _tm, verifyFollowUps: _v, resolving: _rs, ran: _ran, agentTaskId: _id, preferAgents: _pa, costBefore: _cb, early: _e, spread: _sp, chain: _ch, chainedOn: _co, noStartFrom: _ns, mergeIn: _mi, unmergeable: _um, ...report
   } = rt;
   return report;
 }

@@ -204,6 +204,13 @@ test('an early start goes only to the agent that has its dependency\'s result, a
   assert.deepEqual(plan.filter((p) => p.taskId === 'b' || p.taskId === 'c'), [{ taskId: 'b', agentId: 'y' }]);
 });
 
+test('an early start from a result already fetched goes to its maker first, else to any free slot, and is never queued', () => {
+  const spread = (id: string): SchedTask => t(id, 'waiting', ['a'], { early: true, spread: true, preferAgents: ['y'] });
+  const tasks = [t('a', 'integrating'), spread('b'), spread('c'), spread('d')];
+  // y's one free slot goes to b; c goes to x; d finds no free slot and is not queued anywhere.
+  assert.deepEqual(assign(tasks, [agent('x', 1, 0, { queue: 1 }), agent('y', 1, 0, { queue: 1 })]), [{ taskId: 'b', agentId: 'y' }, { taskId: 'c', agentId: 'x' }]);
+});
+
 test('a chained start goes to its dependency\'s agent with no free slot there, takes none from others, and waits while that agent is backed off', () => {
   const chained = t('b', 'waiting', ['a'], { early: true, chain: true, preferAgents: ['y'] });
   const tasks = [t('a', 'running'), chained, t('w', 'waiting')];

@@ -26,9 +26,11 @@ export interface SchedTask {
   preferAgents?: readonly string[];
   /**
    * Ready before its dependency has merged (see EarlyStarts): it may go only to one of
-   * `preferAgents`, the agent that has the dependency's result.
+   * `preferAgents`, the agent that has the dependency's result (unless `spread`).
    */
   early?: boolean;
+  /** An early start whose dependency's result is in the driver's repo already: any agent may take it, `preferAgents` first. */
+  spread?: boolean;
 }
 
 export interface SchedAgent {
@@ -137,7 +139,7 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     const allAvoided = agents.every((a) => avoid.has(a.id) || refused.has(a.id));
     const allowed = free.filter((a) => !refused.has(a.id) && (allAvoided || !avoid.has(a.id)));
     const prefer = new Set(t.preferAgents ?? []);
-    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early ? undefined : mostFree(allowed));
+    const agent = mostFree(allowed.filter((a) => prefer.has(a.id))) ?? (t.early && !t.spread ? undefined : mostFree(allowed));
     if (!agent) continue;
     agent.free--;
     left--;

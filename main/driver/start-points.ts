@@ -77,14 +77,16 @@ export class StartPoints {
   }
 
   /**
-   * For the scheduler: whether `rt` may start early now, or be chained (when `chains` allows it),
-   * and the agents that hold where it would start.
+   * For the scheduler: whether `rt` may start early now (on any agent, once the result it starts
+   * from has been fetched here), or be chained (when `chains` allows it), and the agents that hold
+   * where it would start.
    */
-  placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; chain: boolean; preferAgents: string[] } {
+  placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
-    if (from) return { early: true, chain: false, preferAgents: [from.agentId] };
+    // Once that result is fetched here (it waits to merge) it can be sent to any agent; its maker needs nothing sent.
+    if (from) return { early: true, spread: this.run.byId(from.depId).status === 'integrating', chain: false, preferAgents: [from.agentId] };
     const dep = chains ? this.chainAfter(rt) : undefined;
-    if (dep?.client) return { early: true, chain: true, preferAgents: [dep.client.peerId.toString()] };
-    return { early: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
+    if (dep?.client) return { early: true, spread: false, chain: true, preferAgents: [dep.client.peerId.toString()] };
+    return { early: false, spread: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
   }
 }
