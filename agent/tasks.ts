@@ -99,8 +99,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.queue.push(task);
     const saved = this.setState(task, 'queued') ?? this.persist(task);
     if (dep) this.settleChain(task, dep);
-    // The session need not wait for its record to reach the disk; the answer does, so a task the
-    // driver was told is accepted is one a restarted agent knows of.
+    // The session need not wait for the disk; the answer does: an accepted task survives a restart.
     this.pump();
     await saved;
     return task;
@@ -359,10 +358,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     if (worktree) void this.opts.repos.releaseWorktree(task.spec.repoId, worktree);
   }
 
-  /**
-   * Sessions waiting for a follow-up hold memory but no slot; keep at most `slots` of them,
-   * closing the longest-idle first.
-   */
+  /** Sessions waiting for a follow-up hold memory but no slot: at most `slots` stay, longest idle closed first. */
   private limitIdle(): void {
     const idle = [...this.tasks.values()].filter((t) => t.session && !t.holdsSlot && t.state === 'done').sort((a, b) => a.lastActive - b.lastActive);
     for (const t of idle.slice(0, Math.max(0, idle.length - this.opts.slots))) t.session?.close();
@@ -386,7 +382,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     });
   }
 
-  /** Tells the owner; returns the record's save when this change is one a restart must know of. */
+  /** Tells the owner; returns the record's save when a restart must know of this change. */
   private setState(task: Task, state: TaskStateName, detail?: string, hookSentAt?: number): Promise<void> | undefined {
     const changed = task.state !== state;
     task.state = state;
