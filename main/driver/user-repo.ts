@@ -63,8 +63,9 @@ export class UserRepo {
    * checks every object (fsck) and that everything each one names is in the pack or in this
    * repo — the agent is not trusted to send a complete history — in one process where `git
    * fetch` of the bundle takes three; `update-ref` then refuses a commit that did not come.
+   * Returns the bundle's prerequisites.
    */
-  async fetchResult(bundle: string, commit: string, ref: string): Promise<void> {
+  async fetchResult(bundle: string, commit: string, ref: string): Promise<string[]> {
     let header: BundleHeader;
     try {
       header = await readBundleHeader(bundle);
@@ -77,6 +78,7 @@ export class UserRepo {
     // Until then its objects are on no ref: gc keeps such objects for weeks before it prunes them.
     const set = await git(['update-ref', ref, `${commit}^{commit}`], { cwd: this.root, allowFail: true });
     if (set.code !== 0) throw new Error(`result bundle rejected: commit ${commit} is not in it`);
+    return header.prerequisites;
   }
 
   resultRef(runId: string, taskId: string): string {
