@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { GitError, git, gitOut } from '../shared/node/git.js';
-import { readBundleHeader } from '../shared/node/bundle-header.js';
+import { readBundleHeader, type BundleHeader } from '../shared/node/bundle-header.js';
+import { indexBundlePack } from '../shared/node/index-pack.js';
 import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
 import { checkDiskSpace } from '../shared/node/disk-space.js';
@@ -31,6 +32,8 @@ export class RepoCache {
   private readonly spare = new Map<string, string[]>();
   /** Commits known to be in each cache (received or made here): asked for on every task start. */
   private readonly present = new Map<string, Set<string>>();
+  /** Per repo: refs of applied commits still being written. Until one is, only `present` knows of its commit (and gc never runs here). */
+  private readonly pinning = new Map<string, Promise<unknown>>();
 
   /** `maxSpare`: how many finished worktrees to keep per repo (the agent's slot count). */
   constructor(private readonly paths: AgentPaths, private readonly maxSpare: number) {}
@@ -56,6 +59,7 @@ export class RepoCache {
   /** Commits this cache can use as bundle prerequisites, newest first. */
   async tips(repoId: string): Promise<string[]> {
     if (!existsSync(this.paths.repo(repoId))) return [];
+    await this.pinning.get(repoId);
     const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname)', ...PIN_PREFIXES], { cwd: this.paths.repo(repoId) });
     return [...new Set(out.split('\n').filter(Boolean))];
   }
@@ -75,22 +79,30 @@ export class RepoCache {
   }
 
   /**
-   * Fetches `commit` from a bundle the driver sent and pins it. One git process: the fetch
-   * refuses a bundle whose prerequisites the cache lacks, index-pack checks every object, and
-   * the ref to fetch is the one the bundle's header names for `commit`.
+   * Takes `commit` in from a bundle the driver sent, each object checked and nothing missing (see
+   * index-pack.ts): a bundle whose prerequisites the cache lacks fails. fsck's warnings are errors
+   * there, not in `git fetch`: a bundle refused (e.g. for an old zero-padded file mode in its
+   * history) is fetched instead. The commit is usable at once; its ref follows (see pinning).
    */
-  apply(repoId: string, bundle: string, commit: string): Promise<void> {
-    return this.locked(repoId, async () => {
-      const dir = await this.ensure(repoId);
-      let ref: string | undefined;
-      try {
-        ref = (await readBundleHeader(bundle)).refs.find((r) => r.oid === commit)?.name;
-      } catch (err) {
-        throw new RepoError(`bundle rejected: ${(err as Error).message}`);
-      }
-      if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
-      // Its objects land in the cache's pack directory: at least the bundle's size again.
-      await this.requireSpace(dir, (await stat(bundle)).size, `the objects of commit ${commit.slice(0, 12)}`);
+  async apply(repoId: string, bundle: string, commit: string): Promise<void> {
+    const dir = await this.locked(repoId, () => this.ensure(repoId));
+    let header: BundleHeader;
+    try {
+      header = await readBundleHeader(bundle);
+    } catch (err) {
+      throw new RepoError(`bundle rejected: ${(err as Error).message}`);
+    }
+    const ref = header.refs.find((r) => r.oid === commit)?.name;
+    if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
+    // Its objects land in the cache's pack directory: at least the bundle's size again.
+    await this.requireSpace(dir, (await stat(bundle)).size, `the objects of commit ${commit.slice(0, 12)}`);
+    if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
+      this.remember(repoId, commit);
+      const pin = git(['update-ref', `${HAVE_PREFIX}${commit}`, commit], { cwd: dir, allowFail: true });
+      this.pinning.set(repoId, Promise.all([this.pinning.get(repoId), pin]));
+      return;
+    }
+    await this.locked(repoId, async () => {
       const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', bundle, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true });
       if (r.code !== 0) throw new RepoError(`bundle rejected: ${lastLines(r.stderr) || 'fetch failed'}`);
       this.remember(repoId, commit);

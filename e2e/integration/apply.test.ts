@@ -1,11 +1,13 @@
 /**
  * repo.apply takes only a real bundle that carries the commit it names, on top of objects the
- * cache has: anything else is refused with the reason, and the cache is left as it was.
+ * cache has: anything else is refused with the reason, and the cache is left as it was. History
+ * git's fsck only warns about (as old repositories have) is taken.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { Scope, git } from '../harness.js';
 import { directAgent, type DirectAgent } from '../direct-agent.js';
 import { putBlob } from '../../main/driver/blob-client.js';
@@ -60,5 +62,32 @@ test('repo.apply refuses a non-bundle, a bundle without the commit, and one whos
   // The positive control: c1, then c2 on top of it.
   await apply(d, onlyC1, c1);
   await apply(d, needsC1, c2);
+  // Listed once its ref is written, which comes after the answer.
+  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(c2), `the agent lists c2 (tips: ${tips.join(', ')})`);
   assert.match(cacheRefs(), new RegExp(`${c2}.*refs/cc/have/${c2}`));
+});
+
+test('repo.apply takes history git fsck only warns about, as `git fetch` does', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const repo = d.repo.root;
+  // A tree with a zero-padded file mode, as some old git versions wrote them: a warning to fsck.
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: 'old\n' }).toString().trim();
+  const entry = Buffer.concat([Buffer.from('0100644 old.txt\0'), Buffer.from(blob, 'hex')]);
+  const tree = execFileSync('git', ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], { cwd: repo, input: entry }).toString().trim();
+  const old = git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit-tree', tree, '-p', d.base, '-m', 'old history');
+  git(repo, 'update-ref', 'refs/test/old', old);
+  const file = join(tmp, 'old.bundle');
+  git(repo, 'bundle', 'create', '-q', file, 'refs/test/old', `^${d.base}`);
+  // What the agent tries first refuses it.
+  const bytes = await readFile(file);
+  const strict = spawnSync('git', ['index-pack', '--stdin', '--fix-thin', '--strict'], { cwd: repo, input: bytes.subarray(bytes.indexOf('\n\n') + 2), encoding: 'utf8' });
+  assert.notEqual(strict.status, 0);
+  assert.match(strict.stderr, /zeroPaddedFilemode/);
+
+  await apply(d, file, old);
+  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(old), `the agent has it (tips: ${tips.join(', ')})`);
 });

@@ -115,7 +115,7 @@ test('a small result bundle goes on to another agent as it came when that agent 
   assert.ok(r.commit && r.bundle?.inline, 'a small result comes inline');
   const file = join(tmp, 'result.bundle');
   await writeInline(r.bundle.inline, r.bundle, file);
-  const prerequisites = await d.repo.fetchResult(file, r.commit, d.repo.resultRef('r1', 't1'));
+  const prerequisites = await d.repo.takeResult(file, r.commit);
   assert.deepEqual(prerequisites, [d.base]);
   sync.learn(d.client, r.commit, { sha256: r.bundle.sha256, inline: r.bundle.inline, prerequisites });
 

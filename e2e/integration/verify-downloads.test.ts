@@ -60,7 +60,7 @@ test('a result bundle is fetched only when it is a bundle, carries the commit an
 
   const junk = join(tmp, 'junk.bundle');
   await writeFile(junk, 'PK\x03\x04 not a bundle');
-  await assert.rejects(user.fetchResult(junk, 'a'.repeat(40), ref), /result bundle rejected/);
+  await assert.rejects(user.takeResult(junk, 'a'.repeat(40)), /result bundle rejected/);
 
   // A clone makes two commits; a bundle of only the second needs the first, which origin lacks.
   const clone = join(tmp, 'clone');
@@ -73,13 +73,14 @@ test('a result bundle is fetched only when it is a bundle, carries the commit an
   const second = git(clone, 'rev-parse', 'HEAD');
   const partial = join(tmp, 'partial.bundle');
   git(clone, 'bundle', 'create', '-q', partial, 'main~1..main');
-  await assert.rejects(user.fetchResult(partial, 'b'.repeat(40), ref), /does not carry commit/);
-  await assert.rejects(user.fetchResult(partial, second, ref), /result bundle rejected/);
+  await assert.rejects(user.takeResult(partial, 'b'.repeat(40)), /does not carry commit/);
+  await assert.rejects(user.takeResult(partial, second), /result bundle rejected/);
   assert.equal(refs(), '', 'nothing was written');
 
   const whole = join(tmp, 'whole.bundle');
   git(clone, 'bundle', 'create', '-q', whole, 'main');
-  await user.fetchResult(whole, second, ref);
+  await user.takeResult(whole, second);
+  await user.pinResult(ref, second);
   assert.equal(git(origin, 'rev-parse', ref), second);
 });
 
@@ -104,20 +105,21 @@ test('a result bundle missing objects its commit needs, or carrying a tree fsck 
   const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: clone, input: 'new file\n' }).toString().trim();
   const tree = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\tnew.txt\n` }).toString().trim();
   const lacking = commitOf(tree, 'lacking');
-  await assert.rejects(user.fetchResult(await forge('lacking.bundle', lacking, [lacking, tree]), lacking, ref), new RegExp(`result bundle rejected: .*${blob}`));
+  await assert.rejects(user.takeResult(await forge('lacking.bundle', lacking, [lacking, tree]), lacking), new RegExp(`result bundle rejected: .*${blob}`));
 
   // A tree with a ".git" entry, which a checkout would write into the repo's own directory.
   const dotgit = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\t.git\n` }).toString().trim();
   const sneaky = commitOf(dotgit, 'sneaky');
-  await assert.rejects(user.fetchResult(await forge('dotgit.bundle', sneaky, [sneaky, dotgit, blob]), sneaky, ref), /result bundle rejected: .*hasDotgit/);
+  await assert.rejects(user.takeResult(await forge('dotgit.bundle', sneaky, [sneaky, dotgit, blob]), sneaky), /result bundle rejected: .*hasDotgit/);
 
   // The header names a commit the pack does not carry.
   const absent = commitOf(tree, 'absent');
-  await assert.rejects(user.fetchResult(await forge('absent.bundle', absent, [tree, blob]), absent, ref), /result bundle rejected: commit .* is not in it/);
+  await assert.rejects(user.takeResult(await forge('absent.bundle', absent, [tree, blob]), absent), /result bundle rejected: commit .* is not in it/);
   assert.equal(git(origin, 'for-each-ref', 'refs/claudecluster/'), '', 'nothing was written');
 
   // The same commit with everything it needs is taken.
-  await user.fetchResult(await forge('whole.bundle', lacking, [lacking, tree, blob]), lacking, ref);
+  await user.takeResult(await forge('whole.bundle', lacking, [lacking, tree, blob]), lacking);
+  await user.pinResult(ref, lacking);
   assert.equal(git(origin, 'rev-parse', ref), lacking);
   git(origin, 'fsck', '--strict', '--no-dangling');
 });

@@ -18,13 +18,13 @@ const TREE_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
  * base it was made on: made on `onto` itself, it is the new head as it is (a fast-forward).
  */
 export async function mergeCommit(dir: string, onto: string, ref: string, message: string, result?: { commit: string; base: string }): Promise<MergedCommit> {
-  if (!(await hasWriteTree(dir))) return mergeInWorktree(dir, ref, message);
+  // The result's own commit when known: its ref may not be written yet, and the merge's parent is then exactly what was merged.
+  const theirs = result?.commit ?? ref;
+  if (!(await hasWriteTree(dir))) return mergeInWorktree(dir, theirs, message);
   // Made on `onto`, unless the result does not descend from the base it names after all.
   if (result?.base === onto && (await git(['merge-base', '--is-ancestor', onto, result.commit], { cwd: dir, allowFail: true })).code === 0) {
     return { head: result.commit };
   }
-  // The result's own commit when known: the merge's parent is then exactly what was merged.
-  const theirs = result?.commit ?? ref;
   const r = await git(['merge-tree', '--write-tree', '--name-only', onto, theirs], { cwd: dir, allowFail: true });
   // A clean merge prints its tree; a conflicted one (exit 1) the tree, the conflicting files, a blank line, then git's messages.
   const [tree = '', ...rest] = r.stdout.split('\n');

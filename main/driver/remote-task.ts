@@ -1,8 +1,8 @@
 /**
  * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
- * result's commits already fetched into refs/claudecluster/ of the user's repo (acknowledged to
- * the agent once recorded). When the agent comes back after a disconnect (or restarted),
+ * result's commits already fetched into the user's repo (pinned under refs/claudecluster/ and
+ * acknowledged to the agent once recorded). When the agent comes back after a disconnect (or restarted),
  * `reattach` picks the task up where the driver lost it: the terminal from the last byte
  * received, every result not yet collected — each result handled once, by turn. `close()` ends
  * the session when the run is over.
@@ -46,6 +46,8 @@ export class RemoteTask {
   private readonly unsubscribe: Array<() => void> = [];
   private term: TermAttachment | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Results collected, recorded and let go of on the agent in turn order, off the path to the merge. */
+  private acks: Promise<void> = Promise.resolve();
   private closed = false;
   /** Terminal bytes received so far: a re-attach continues from here. */
   private termBytes = 0;
@@ -151,19 +153,20 @@ export class RemoteTask {
       return this.deps.onBroken(err as Error);
     }
     this.deliveredTurn = result.turn;
-    // The merge needs only the commits, here now; recording the result and letting the agent drop
-    // it go on beside it, off the path to the next task.
-    void this.acknowledge(agent, result, ref);
+    // The merge needs only the commits, here now; pinning them, recording the result and letting the
+    // agent drop it go on beside it, off the path to the next task.
+    this.acks = this.acks.then(() => this.acknowledge(agent, result, ref));
     await this.deps.onResult(result, ref);
   }
 
   /**
-   * Records the collected result, then tells the agent it may let it go. Not told when either
-   * fails (a journal that cannot be written, an agent gone): the agent keeps the result, and a
-   * resumed run collects it again.
+   * Pins the collected result's commits on `ref` and records it, then tells the agent it may let
+   * it go. Not told when any step fails (a journal that cannot be written, an agent gone): the
+   * agent keeps the result, and a resumed run collects it again.
    */
   private async acknowledge(agent: AgentClient, result: TaskResult, ref: string | undefined): Promise<void> {
     try {
+      if (ref) await this.deps.repo.pinResult(ref, result.commit!);
       await this.deps.onReceived?.(result, ref);
       await agent.rpc.request('task.ack', { runId: this.spec.runId, taskId: this.spec.taskId, turn: result.turn });
     } catch {
@@ -171,7 +174,7 @@ export class RemoteTask {
     }
   }
 
-  /** The result's commits into the user's repo; the ref that holds them, or undefined when it changed nothing. */
+  /** The result's commits into the user's repo; the ref that is to hold them, or undefined when it changed nothing. */
   private async fetch(agent: AgentClient, result: TaskResult, inline: string | undefined): Promise<string | undefined> {
     if (!result.commit || !result.bundle) return undefined;
     const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
@@ -179,7 +182,7 @@ export class RemoteTask {
       if (inline === undefined) await getBlob(agent, result.bundle.sha256, file);
       else await writeInline(inline, result.bundle, file);
       const ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
-      const prerequisites = await this.deps.repo.fetchResult(file, result.commit, ref);
+      const prerequisites = await this.deps.repo.takeResult(file, result.commit);
       // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite;
       // a small bundle, checked now, can go on to other agents as it is.
       this.deps.sync.learn(agent, result.commit, inline === undefined ? undefined : { sha256: result.bundle.sha256, inline, prerequisites });
@@ -189,11 +192,12 @@ export class RemoteTask {
     }
   }
 
-  /** Ends the task's session on the agent and stops listening; results already fetched stay. */
+  /** Ends the task's session on the agent and stops listening, once the results fetched are pinned and recorded. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const u of this.unsubscribe) u();
+    await this.acks;
     await this.agent.rpc.request('task.close', { runId: this.spec.runId, taskId: this.spec.taskId }).catch(() => undefined);
     this.term?.close();
   }

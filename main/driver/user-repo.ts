@@ -8,8 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { git, gitOut } from '../../shared/node/git.js';
 import { readBundleHeader, type BundleHeader } from '../../shared/node/bundle-header.js';
 import { packBundle } from '../../shared/node/pack-bundle.js';
+import { indexBundlePack } from '../../shared/node/index-pack.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
-import { lastLines } from '../../shared/lines.js';
 
 /** Bad input about the repo: reported with exit code 2 before anything starts. */
 export class RepoInputError extends Error {
@@ -17,6 +17,8 @@ export class RepoInputError extends Error {
 }
 
 export class UserRepo {
+  private packs?: Promise<string>;
+
   private constructor(readonly root: string, readonly repoId: string) {}
 
   static async open(dir: string): Promise<UserRepo> {
@@ -59,13 +61,11 @@ export class UserRepo {
   }
 
   /**
-   * Takes a result bundle's objects in and points `ref` at its commit. `git index-pack --strict`
-   * checks every object (fsck) and that everything each one names is in the pack or in this
-   * repo — the agent is not trusted to send a complete history — in one process where `git
-   * fetch` of the bundle takes three; `update-ref` then refuses a commit that did not come.
-   * Returns the bundle's prerequisites.
+   * Takes a result bundle's objects in, each one checked and nothing missing (see index-pack.ts):
+   * the agent is not trusted to send a complete history. Nothing refers to them yet (see
+   * pinResult). Returns the bundle's prerequisites.
    */
-  async fetchResult(bundle: string, commit: string, ref: string): Promise<string[]> {
+  async takeResult(bundle: string, commit: string): Promise<string[]> {
     let header: BundleHeader;
     try {
       header = await readBundleHeader(bundle);
@@ -73,12 +73,20 @@ export class UserRepo {
       throw new Error(`result bundle rejected: ${(err as Error).message}`);
     }
     if (!header.refs.some((r) => r.oid === commit)) throw new Error(`result bundle does not carry commit ${commit}`);
-    const r = await git(['index-pack', '--stdin', '--fix-thin', '--strict'], { cwd: this.root, stdinFile: { path: bundle, offset: header.packAt }, allowFail: true });
-    if (r.code !== 0) throw new Error(`result bundle rejected: ${lastLines(r.stderr)}`);
-    // Until then its objects are on no ref: gc keeps such objects for weeks before it prunes them.
-    const set = await git(['update-ref', ref, `${commit}^{commit}`], { cwd: this.root, allowFail: true });
-    if (set.code !== 0) throw new Error(`result bundle rejected: commit ${commit} is not in it`);
+    const refused = await indexBundlePack(this.root, await this.packDir(), bundle, header.packAt, commit);
+    if (refused) throw new Error(`result bundle rejected: ${refused}`);
     return header.prerequisites;
+  }
+
+  /** Points `ref` at a result taken in: until then nothing holds its objects, and gc prunes such objects after some weeks. */
+  async pinResult(ref: string, commit: string): Promise<void> {
+    await git(['update-ref', ref, commit], { cwd: this.root });
+  }
+
+  /** Where git keeps this repo's packs (`.git/objects/pack`, unless it is elsewhere). */
+  private packDir(): Promise<string> {
+    this.packs ??= gitOut(['rev-parse', '--git-path', 'objects/pack'], { cwd: this.root }).then((p) => resolve(this.root, p));
+    return this.packs;
   }
 
   resultRef(runId: string, taskId: string): string {
