@@ -182,10 +182,9 @@ export class RemoteTask {
       if (inline === undefined) await getBlob(agent, result.bundle.sha256, file);
       else await writeInline(inline, result.bundle, file);
       const ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
-      const prerequisites = await this.deps.repo.takeResult(file, result.commit);
-      // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite;
-      // a small bundle, checked now, can go on to other agents as it is.
-      this.deps.sync.learn(agent, result.commit, inline === undefined ? undefined : { sha256: result.bundle.sha256, inline, prerequisites });
+      await this.deps.repo.takeResult(file, result.commit);
+      // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
+      this.deps.sync.learn(agent, result.commit);
       return ref;
     } finally {
       await rm(file, { force: true });

@@ -1,8 +1,7 @@
 /**
  * Gets a commit onto an agent, sending only the objects it lacks: the agent lists the commits
  * it has, the driver bundles `commit ^those`, uploads it as a blob (or, when small, sends it
- * inline) and has the agent apply it. A small result bundle this repo has taken in and checked
- * goes on to other agents as it came, when they hold its prerequisites: no pack is made for it.
+ * inline) and has the agent apply it.
  */
 import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
@@ -20,15 +19,6 @@ const NOTHING: ReadonlySet<string> = new Set();
  * nearly always in the history of a newer (each head sent holds those before it).
  */
 const MAX_PREREQUISITES = 16;
-/** Checked result bundles kept to send on, the newest: a task's dependents are dispatched soon after it. */
-const MAX_CHECKED = 64;
-
-/** A small result bundle taken into this repo (its objects checked by `index-pack --strict`), as it came. */
-export interface CheckedBundle {
-  sha256: string;
-  inline: string;
-  prerequisites: readonly string[];
-}
 
 export class RepoSync {
   /** Per agent: commits it is known to have, oldest first. */
@@ -37,8 +27,6 @@ export class RepoSync {
   private readonly here = new Set<string>();
   /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
   private readonly inflight = new Map<string, Promise<void>>();
-  /** Per commit: the checked result bundle that brought it here, oldest first. */
-  private readonly checked = new Map<string, CheckedBundle>();
 
   constructor(private readonly repo: UserRepo, private readonly workDir: string) {}
 
@@ -47,16 +35,10 @@ export class RepoSync {
     this.known.get(agent.peerId.toString())?.add(commit);
   }
 
-  /**
-   * Records that the agent made `commit` and this repo now has it: it is never sent back, and can
-   * be a prerequisite. `bundle`: the checked bundle it came in, to send on to other agents.
-   */
-  learn(agent: AgentClient, commit: string, bundle?: CheckedBundle): void {
+  /** Records that the agent made `commit` and this repo now has it: it is never sent back, and can be a prerequisite. */
+  learn(agent: AgentClient, commit: string): void {
     this.here.add(commit);
     this.made(agent, commit);
-    if (!bundle) return;
-    this.checked.set(commit, bundle);
-    if (this.checked.size > MAX_CHECKED) this.checked.delete(this.checked.keys().next().value!);
   }
 
   /** Commits the agent is known to have. */
@@ -92,17 +74,6 @@ export class RepoSync {
       this.known.set(id, known);
     }
     if (known.has(commit)) return;
-    const checked = this.checked.get(commit);
-    if (checked && checked.prerequisites.every((c) => known.has(c))) {
-      await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: checked.sha256, commit, inline: checked.inline });
-    } else await this.pack(agent, known, commit);
-    known.add(commit);
-    this.here.add(commit);
-  }
-
-  /** Bundles `commit` on top of the newest commits the agent has and has it applied. */
-  private async pack(agent: AgentClient, known: ReadonlySet<string>, commit: string): Promise<void> {
-    const id = agent.peerId.toString();
     const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
@@ -115,6 +86,8 @@ export class RepoSync {
         if (inline === undefined) await putBlob(agent, file, sha256, size);
         await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) });
       }
+      known.add(commit);
+      this.here.add(commit);
     } finally {
       await rm(file, { force: true });
     }

@@ -63,9 +63,9 @@ export class UserRepo {
   /**
    * Takes a result bundle's objects in, each one checked and nothing missing (see index-pack.ts):
    * the agent is not trusted to send a complete history. Nothing refers to them yet (see
-   * pinResult). Returns the bundle's prerequisites.
+   * pinResult).
    */
-  async takeResult(bundle: string, commit: string): Promise<string[]> {
+  async takeResult(bundle: string, commit: string): Promise<void> {
     let header: BundleHeader;
     try {
       header = await readBundleHeader(bundle);
@@ -75,7 +75,6 @@ export class UserRepo {
     if (!header.refs.some((r) => r.oid === commit)) throw new Error(`result bundle does not carry commit ${commit}`);
     const refused = await indexBundlePack(this.root, await this.packDir(), bundle, header.packAt, commit);
     if (refused) throw new Error(`result bundle rejected: ${refused}`);
-    return header.prerequisites;
   }
 
   /** Points `ref` at a result taken in: until then nothing holds its objects, and gc prunes such objects after some weeks. */
