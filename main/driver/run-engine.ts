@@ -27,6 +27,8 @@ import { DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './ru
 
 /** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
 const AGENT_QUEUE_AHEAD = 1;
+/** Ready tasks waiting for a slot whose start commits go to every agent ahead (see sendAhead): the next to start. */
+const SEND_AHEAD_TASKS = 2;
 
 export abstract class RunEngine extends RunAttempts {
   protected readonly starts: StartPoints;
@@ -84,10 +86,32 @@ export abstract class RunEngine extends RunAttempts {
       const agent = agents.find((a) => a.peerId.toString() === agentId)!;
       void this.dispatch(this.byId(taskId), agent);
     }
+    this.sendAhead(new Set(plan.map((p) => p.taskId)), agents, now);
     this.wakeForBackoff(now);
     this.checkIdle(agents.length);
     const settled = this.tasks.every((t) => t.status === 'merged' || t.status === 'failed' || t.status === 'blocked');
     if (settled && (!this.opts.stayOpen || this.closeRequested || this.cancelled)) this.finished();
+  }
+
+  /**
+   * A ready task no slot took starts on whichever agent frees one first: the commits it would
+   * start from (a dependency's result, a branch head, the result merged in on an early start)
+   * go now to every agent that lacks them, off the path of that start. Only tasks with
+   * dependencies (the run's base is on every agent already), and only the next few.
+   */
+  private sendAhead(placed: ReadonlySet<string>, agents: readonly AgentClient[], now: number): void {
+    const merged = (id: string): boolean => this.byId(id).status === 'merged';
+    // An early start can go anywhere only once the result it starts from is here (`spread`).
+    const next = this.tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every(merged)) && (t.notBefore ?? -Infinity) <= now);
+    for (const t of next.slice(0, SEND_AHEAD_TASKS)) {
+      const mergeIn = t.early ? this.starts.earlyStart(t)?.mergeIn : undefined;
+      for (const agent of agents) {
+        const id = agent.peerId.toString();
+        for (const commit of [this.starts.baseFor(t, id), mergeIn]) {
+          if (commit && !this.sync.knownTo(id).has(commit)) void this.sync.ensure(agent, commit).catch(() => undefined);
+        }
+      }
+    }
   }
 
   /** A retry waiting out its backoff (or a backed-off agent) needs a schedule pass when it ends. */
