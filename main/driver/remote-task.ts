@@ -2,10 +2,10 @@
  * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
  * result's commits already fetched into the user's repo (pinned under refs/claudecluster/ and
- * acknowledged to the agent once recorded). When the agent comes back after a disconnect (or restarted),
- * `reattach` picks the task up where the driver lost it: the terminal from the last byte
- * received, every result not yet collected — each result handled once, by turn. `close()` ends
- * the session when the run is over.
+ * acknowledged to the agent once recorded). When the agent comes back after a disconnect (or
+ * restarted), `reattach` picks the task up where the driver lost it: the terminal from the last
+ * byte received, every result not yet collected — each result handled once, by turn. `close()`
+ * ends the session when the run is over.
  */
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
