@@ -33,7 +33,7 @@ export class RepoCache {
   /** Commits known to be in each cache (received or made here): asked for on every task start. */
   private readonly present = new Map<string, Set<string>>();
   /** Per repo: refs of applied commits still being written. Until one is, only `present` knows of its commit (and gc never runs here). */
-  private readonly pinning = new Map<string, Promise<unknown>>();
+  private readonly pinning = new Map<string, Promise<void>>();
 
   /** `maxSpare`: how many finished worktrees to keep per repo (the agent's slot count). */
   constructor(private readonly paths: AgentPaths, private readonly maxSpare: number) {}
@@ -99,7 +99,8 @@ export class RepoCache {
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
       this.remember(repoId, commit);
       const pin = git(['update-ref', `${HAVE_PREFIX}${commit}`, commit], { cwd: dir, allowFail: true });
-      this.pinning.set(repoId, Promise.all([this.pinning.get(repoId), pin]));
+      // Settles with nothing: a chain of results would keep every earlier one.
+      this.pinning.set(repoId, Promise.all([this.pinning.get(repoId), pin]).then(() => undefined));
       return;
     }
     await this.locked(repoId, async () => {
