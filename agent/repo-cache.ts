@@ -98,6 +98,7 @@ export class RepoCache {
     await this.requireSpace(dir, (await stat(bundle)).size, `the objects of commit ${commit.slice(0, 12)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
       this.remember(repoId, commit);
+      // Unpinned, the commit is still here and used; it is only not listed among the tips, so a driver may send it again.
       const pin = git(['update-ref', `${HAVE_PREFIX}${commit}`, commit], { cwd: dir, allowFail: true });
       // Settles with nothing: a chain of results would keep every earlier one.
       this.pinning.set(repoId, Promise.all([this.pinning.get(repoId), pin]).then(() => undefined));

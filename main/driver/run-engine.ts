@@ -100,14 +100,15 @@ export abstract class RunEngine extends RunAttempts {
    * dependencies (the run's base is on every agent already), and only the next few.
    */
   private sendAhead(placed: ReadonlySet<string>, agents: readonly AgentClient[], now: number): void {
-    const merged = (id: string): boolean => this.byId(id).status === 'merged';
+    const merged = new Set(this.tasks.filter((t) => t.status === 'merged').map((t) => t.id));
     // An early start can go anywhere only once the result it starts from is here (`spread`).
-    const next = this.tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every(merged)) && (t.notBefore ?? -Infinity) <= now);
+    const next = this.tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every((d) => merged.has(d))) && (t.notBefore ?? -Infinity) <= now);
     for (const t of next.slice(0, SEND_AHEAD_TASKS)) {
       const mergeIn = t.early ? this.starts.earlyStart(t)?.mergeIn : undefined;
       for (const agent of agents) {
         const id = agent.peerId.toString();
         for (const commit of [this.starts.baseFor(t, id), mergeIn]) {
+          // A send that fails costs nothing but time: the start sends what is still missing.
           if (commit && !this.sync.knownTo(id).has(commit)) void this.sync.ensure(agent, commit).catch(() => undefined);
         }
       }
