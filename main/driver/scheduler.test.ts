@@ -220,6 +220,22 @@ test('a chained start goes to its dependency\'s agent with no free slot there, t
   assert.deepEqual(assign([t('a', 'running'), { ...chained, avoidAgents: ['y'] }], [agent('y', 1, 1)]), [], 'nor to an agent it failed on');
 });
 
+test('a task is chained only while nothing ranking above it may want the slot its dependency frees', () => {
+  const chained = (id: string, dep: string, agentId: string): SchedTask => t(id, 'waiting', [dep], { early: true, chain: true, preferAgents: [agentId] });
+  const agents = [agent('x', 1, 1), agent('y', 1, 1)];
+  // c waits on running d and on running e (so it cannot be chained) and has the longest chain ahead: b must leave a's slot to it.
+  const running = [t('a', 'running'), t('d', 'running'), t('e', 'running')];
+  const ahead = [t('c', 'waiting', ['d', 'e']), t('f', 'waiting', ['c']), t('g', 'waiting', ['f'])];
+  assert.deepEqual(assign([...running, chained('b', 'a', 'x'), ...ahead], agents), []);
+  // With c's dependencies not all started yet (h is chained after e, not started), or with c ranking no higher, b is chained.
+  const later = [chained('h', 'e', 'y'), chained('b', 'a', 'x'), t('c', 'waiting', ['d', 'h']), t('f', 'waiting', ['c'])];
+  assert.deepEqual(assign([...running, ...later], agents), [{ taskId: 'h', agentId: 'y' }, { taskId: 'b', agentId: 'x' }]);
+  assert.deepEqual(assign([...running, chained('b', 'a', 'x'), t('c', 'waiting', ['d', 'e'])], agents), [{ taskId: 'b', agentId: 'x' }]);
+  // Two after a: the one with the longer chain ahead is chained; the other then ranks above k, chained after d, which waits.
+  const two = [...running, chained('b1', 'a', 'x'), t('b1n', 'waiting', ['b1']), t('b1m', 'waiting', ['b1n']), chained('b2', 'a', 'x'), t('b2n', 'waiting', ['b2']), chained('k', 'd', 'y')];
+  assert.deepEqual(assign(two, agents), [{ taskId: 'b1', agentId: 'x' }]);
+});
+
 test('a retry takes the failed task, the failed and blocked ones it waits on, and the blocked ones after them', () => {
   const tasks = [t('a', 'failed'), t('b', 'blocked', ['a']), t('c', 'blocked', ['b']), t('d', 'merged'), t('e', 'failed', ['d']), t('f', 'waiting')];
   assert.deepEqual([...tasksToRetry(tasks, 'b')!].sort(), ['a', 'b', 'c']);

@@ -123,14 +123,7 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     || remaining.length.get(b.id)! - remaining.length.get(a.id)!;
   ready.sort((a, b) => rank(a, b) || order.get(a.id)! - order.get(b.id)!);
 
-  const out: Assignment[] = [];
-  // A chained start takes no free slot: it waits in its agent's queue for the one its dependency frees.
-  for (const t of ready) {
-    const agent = t.chain ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
-    if (agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
-      out.push({ taskId: t.id, agentId: agent.id });
-    }
-  }
+  const slotted: Assignment[] = [];
   for (const t of ready) {
     if (t.chain) continue;
     if (left === 0) break;
@@ -143,8 +136,9 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
     if (!agent) continue;
     agent.free--;
     left--;
-    out.push({ taskId: t.id, agentId: agent.id });
+    slotted.push({ taskId: t.id, agentId: agent.id });
   }
+  const out = chainedStarts(tasks, ready, new Set(slotted.map((o) => o.taskId)), agents, rank, now).concat(slotted);
   // An early start waits for nothing: queued behind another task it would lose what it gains.
   const placed = new Set(out.map((o) => o.taskId));
   const unplaced = ready.filter((t) => !t.early && !placed.has(t.id));
@@ -154,6 +148,36 @@ export function assign(tasks: readonly SchedTask[], agents: readonly SchedAgent[
   const pending = tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && !unplaced.includes(t));
   const first = pending.reduce<SchedTask | undefined>((best, t) => (best && rank(best, t) <= 0 ? best : t), undefined);
   return out.concat(queueAhead(first ? unplaced.filter((t) => rank(t, first) <= 0) : unplaced, unplaced.length, agents, now));
+}
+
+/**
+ * Chained starts: each takes no free slot but waits in its agent's queue for the one its
+ * dependency frees, before anyone else could have it. So a task is chained only while no task
+ * ranking above it may want a slot by then: one ready that no slot took, one whose dependencies
+ * have all started (it may be ready when that slot frees), or another chained after the same
+ * dependency.
+ */
+function chainedStarts(tasks: readonly SchedTask[], ready: readonly SchedTask[], slotted: ReadonlySet<string>, agents: readonly SchedAgent[], rank: (a: SchedTask, b: SchedTask) => number, now: number): Assignment[] {
+  const status = new Map(tasks.map((t) => [t.id, t.status]));
+  const isReady = new Set(ready.map((t) => t.id));
+  const contenders = tasks.filter((t) => t.status === 'waiting' && !slotted.has(t.id) && (t.notBefore ?? -Infinity) <= now
+    && (isReady.has(t.id) || t.after.every((d) => status.get(d) !== 'waiting')));
+  contenders.sort(rank);
+  const out: Assignment[] = [];
+  const claimed = new Set<string>();
+  let above: SchedTask | undefined;
+  for (const t of contenders) {
+    if (above && rank(above, t) < 0) break;
+    const dep = t.after.find((d) => status.get(d) !== 'merged');
+    const agent = t.chain && isReady.has(t.id) && dep !== undefined && !claimed.has(dep) ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
+    if (agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
+      claimed.add(dep!);
+      out.push({ taskId: t.id, agentId: agent.id });
+    } else {
+      above ??= t;
+    }
+  }
+  return out;
 }
 
 /**
