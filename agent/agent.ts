@@ -54,6 +54,7 @@ export class Agent {
     readonly fingerprint: string,
     private readonly hooks: HookServer,
     private readonly audit: AuditLog,
+    private readonly dialogs: ClaudeDialogs,
   ) {}
 
   static async start(cfg: AgentConfig, report: (e: AgentEvent) => void): Promise<Agent> {
@@ -76,7 +77,7 @@ export class Agent {
     const repos = new RepoCache(paths, cfg.slots);
     const fp = fingerprint(peerIdFromPrivateKey(privateKey));
     const hooks = await HookServer.start(paths.hookSocket);
-    const dialogs = new ClaudeDialogs(process.env);
+    const dialogs = new ClaudeDialogs(process.env, paths.work);
     const policy: PermissionPolicy = {
       allowed: cfg.allowBypass ? [...SAFE_PERMISSION_MODES, 'bypassPermissions'] : SAFE_PERMISSION_MODES,
       isRoot: process.getuid?.() === 0,
@@ -137,11 +138,13 @@ export class Agent {
 
     emit({ type: 'listening', peerId: host.peerId.toString(), fingerprint: fp, name: cfg.name, addrs: host.getMultiaddrs().map(String), slots: cfg.slots, mdns: cfg.mdns, claude: preflight.current(), hookUrl: hooks.url });
     if (cfg.pairOnStart) openPairing();
-    return new Agent(host, tasks, local, fp, hooks, audit);
+    return new Agent(host, tasks, local, fp, hooks, audit, dialogs);
   }
 
   async stop(): Promise<void> {
     await this.tasks.stop();
+    // A failure to tidy Claude Code's config must not keep the agent from stopping.
+    await this.dialogs.forgetWorktrees().catch(() => undefined);
     await this.hooks.close();
     await new Promise<void>((resolve) => this.local.close(() => resolve()));
     await this.host.stop();

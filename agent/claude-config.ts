@@ -4,20 +4,35 @@
  * Before a session starts, the agent records the answers in Claude Code's own config (the
  * `~/.claude.json` of the agent's user, or `$CLAUDE_CONFIG_DIR/.claude.json`): onboarding done, the
  * task's worktree — a directory the agent itself created — trusted, and the key the machine's owner
- * gave the agent approved. Nothing else in the file changes. If a screen still waits, the session's
- * watchdog reports needs-input (tui-session.ts).
+ * gave the agent approved. The entries of the agent's own worktrees that are gone are removed, so the
+ * file does not grow with every worktree the agent ever made. Nothing else in the file changes. If a
+ * screen still waits, the session's watchdog reports needs-input (tui-session.ts). Running sessions
+ * and other agents of the same user write the file too: each change is made under the lock Claude
+ * Code itself takes on it (proper-lockfile's `<file>.lock`), so none is lost.
  */
-import { readFile, rename, writeFile, stat } from 'node:fs/promises';
+import { access, readFile, rename, writeFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { lock, type LockOptions } from 'proper-lockfile';
 
 /** Claude Code keeps the last 20 characters of an approved key. */
 const KEY_SUFFIX_CHARS = 20;
+/** Others hold the config's lock for a read and a write: wait up to about five seconds for it. */
+const LOCK_RETRIES = { retries: 50, minTimeout: 10, maxTimeout: 100 };
+
+const lockOptions = (path: string): LockOptions => ({
+  lockfilePath: `${path}.lock`,
+  realpath: false,
+  retries: LOCK_RETRIES,
+  // Held for milliseconds; a holder that lost it as stale has nothing to undo.
+  onCompromised: () => undefined,
+});
 
 export class ClaudeDialogs {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `worktrees`: the directory the agent makes its worktrees in. */
+  constructor(private readonly env: NodeJS.ProcessEnv, private readonly worktrees: string) {}
 
   get configPath(): string {
     const dir = this.env['CLAUDE_CONFIG_DIR'];
@@ -31,8 +46,24 @@ export class ClaudeDialogs {
     return next;
   }
 
-  private async update(worktree: string): Promise<void> {
+  /** Removes the entries of all the agent's worktrees (it is stopping: the next start makes new ones). */
+  forgetWorktrees(): Promise<void> {
+    const next = this.queue.then(() => this.update());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async update(worktree?: string): Promise<void> {
     const path = this.configPath;
+    const release = await lock(path, lockOptions(path));
+    try {
+      await this.edit(path, worktree);
+    } finally {
+      await release();
+    }
+  }
+
+  private async edit(path: string, worktree: string | undefined): Promise<void> {
     let config: Record<string, unknown> = {};
     let mode = 0o600;
     try {
@@ -42,8 +73,10 @@ export class ClaudeDialogs {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read Claude Code's config ${path}: ${(err as Error).message}`);
     }
     const before = JSON.stringify(config);
-    config['hasCompletedOnboarding'] = true;
     const projects = (config['projects'] ?? {}) as Record<string, Record<string, unknown>>;
+    for (const dir of await this.goneWorktrees(Object.keys(projects), worktree === undefined)) delete projects[dir];
+    if (worktree === undefined) return this.write(path, config, before, mode);
+    config['hasCompletedOnboarding'] = true;
     projects[worktree] = { ...projects[worktree], hasTrustDialogAccepted: true };
     config['projects'] = projects;
     const key = this.env['ANTHROPIC_API_KEY'];
@@ -56,9 +89,22 @@ export class ClaudeDialogs {
         rejected: (answers.rejected ?? []).filter((s) => s !== suffix),
       };
     }
+    return this.write(path, config, before, mode);
+  }
+
+  /** Replaces the file with `config` when it differs from `before`. */
+  private async write(path: string, config: Record<string, unknown>, before: string, mode: number): Promise<void> {
     if (JSON.stringify(config) === before) return;
     const tmp = `${path}.${process.pid}.claudecluster.tmp`;
     await writeFile(tmp, JSON.stringify(config, null, 2), { mode });
     await rename(tmp, path);
+  }
+
+  /** Of `dirs`, the agent's own worktrees: those that no longer exist, or (`all`) every one. */
+  private async goneWorktrees(dirs: readonly string[], all: boolean): Promise<string[]> {
+    const own = dirs.filter((dir) => dir.startsWith(this.worktrees + sep));
+    if (all) return own;
+    const gone = await Promise.all(own.map((dir) => access(dir).then(() => false, () => true)));
+    return own.filter((_, i) => gone[i]);
   }
 }
