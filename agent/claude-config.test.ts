@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClaudeDialogs } from './claude-config.js';
@@ -89,6 +89,23 @@ test('agents writing the same config at once lose none of each other\'s entries'
     await writeFile(s.config, JSON.stringify({ projects: {} }));
     await Promise.all(worktrees.map((dir, i) => new ClaudeDialogs({ CLAUDE_CONFIG_DIR: s.dir }, join(s.dir, `agent-${i}`, 'work')).prepare(dir)));
     assert.deepEqual(Object.keys((await read(s.config)).projects).sort(), [...worktrees].sort());
+  } finally {
+    await s.done();
+  }
+});
+
+test('a lock left by a holder that died is taken over once stale', async () => {
+  const s = await scratch();
+  try {
+    const mine = join(s.work, 'repo-1');
+    await mkdir(mine);
+    const lockDir = `${s.config}.lock`;
+    await mkdir(lockDir);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(lockDir, minuteAgo, minuteAgo);
+    await new ClaudeDialogs({ CLAUDE_CONFIG_DIR: s.dir }, s.work).prepare(mine);
+    assert.deepEqual(Object.keys((await read(s.config)).projects), [mine]);
+    await assert.rejects(stat(lockDir), /ENOENT/, 'and released');
   } finally {
     await s.done();
   }

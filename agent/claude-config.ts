@@ -17,12 +17,16 @@ import { lock, type LockOptions } from 'proper-lockfile';
 
 /** Claude Code keeps the last 20 characters of an approved key. */
 const KEY_SUFFIX_CHARS = 20;
-/** Others hold the config's lock for a read and a write: wait up to about five seconds for it. */
-const LOCK_RETRIES = { retries: 50, minTimeout: 10, maxTimeout: 100 };
+/** A lock not refreshed for this long was left by a holder that died: it is taken over (Claude Code's figure too). */
+const LOCK_STALE_MS = 10_000;
+/** The lock is held for a read and a write; tries are this far apart at most, for longer than a lock takes to go stale. */
+const LOCK_RETRY_MAX_MS = 100;
+const LOCK_RETRIES = { retries: Math.ceil((1.2 * LOCK_STALE_MS) / LOCK_RETRY_MAX_MS), minTimeout: 10, maxTimeout: LOCK_RETRY_MAX_MS };
 
 const lockOptions = (path: string): LockOptions => ({
   lockfilePath: `${path}.lock`,
   realpath: false,
+  stale: LOCK_STALE_MS,
   retries: LOCK_RETRIES,
   // Held for milliseconds; a holder that lost it as stale has nothing to undo.
   onCompromised: () => undefined,
@@ -41,19 +45,21 @@ export class ClaudeDialogs {
 
   /** Records the answers for a session in `worktree`; one write at a time. */
   prepare(worktree: string): Promise<void> {
+    return this.enqueue(worktree);
+  }
+
+  /** Removes the entries of all the agent's worktrees (it is stopping: the next start makes new ones). */
+  forgetWorktrees(): Promise<void> {
+    return this.enqueue(undefined);
+  }
+
+  private enqueue(worktree: string | undefined): Promise<void> {
     const next = this.queue.then(() => this.update(worktree));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  /** Removes the entries of all the agent's worktrees (it is stopping: the next start makes new ones). */
-  forgetWorktrees(): Promise<void> {
-    const next = this.queue.then(() => this.update());
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async update(worktree?: string): Promise<void> {
+  private async update(worktree: string | undefined): Promise<void> {
     const path = this.configPath;
     const release = await lock(path, lockOptions(path));
     try {
@@ -74,7 +80,7 @@ export class ClaudeDialogs {
     }
     const before = JSON.stringify(config);
     const projects = (config['projects'] ?? {}) as Record<string, Record<string, unknown>>;
-    for (const dir of await this.goneWorktrees(Object.keys(projects), worktree === undefined)) delete projects[dir];
+    for (const dir of await this.entriesToDrop(Object.keys(projects), worktree === undefined)) delete projects[dir];
     if (worktree === undefined) return this.write(path, config, before, mode);
     config['hasCompletedOnboarding'] = true;
     projects[worktree] = { ...projects[worktree], hasTrustDialogAccepted: true };
@@ -100,10 +106,10 @@ export class ClaudeDialogs {
     await rename(tmp, path);
   }
 
-  /** Of `dirs`, the agent's own worktrees: those that no longer exist, or (`all`) every one. */
-  private async goneWorktrees(dirs: readonly string[], all: boolean): Promise<string[]> {
+  /** Of the config's project `dirs`, the agent's own worktrees that no longer exist, or (`everyOwn`) all of them. */
+  private async entriesToDrop(dirs: readonly string[], everyOwn: boolean): Promise<string[]> {
     const own = dirs.filter((dir) => dir.startsWith(this.worktrees + sep));
-    if (all) return own;
+    if (everyOwn) return own;
     const gone = await Promise.all(own.map((dir) => access(dir).then(() => false, () => true)));
     return own.filter((_, i) => gone[i]);
   }
