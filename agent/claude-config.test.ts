@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClaudeDialogs } from './claude-config.js';
+import { ClaudeDialogs, KEY_SUFFIX_CHARS } from './claude-config.js';
 
 interface Scratch {
   /** Holds the config, as CLAUDE_CONFIG_DIR. */
@@ -45,7 +45,7 @@ test('the answers for a session are recorded, and nothing else of the file chang
   assert.equal(after.hasCompletedOnboarding, true);
   assert.deepEqual(after.projects['/home/u/src'], other.projects['/home/u/src']);
   assert.deepEqual(after.projects[mine], { hasTrustDialogAccepted: true });
-  assert.deepEqual(after.customApiKeyResponses, { approved: [KEY.slice(-20)], rejected: [] }, 'the key is approved by its last 20 characters');
+  assert.deepEqual(after.customApiKeyResponses, { approved: [KEY.slice(-KEY_SUFFIX_CHARS)], rejected: [] }, 'the key is approved by its last characters');
   assert.equal((await stat(s.config)).mode & 0o777, 0o640, 'the file keeps its mode');
 }));
 

@@ -16,7 +16,7 @@ import { join, sep } from 'node:path';
 import { lock, type LockOptions } from 'proper-lockfile';
 
 /** Claude Code keeps the last 20 characters of an approved key. */
-const KEY_SUFFIX_CHARS = 20;
+export const KEY_SUFFIX_CHARS = 20;
 /** A lock not refreshed for this long was left by a holder that died: it is taken over (Claude Code's figure too). */
 const LOCK_STALE_MS = 10_000;
 /** The lock is held for a read and a write; tries are this far apart at most, for longer than a lock takes to go stale. */

@@ -144,7 +144,7 @@ export abstract class RunEngine extends RunAttempts {
     const agentId = agent.peerId.toString();
     // A chained start takes its dependency's slot when that one reports (see reported).
     const chainedOn = rt.chain ? this.starts.chainAfter(rt) : undefined;
-    // Another task of this pass was chained after the same dependency: this one waits.
+    // `assign` plans one chained start per dependency; should this one no longer be chainable, it waits for the next pass.
     if (rt.chain && !chainedOn) return;
     if (!chainedOn) this.slots.take(rt, agentId);
     rt.attempts++;

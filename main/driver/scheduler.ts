@@ -170,8 +170,8 @@ function chainedStarts(tasks: readonly SchedTask[], ready: readonly SchedTask[],
     if (above && rank(above, t) < 0) break;
     const dep = t.after.find((d) => status.get(d) !== 'merged');
     const agent = t.chain && isReady.has(t.id) && dep !== undefined && !claimed.has(dep) ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
-    if (agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
-      claimed.add(dep!);
+    if (dep !== undefined && agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
+      claimed.add(dep);
       out.push({ taskId: t.id, agentId: agent.id });
     } else {
       above ??= t;
