@@ -39,6 +39,8 @@ export interface AgentConfig {
   /** Session mode for goals that do not choose one. */
   sessionMode: 'tui' | 'headless';
   idleTimeoutMs: number;
+  /** The niceness of sessions and of the goal's setup and verify (see niceness.ts). */
+  niceness: number;
   /** The owner allows bypassPermissions. */
   allowBypass: boolean;
 }
@@ -83,7 +85,7 @@ export class Agent {
       isRoot: process.getuid?.() === 0,
     };
     const tasks = new TaskManager({
-      paths, repos, blobs, hooks, slots: cfg.slots, claudeBin: cfg.claudeBin, defaultMode: cfg.sessionMode, idleTimeoutMs: cfg.idleTimeoutMs,
+      paths, repos, blobs, hooks, slots: cfg.slots, claudeBin: cfg.claudeBin, defaultMode: cfg.sessionMode, idleTimeoutMs: cfg.idleTimeoutMs, niceness: cfg.niceness,
       env: (spec) => {
         const check = checkPermissions(spec, policy);
         return { ...process.env, ...(check.ok ? check.env : {}) };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { dataDir as checkedDataDir } from '../shared/node/data-dir.js';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
-import { EXIT, UsageError, defaultHome, parseFlags, positiveInt } from '../shared/node/cli-args.js';
+import { EXIT, UsageError, defaultHome, parseFlags, positiveInt, wholeNumber } from '../shared/node/cli-args.js';
+import { DEFAULT_NICENESS, MAX_NICENESS } from '../shared/node/niceness.js';
 import { Agent, type AgentConfig } from './agent.js';
 import { printEvent } from './events.js';
 import { DataDirInUseError, requestPairing } from './local-control.js';
@@ -17,7 +18,7 @@ const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
                       [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
                       [--session-mode tui|headless] [--idle-timeout SECONDS] [--allow-bypass]
-                      [--stop-with-stdin]
+                      [--nice N] [--stop-with-stdin]
   claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent
   claudecluster-agent unpair PEERID [--data-dir DIR] [--json]
                                        revoke a driver now: its connections close, its tasks are cancelled
@@ -52,6 +53,7 @@ const FLAGS = {
   'session-mode': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'allow-bypass': { type: 'boolean' },
+  nice: { type: 'string' },
   'stop-with-stdin': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     trust: values.trust ?? [],
     sessionMode: sessionMode(values['session-mode']),
     idleTimeoutMs: (positiveInt('--idle-timeout', values['idle-timeout'], MAX_IDLE_SECONDS) ?? DEFAULT_IDLE_SECONDS) * 1000,
+    niceness: wholeNumber('--nice', values.nice, 0, MAX_NICENESS) ?? DEFAULT_NICENESS,
     allowBypass: values['allow-bypass'] ?? false,
   };
   for (const id of cfg.trust) {

@@ -34,7 +34,7 @@ export class HeadlessSession extends Session {
     const renderer = new StreamJsonRenderer();
     const scanner = new ResultScanner();
     const proc = new PtyProcess({
-      bin: this.spec.bin, args, cwd: this.spec.cwd, env: this.sessionEnv(),
+      bin: this.spec.bin, args, cwd: this.spec.cwd, env: this.sessionEnv(), niceness: this.spec.niceness,
       onOutput: (chunk) => {
         this.spec.rawLog?.append(chunk);
         scanner.push(chunk);

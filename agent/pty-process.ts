@@ -6,6 +6,7 @@
 import * as pty from 'node-pty';
 import { TERM_BATCH_MS } from '../shared/constants.js';
 import { EndMarkerScanner, WRAPPER, markerFor, newNonce } from './end-marker.js';
+import { niced } from '../shared/node/niceness.js';
 
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 36;
@@ -17,6 +18,8 @@ export interface PtySpec {
   env: NodeJS.ProcessEnv;
   cols?: number;
   rows?: number;
+  /** The program's niceness (see niceness.ts); default 0, the agent's own. */
+  niceness?: number;
   onOutput(chunk: Buffer): void;
 }
 
@@ -37,7 +40,8 @@ export class PtyProcess {
   constructor(private readonly spec: PtySpec) {
     const nonce = newNonce();
     this.end = new EndMarkerScanner(markerFor(nonce));
-    this.proc = pty.spawn('/bin/sh', ['-c', WRAPPER, 'claudecluster-session', nonce, spec.bin, ...spec.args], {
+    const program = niced(spec.niceness ?? 0, spec.bin, spec.args);
+    this.proc = pty.spawn('/bin/sh', ['-c', WRAPPER, 'claudecluster-session', nonce, program.bin, ...program.args], {
       name: 'xterm-256color',
       cols: spec.cols ?? DEFAULT_COLS,
       rows: spec.rows ?? DEFAULT_ROWS,

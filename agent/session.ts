@@ -33,6 +33,8 @@ export interface SessionSpec {
   /** Headless mode: the raw stream-json, kept beside the rendered log. */
   rawLog?: TermLog;
   env: NodeJS.ProcessEnv;
+  /** Claude Code's niceness (see niceness.ts). */
+  niceness: number;
   hooks: HookServer;
 }
 

@@ -8,11 +8,11 @@ import { dim } from '../shared/ansi.js';
 
 export type StepResult = ShellResult;
 
-export async function runStep(label: string, command: string, cwd: string, env: NodeJS.ProcessEnv, log: TermLog): Promise<StepResult> {
+export async function runStep(label: string, command: string, cwd: string, env: NodeJS.ProcessEnv, log: TermLog, niceness: number): Promise<StepResult> {
   const show = (text: string): void => log.append(Buffer.from(text, 'utf8'));
   show(`\r\n${dim(`── ${label}: ${command} ──`)}\r\n`);
   // The pane is a terminal: bare newlines would staircase.
-  const r = await runShell(command, { cwd, env, onOutput: (chunk) => show(chunk.toString('utf8').replace(/\r?\n/g, '\r\n')) });
+  const r = await runShell(command, { cwd, env, niceness, onOutput: (chunk) => show(chunk.toString('utf8').replace(/\r?\n/g, '\r\n')) });
   show(`${dim(`── ${label} ${r.ok ? 'passed' : `failed (exit ${r.exitCode ?? 'signal'})`} ──`)}\r\n`);
   return r;
 }

@@ -20,6 +20,8 @@ export interface WorktreeDeps {
   paths: AgentPaths;
   repos: RepoCache;
   blobs: BlobStore;
+  /** The niceness of what runs for a driver: its sessions, and the goal's setup and verify (see niceness.ts). */
+  niceness: number;
 }
 
 /** Readies `task`'s worktree. `task.worktree` is set as soon as it exists: a failure after that still releases it. */
@@ -35,7 +37,7 @@ export async function prepareWorktree(deps: WorktreeDeps, task: Task, env: NodeJ
     task.log.append(Buffer.from(`Merging ${spec.mergeFrom.slice(0, 12)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
   }
   if (spec.setup) {
-    const setup = await runStep('setup', spec.setup, worktree, env, task.log);
+    const setup = await runStep('setup', spec.setup, worktree, env, task.log, deps.niceness);
     if (!setup.ok) throw new Error(`the setup command failed (exit ${setup.exitCode ?? 'signal'}): ${lastLines(setup.tail)}`);
   }
   return worktree;

@@ -10,9 +10,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import { RPC_ERROR, RpcError, errorMessage } from '../shared/protocol/index.js';
 import { taskKey, type TaskRef } from '../shared/protocol/common.js';
 import { FINAL_STATES, type TaskResult, type TaskSpec, type TaskStateEvent, type TaskStateName } from '../shared/protocol/control.js';
-import type { AgentPaths } from './paths.js';
-import type { RepoCache } from './repo-cache.js';
-import type { BlobStore } from './blob-store.js';
 import type { HookServer } from './hooks/server.js';
 import { availableMemory, slotLimit } from './capacity.js';
 import type { Session, SessionEvent } from './session.js';
@@ -25,7 +22,7 @@ import type { TaskRecord } from './task-records.js';
 import { readBackTasks } from './task-restore.js';
 import { chainStart, chainedAfter, nextInQueue } from './task-chain.js';
 import { newTask, type Task } from './task.js';
-import { collectResult, prepareWorktree } from './task-worktree.js';
+import { collectResult, prepareWorktree, type WorktreeDeps } from './task-worktree.js';
 
 export type { Task } from './task.js';
 
@@ -40,10 +37,7 @@ export interface TaskEvents {
   result: [owner: string, result: TaskResult];
 }
 
-export interface TaskManagerOptions {
-  paths: AgentPaths;
-  repos: RepoCache;
-  blobs: BlobStore;
+export interface TaskManagerOptions extends WorktreeDeps {
   hooks: HookServer;
   slots: number;
   claudeBin: string;
@@ -227,7 +221,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     await this.opts.prepare(worktree);
     const sessionSpec = {
       bin: this.opts.claudeBin, prompt: spec.prompt, cwd: worktree, options: spec.session,
-      log: task.log, env: this.opts.env(spec), hooks: this.opts.hooks, ...(task.rawLog ? { rawLog: task.rawLog } : {}),
+      log: task.log, env: this.opts.env(spec), niceness: this.opts.niceness, hooks: this.opts.hooks, ...(task.rawLog ? { rawLog: task.rawLog } : {}),
     };
     const session: Session = task.rawLog ? new HeadlessSession(sessionSpec) : new TuiSession(sessionSpec);
     task.session = session;
@@ -279,7 +273,7 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     const markers = spec.mergeFrom ? await this.opts.repos.conflictMarkers(task.worktree) : [];
     if (markers.length > 0) return this.retryOrFail(task, summary, `conflict markers are still in ${markers.join(', ')}`, undefined);
     if (!spec.verify) return this.commitTurn(task, true, summary);
-    const verify = await runStep('verify', spec.verify, task.worktree, this.opts.env(spec), task.log);
+    const verify = await runStep('verify', spec.verify, task.worktree, this.opts.env(spec), task.log, this.opts.niceness);
     if (verify.ok) return this.commitTurn(task, true, summary, undefined, verify);
     return this.retryOrFail(task, summary, `the verify command \`${spec.verify}\` failed (exit ${verify.exitCode ?? 'signal'})`, verify);
   }

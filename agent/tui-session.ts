@@ -30,7 +30,7 @@ export class TuiSession extends Session {
   start(): void {
     const args = ['--settings', this.settings(), ...optionArgs(this.spec.options), ...allowedToolsArgs(this.spec.options), '--', this.spec.prompt];
     this.proc = new PtyProcess({
-      bin: this.spec.bin, args, cwd: this.spec.cwd, env: this.sessionEnv(),
+      bin: this.spec.bin, args, cwd: this.spec.cwd, env: this.sessionEnv(), niceness: this.spec.niceness,
       onOutput: (chunk) => this.spec.log.append(chunk),
     });
     this.watchdog = setTimeout(() => {

@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Agent } from '../../agent/agent.js';
+import { DEFAULT_NICENESS } from '../../shared/node/niceness.js';
 
 export interface ChildConfig {
   dataDir: string;
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     dataDir: cfg.dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], slots: AGENT_SLOTS, name: 'bench-agent',
     claudeBin: cfg.claudeBin, mdns: false, pairOnStart: false, trust: cfg.trust,
     // TUI mode: the pane gets the program's raw bytes, so (b) measures the network path alone.
-    sessionMode: 'tui', idleTimeoutMs: 60_000, allowBypass: false,
+    sessionMode: 'tui', idleTimeoutMs: 60_000, niceness: DEFAULT_NICENESS, allowBypass: false,
   }, () => undefined);
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();

@@ -1,5 +1,6 @@
 /** A shell command (a goal's `setup` or `verify`) with a time limit, keeping the tail of its output. */
 import { spawn } from 'node:child_process';
+import { niced } from './niceness.js';
 
 /** The last part of the output kept for results, errors and follow-up prompts. */
 export const SHELL_TAIL_CHARS = 4000;
@@ -19,6 +20,8 @@ export interface ShellOptions {
   /** Every chunk of stdout and stderr as it comes. */
   onOutput?: (chunk: Buffer) => void;
   timeoutMs?: number;
+  /** Run at this niceness (see niceness.ts); default 0, the caller's own. */
+  niceness?: number;
 }
 
 export function runShell(command: string, opts: ShellOptions): Promise<ShellResult> {
@@ -26,7 +29,8 @@ export function runShell(command: string, opts: ShellOptions): Promise<ShellResu
   return new Promise((resolve) => {
     let tail = '';
     // Its own process group, so the time limit stops everything it started.
-    const child = spawn('sh', ['-c', command], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { bin, args } = niced(opts.niceness ?? 0, 'sh', ['-c', command]);
+    const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const onData = (chunk: Buffer): void => {
       opts.onOutput?.(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-SHELL_TAIL_CHARS);
