@@ -23,6 +23,7 @@ export function positiveInt(flag: string, value: string | undefined, max: number
   return wholeNumber(flag, value, 1, max);
 }
 
+/** A flag's value as a whole number from `min` to `max`; undefined when the flag was not given. */
 export function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
