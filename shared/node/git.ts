@@ -1,5 +1,5 @@
 /** Runs git with a fixed, predictable environment and returns what it printed. */
-import { runOffThread } from './off-thread.js';
+import { runProcess } from './spawner.js';
 import { COMMIT_AUTHOR } from '../constants.js';
 import { lastLines } from '../lines.js';
 
@@ -51,8 +51,8 @@ function gitEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
 const SAFE_CONFIG = ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', '-c', 'advice.detachedHead=false'];
 
 export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
-  // Off the event loop: see off-thread.ts.
-  const r = await runOffThread({
+  // From a small helper process: see spawner.ts.
+  const r = await runProcess({
     cmd: 'git', args: [...SAFE_CONFIG, ...args], cwd: opts.cwd, env: gitEnv(opts.env),
     ...(opts.input !== undefined ? { input: opts.input } : {}),
     ...(opts.stdinFile !== undefined ? { stdinFile: opts.stdinFile } : {}),
