@@ -1,11 +1,11 @@
 /** A `--local` agent belongs to the CLI that started it: it stops when that process is gone, even after kill -9. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI_BIN, FAKE_CLAUDE, Scope, makeRepo, waitFor } from '../harness.js';
+import { AGENT_BIN, CLI_BIN, FAKE_CLAUDE, Scope, childProcesses, makeRepo, waitFor } from '../harness.js';
 
 const scope = new Scope();
 after(() => scope.cleanup());
@@ -29,13 +29,16 @@ test('kill -9 of the CLI mid-run: its local agent and the session under it stop 
   createInterface({ input: cli.stdout! }).on('line', (l) => { try { events.push(JSON.parse(l) as Record<string, unknown>); } catch { /* not an event */ } });
   await waitFor(() => events.some((e) => e['type'] === 'task-output' && String(e['data']).includes('started.txt')), 'the task running');
 
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
-  assert.equal(children.length, 1, 'the CLI has one child: its local agent');
-  const agentPid = children[0]!;
-  const sessions = execFileSync('ps', ['-o', 'pid=', '--ppid', String(agentPid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+  // Its children: the local agent, and the helper its git processes start from (see spawner.ts).
+  const children = childProcesses(cli.pid!);
+  const agents = children.filter((c) => c.args.includes(AGENT_BIN));
+  assert.equal(agents.length, 1, `the CLI has one local agent: ${JSON.stringify(children)}`);
+  const agentPid = agents[0]!.pid;
+  const sessions = childProcesses(agentPid).map((c) => c.pid);
   assert.ok(sessions.length >= 1, 'the agent runs the session');
 
   cli.kill('SIGKILL');
   await waitFor(() => !alive(agentPid), 'the local agent to stop after its CLI was killed');
   await waitFor(() => sessions.every((p) => !alive(p)), 'the session under it to end');
+  await waitFor(() => children.every((c) => !alive(c.pid)), 'every process the CLI started to end');
 });

@@ -14,7 +14,7 @@ import { WebSocket } from 'ws';
 import type { AgentView, BridgeEventPayload } from '../../shared/bridge/index.js';
 import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
-import { Scope, git, startAgent, waitFor } from '../harness.js';
+import { AGENT_BIN, Scope, childProcesses, git, startAgent, waitFor } from '../harness.js';
 import { connect as connectTo, openSocket as openSocketOf, socketUrl as socketUrlOf, startUi, type UiCli } from './ui-cli.js';
 
 const scope = new Scope();
@@ -315,12 +315,13 @@ test('a pane that acknowledges slowly gets a flood whole, while its task runs on
 });
 
 test('SIGTERM stops the server, its local agent and the driver', async () => {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cli.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
-  assert.equal(children.length, 1, 'the ui runs one child: its local agent');
+  // Its children: the local agent, and the helper its git processes start from (see spawner.ts).
+  const children = childProcesses(cli.pid!);
+  assert.equal(children.filter((c) => c.args.includes(AGENT_BIN)).length, 1, `the ui runs one local agent: ${JSON.stringify(children)}`);
   const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
   cli.kill('SIGTERM');
   assert.equal(await exited, 0);
   const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
-  await waitFor(() => !alive(children[0]!), 'the local agent to stop');
+  await waitFor(() => children.every((c) => !alive(c.pid)), 'the local agent, and every other process the ui started, to stop');
   assert.ok(events.some((e) => e['type'] === 'stopping'));
 });
