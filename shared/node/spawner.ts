@@ -3,9 +3,9 @@
  * exec: the fork copies the spawning process's page tables, its pages stay copy-on-write until the
  * exec, and the spawner waits for that exec. From an agent or driver of ~130 MB a spawn takes ~6 ms
  * on an idle machine, 2.3 ms of it kernel time (2 ms at 50 MB, 10 ms at 200 MB), and a run starts
- * about ten git processes per task. The helper is a bare Node, started once and asked over IPC, so neither the event loop
- * nor the next spawn waits on that. It does not hold its parent open while idle, and exits when
- * its parent goes.
+ * about ten git processes per task. The helper is a bare Node, started once and asked over IPC,
+ * so neither the event loop nor the next spawn waits on that. It does not hold its parent open
+ * while idle, and exits when its parent goes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
