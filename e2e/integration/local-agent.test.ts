@@ -5,19 +5,10 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AGENT_BIN, CLI_BIN, FAKE_CLAUDE, Scope, childProcesses, makeRepo, waitFor } from '../harness.js';
+import { AGENT_BIN, CLI_BIN, FAKE_CLAUDE, Scope, childProcesses, makeRepo, processAlive as alive, waitFor } from '../harness.js';
 
 const scope = new Scope();
 after(() => scope.cleanup());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('kill -9 of the CLI mid-run: its local agent and the session under it stop too', async () => {
   const tmp = await scope.tmp();

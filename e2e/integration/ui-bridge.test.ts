@@ -14,7 +14,7 @@ import { WebSocket } from 'ws';
 import type { AgentView, BridgeEventPayload } from '../../shared/bridge/index.js';
 import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { RPC_ERROR } from '../../shared/protocol/jsonrpc.js';
-import { AGENT_BIN, Scope, childProcesses, git, startAgent, waitFor } from '../harness.js';
+import { AGENT_BIN, Scope, childProcesses, git, processAlive as alive, startAgent, waitFor } from '../harness.js';
 import { connect as connectTo, openSocket as openSocketOf, socketUrl as socketUrlOf, startUi, type UiCli } from './ui-cli.js';
 
 const scope = new Scope();
@@ -321,7 +321,6 @@ test('SIGTERM stops the server, its local agent and the driver', async () => {
   const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
   cli.kill('SIGTERM');
   assert.equal(await exited, 0);
-  const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
   await waitFor(() => children.every((c) => !alive(c.pid)), 'the local agent, and every other process the ui started, to stop');
   assert.ok(events.some((e) => e['type'] === 'stopping'));
 });
