@@ -1,7 +1,7 @@
 /**
  * RepoSync sends a commit to an agent on top of what it has, and never names as a bundle
  * prerequisite a result the agent reported that this repo has not fetched yet, nor more than
- * the newest few it has.
+ * the newest few it has. It asks an agent what it has once, and can ask before the first send.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,4 +79,25 @@ test('a bundle names only the newest commits the agent has as prerequisites, and
   assert.ok(named.at(-1)!.includes(sent.at(-1)!), 'the newest tip is a prerequisite of the next run\'s first bundle');
   const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
   assert.ok(tips.includes(next), 'the agent has the commit');
+});
+
+test('an agent is asked what it has once, before its first send when prepared', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  await new RepoSync(d.repo, tmp).ensure(d.client, d.base);
+  const asked: string[] = [];
+  const request = d.client.rpc.request.bind(d.client.rpc);
+  d.client.rpc.request = ((method: Parameters<typeof request>[0], params: Parameters<typeof request>[1]) => {
+    asked.push(method);
+    return request(method, params);
+  }) as typeof request;
+
+  const sync = new RepoSync(d.repo, tmp);
+  const id = d.client.peerId.toString();
+  assert.equal(sync.knownTo(id).size, 0, 'nothing known before asking');
+  await Promise.all([sync.prepare(d.client), sync.prepare(d.client)]);
+  assert.ok(sync.knownTo(id).has(d.base), 'the base is known to be there before any send');
+  await sync.ensure(d.client, d.base);
+  assert.deepEqual(asked, ['repo.tips'], 'asked once, and nothing sent for a commit the agent has');
 });

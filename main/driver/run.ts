@@ -40,12 +40,16 @@ export class Run extends RunEngine {
 
     const done = new Promise<void>((resolve) => { this.finished = () => { this.over = true; resolve(); }; });
     const onAgent = (client: AgentClient): void => {
+      void this.sync.prepare(client);
       this.recovery.agentBack(client);
       this.schedule();
     };
     pool.on('agent', onAgent);
     // Agents connected before the run began: a resumed run's tasks on them are taken up now.
-    for (const client of pool.agents) this.recovery.agentBack(client);
+    for (const client of pool.agents) {
+      void this.sync.prepare(client);
+      this.recovery.agentBack(client);
+    }
     this.schedule();
     await done;
     pool.off('agent', onAgent);

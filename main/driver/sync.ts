@@ -27,6 +27,8 @@ export class RepoSync {
   private readonly here = new Set<string>();
   /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Per agent: the asking for its commits, once (see `prepare`). */
+  private readonly asked = new Map<string, Promise<Set<string>>>();
 
   constructor(private readonly repo: UserRepo, private readonly workDir: string) {}
 
@@ -51,6 +53,15 @@ export class RepoSync {
     return [...this.known].filter(([, commits]) => commits.has(commit)).map(([id]) => id);
   }
 
+  /**
+   * Asks the agent which commits it has, ahead of its first task: that question is otherwise on
+   * the path of the first start there, which is at a fan-out, when every start counts.
+   */
+  prepare(agent: AgentClient): Promise<void> {
+    // A failed ask is asked again by the first send.
+    return this.knownOf(agent).then(() => undefined, () => undefined);
+  }
+
   ensure(agent: AgentClient, commit: string): Promise<void> {
     const key = `${agent.peerId.toString()}:${commit}`;
     let p = this.inflight.get(key);
@@ -62,17 +73,31 @@ export class RepoSync {
     return p;
   }
 
+  /** The commits the agent has, asked of it the first time. */
+  private knownOf(agent: AgentClient): Promise<Set<string>> {
+    const id = agent.peerId.toString();
+    let known = this.asked.get(id);
+    if (!known) {
+      known = this.ask(agent);
+      this.asked.set(id, known);
+      known.catch(() => this.asked.delete(id));
+    }
+    return known;
+  }
+
+  private async ask(agent: AgentClient): Promise<Set<string>> {
+    // Only tips this repo has can be bundle prerequisites; later additions are always here. The
+    // agent lists its newest first.
+    const tips = (await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips;
+    const known = new Set((await this.repo.knownCommits(tips)).reverse());
+    for (const c of known) this.here.add(c);
+    this.known.set(agent.peerId.toString(), known);
+    return known;
+  }
+
   private async send(agent: AgentClient, commit: string): Promise<void> {
     const id = agent.peerId.toString();
-    let known = this.known.get(id);
-    if (!known) {
-      // Only tips this repo has can be bundle prerequisites; later additions are always here. The
-      // agent lists its newest first.
-      const tips = (await agent.rpc.request('repo.tips', { repoId: this.repo.repoId })).tips;
-      known = new Set((await this.repo.knownCommits(tips)).reverse());
-      for (const c of known) this.here.add(c);
-      this.known.set(id, known);
-    }
+    const known = await this.knownOf(agent);
     if (known.has(commit)) return;
     const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
     // The bundle's size is known only once written: what must stay free is checked before.

@@ -17,9 +17,8 @@ export class RepoInputError extends Error {
 }
 
 export class UserRepo {
-  private packs?: Promise<string>;
-
-  private constructor(readonly root: string, readonly repoId: string) {}
+  /** `packDir` is where git keeps this repo's packs (`.git/objects/pack`, unless it is elsewhere). */
+  private constructor(readonly root: string, readonly repoId: string, private readonly packDir: string) {}
 
   static async open(dir: string): Promise<UserRepo> {
     const abs = resolve(dir);
@@ -30,8 +29,11 @@ export class UserRepo {
     const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root, allowFail: true });
     if (head.code !== 0) throw new RepoInputError(`${root} has no commits yet: commit something first, tasks start from a commit`);
     // One cache per origin on each agent: identify the repo by its root commit(s), which every clone shares.
-    const roots = (await gitOut(['rev-list', '--max-parents=0', 'HEAD'], { cwd: root })).split('\n').sort().join('\n');
-    return new UserRepo(root, createHash('sha256').update(roots).digest('hex'));
+    const [roots, packDir] = await Promise.all([
+      gitOut(['rev-list', '--max-parents=0', 'HEAD'], { cwd: root }).then((out) => out.split('\n').sort().join('\n')),
+      gitOut(['rev-parse', '--git-path', 'objects/pack'], { cwd: root }).then((p) => resolve(root, p)),
+    ]);
+    return new UserRepo(root, createHash('sha256').update(roots).digest('hex'), packDir);
   }
 
   /** Resolves a branch, tag or commit to a commit id; a RepoInputError naming `rev` if it is not one. */
@@ -73,19 +75,13 @@ export class UserRepo {
       throw new Error(`result bundle rejected: ${(err as Error).message}`);
     }
     if (!header.refs.some((r) => r.oid === commit)) throw new Error(`result bundle does not carry commit ${commit}`);
-    const refused = await indexBundlePack(this.root, await this.packDir(), bundle, header.packAt, commit);
+    const refused = await indexBundlePack(this.root, this.packDir, bundle, header.packAt, commit);
     if (refused) throw new Error(`result bundle rejected: ${refused}`);
   }
 
   /** Points `ref` at a result taken in: until then nothing holds its objects, and gc prunes such objects after some weeks. */
   async pinResult(ref: string, commit: string): Promise<void> {
     await git(['update-ref', ref, commit], { cwd: this.root });
-  }
-
-  /** Where git keeps this repo's packs (`.git/objects/pack`, unless it is elsewhere). */
-  private packDir(): Promise<string> {
-    this.packs ??= gitOut(['rev-parse', '--git-path', 'objects/pack'], { cwd: this.root }).then((p) => resolve(this.root, p));
-    return this.packs;
   }
 
   resultRef(runId: string, taskId: string): string {
