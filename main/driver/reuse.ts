@@ -28,17 +28,26 @@ export class ResultReuse {
   private readonly unwritten: Unwritten[] = [];
   private writing: Promise<void> | undefined;
 
-  private constructor(private readonly repo: UserRepo, private readonly known: Map<string, string>) {}
+  /** Results recorded so far: key → commit. */
+  private readonly known = new Map<string, string>();
 
-  /** Loads the results recorded so far (key → commit). */
-  static async open(repo: UserRepo): Promise<ResultReuse> {
-    const out = await gitOut(['for-each-ref', '--format=%(refname) %(objectname)', REUSE_REF_PREFIX], { cwd: repo.root });
-    const known = new Map<string, string>();
+  private constructor(private readonly repo: UserRepo) {}
+
+  /**
+   * Loads the results recorded so far. The tree of `base`, where a run's first tasks all start,
+   * is looked up meanwhile: not on their way to an agent.
+   */
+  static async open(repo: UserRepo, base?: string): Promise<ResultReuse> {
+    const reuse = new ResultReuse(repo);
+    const [out] = await Promise.all([
+      gitOut(['for-each-ref', '--format=%(refname) %(objectname)', REUSE_REF_PREFIX], { cwd: repo.root }),
+      base === undefined ? undefined : reuse.treeOf(base).catch(() => undefined), // a failed lookup is made again when asked
+    ]);
     for (const line of out.split('\n').filter(Boolean)) {
       const [ref = '', commit = ''] = line.split(' ');
-      known.set(ref.slice(REUSE_REF_PREFIX.length), commit);
+      reuse.known.set(ref.slice(REUSE_REF_PREFIX.length), commit);
     }
-    return new ResultReuse(repo, known);
+    return reuse;
   }
 
   /** What makes two tasks the same piece of work. */

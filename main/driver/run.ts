@@ -33,7 +33,7 @@ export class Run extends RunEngine {
       : await Integrator.create(repo, runId, base, join(runDir, 'integration'));
     if (!resume) await this.journal.record({ type: 'started', version: 1, runId, base, branch: this.integrator.branch, goal: this.opts.goal });
     this.sync = new RepoSync(repo, runDir);
-    if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo);
+    if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo, base);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
     if (resume) this.resumeFrom(resume);
     if (this.integrator.undone) out.warning(`${this.integrator.branch} was at ${this.integrator.undone.slice(0, 12)}, past the last merge the run recorded: that merge was undone and is done again`);
