@@ -26,13 +26,15 @@ export class Run extends RunEngine {
     const { runId, repo, base, runDir, out, pool } = this.opts;
     const started = Date.now();
     await mkdir(runDir, { recursive: true, mode: 0o700 });
+    this.sync = new RepoSync(repo, runDir);
+    // What each agent has is asked now, beside the setting up below, not on the first starts' way.
+    for (const client of pool.agents) void this.sync.prepare(client);
     const resume = this.opts.resume;
     this.journal = await RunJournal.open(runDir);
     this.integrator = resume
       ? await Integrator.reopen(repo, resume.branch, resume.head, join(runDir, 'integration'))
       : await Integrator.create(repo, runId, base, join(runDir, 'integration'));
     if (!resume) await this.journal.record({ type: 'started', version: 1, runId, base, branch: this.integrator.branch, goal: this.opts.goal });
-    this.sync = new RepoSync(repo, runDir);
     if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo, base);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
     if (resume) this.resumeFrom(resume);
@@ -46,10 +48,7 @@ export class Run extends RunEngine {
     };
     pool.on('agent', onAgent);
     // Agents connected before the run began: a resumed run's tasks on them are taken up now.
-    for (const client of pool.agents) {
-      void this.sync.prepare(client);
-      this.recovery.agentBack(client);
-    }
+    for (const client of pool.agents) this.recovery.agentBack(client);
     this.schedule();
     await done;
     pool.off('agent', onAgent);
