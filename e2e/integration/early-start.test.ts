@@ -1,7 +1,8 @@
 /**
  * Early starts across agents: a task waiting on one other's result starts from it on the agent
  * that made it when that agent can take it; once the driver has fetched that result, any agent
- * may, before the result has merged.
+ * may, before the result has merged; and a result that came inline goes on at once to an agent
+ * holding its base, before the driver has fetched it.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,12 +16,14 @@ after(() => scope.cleanup());
 interface TaskOut { id: string; status: string; agent?: string; base?: string; commit?: string }
 interface StatusEvent { type: string; time: string; task: TaskOut }
 
-test('a task its dependency\'s agent will not run starts on another from the fetched result, before that result merges', async () => {
-  const tmp = await scope.tmp();
+/**
+ * Runs `tasks` (goal lines) over agent x, with `xSlots`, and y, with `ySlots`, the only one that
+ * lets a session bypass permissions: a task asking for that runs on y.
+ */
+async function runOnXY(tmp: string, xSlots: number, ySlots: number, tasks: string[]): Promise<{ repo: string; events: ReadonlyArray<Record<string, unknown>> }> {
   const driverDir = join(tmp, 'driver');
-  // x has the most free slots, so a goes there; only y lets a session bypass permissions, as b asks.
   const agents = [];
-  for (const [name, args] of [['x', ['--slots', '2']], ['y', ['--slots', '1', '--allow-bypass']]] as const) {
+  for (const [name, args] of [['x', ['--slots', String(xSlots)]], ['y', ['--slots', String(ySlots), '--allow-bypass']]] as const) {
     const dataDir = join(tmp, name);
     const agent = await startAgent(scope, { dataDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--name', name, ...args] });
     await pairWith(scope, agent, driverDir, dataDir);
@@ -28,13 +31,20 @@ test('a task its dependency\'s agent will not run starts on another from the fet
   }
   const repo = await makeRepo(join(tmp, 'repo'), { 'README.md': '# early\n' });
   const goal = join(tmp, 'goal.md');
-  await writeFile(goal, [
-    '---', 'session:', '  mode: headless', '---', '# Early', '', '## Tasks',
-    '- a: First', '  !write a.txt a',
-    '- b: Second', '  after: a', '  permission_mode: bypassPermissions', '  !require a.txt', '  !write b.txt b', '',
-  ].join('\n'));
+  await writeFile(goal, ['---', 'session:', '  mode: headless', '---', '# Early', '', '## Tasks', ...tasks, ''].join('\n'));
   const r = await runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--no-mdns', '--json', ...agents.flatMap((a) => ['--agent', a.addr])], { wrap: ['timeout', '120'] });
   assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+  return { repo, events: r.events };
+}
+
+test('a task its dependency\'s agent will not run starts on another from the fetched result, before that result merges', async () => {
+  const tmp = await scope.tmp();
+  // x has the most free slots, so a goes there; b asks to bypass permissions, which only y allows.
+  const r = await runOnXY(tmp, 2, 1, [
+    '- a: First', '  !write a.txt a',
+    '- b: Second', '  after: a', '  permission_mode: bypassPermissions', '  !require a.txt', '  !write b.txt b',
+  ]);
+  const repo = r.repo;
 
   const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
   const at = (id: string, status: string): StatusEvent[] => statuses.filter((s) => s.task.id === id && s.task.status === status);
@@ -46,4 +56,26 @@ test('a task its dependency\'s agent will not run starts on another from the fet
   assert.ok(Date.parse(sentToY.time) < Date.parse(at('a', 'merged')[0]!.time), 'b went to y before a merged');
   assert.equal(b!.base, a!.commit, 'b started from a\'s result');
   assert.equal(git(repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
+});
+
+test('a result that came inline goes at once to another agent holding its base: its dependent starts there before the driver fetched it', async () => {
+  const tmp = await scope.tmp();
+  const marks = await scope.tmp();
+  // a goes to x, which has the most free slots; w and b ask to bypass permissions, which only y
+  // allows. w brings the base to y and holds one of its slots until b has started; a reports
+  // only once w is at work, so y holds the base then and has a slot free for b.
+  const r = await runOnXY(tmp, 3, 2, [
+    '- a: First', `  !wait-for ${join(marks, 'w-started')}`, '  !write a.txt a',
+    '- w: Beside it', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'w-started')}`, `  !wait-for ${join(marks, 'b-started')}`, '  !write w.txt w',
+    '- b: After a', '  after: a', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'b-started')}`, '  !require a.txt', '  !write b.txt b',
+  ]);
+  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
+  const index = (id: string, status: string, agent?: string): number => statuses.findIndex((s) => s.task.id === id && s.task.status === status && (agent === undefined || s.task.agent === agent));
+  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
+  const [a, b] = ['a', 'b'].map((id) => finished.summary.tasks.find((t) => t.id === id)!);
+  assert.equal(a!.agent, 'x');
+  assert.equal(b!.agent, 'y');
+  assert.ok(index('b', 'dispatching', 'y') !== -1 && index('b', 'dispatching', 'y') < index('a', 'integrating'), 'b went to y before a\'s result was fetched here');
+  assert.equal(b!.base, a!.commit, 'b started from a\'s result');
+  assert.equal(git(r.repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
 });

@@ -2,6 +2,7 @@
  * RepoSync sends a commit to an agent on top of what it has, and never names as a bundle
  * prerequisite a result the agent reported that this repo has not fetched yet, nor more than
  * the newest few it has. It asks an agent what it has once, and can ask before the first send.
+ * A result that came inline goes on to another agent as its maker sent it, before this repo has it.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { join } from 'node:path';
 import type { TaskResult } from '../../shared/protocol/control.js';
 import { git as gitRun } from '../../shared/node/git.js';
 import { RepoSync } from '../../main/driver/sync.js';
-import { Scope, git } from '../harness.js';
+import { AgentClient } from '../../main/driver/agent-client.js';
+import { multiaddr } from '@multiformats/multiaddr';
+import { Scope, git, startAgent } from '../harness.js';
 import { directAgent, type DirectAgent } from '../direct-agent.js';
 
 const scope = new Scope();
@@ -100,4 +103,35 @@ test('an agent is asked what it has once, before its first send when prepared', 
   assert.ok(sync.knownTo(id).has(d.base), 'the base is known to be there before any send');
   await sync.ensure(d.client, d.base);
   assert.deepEqual(asked, ['repo.tips'], 'asked once, and nothing sent for a commit the agent has');
+});
+
+test('a result reported inline goes on to another agent holding its base, before this repo has it', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const other = await startAgent(scope, { dataDir: join(tmp, 'other'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--trust', d.host.peerId.toString()] });
+  const client = await AgentClient.connect(d.host, multiaddr(other.addr));
+  const sync = new RepoSync(d.repo, tmp);
+  await sync.ensure(client, d.base);
+  const otherId = client.peerId.toString();
+
+  const reported = new Promise<TaskResult>((resolve) => d.client.rpc.on('task.result', resolve));
+  await d.start('t1', '!write made.txt by the first agent', { mode: 'headless' });
+  const result = await reported;
+  const made = result.commit!;
+  assert.ok(made && result.bundle?.inline, 'a small result comes inline');
+  assert.equal(sync.canSend(made, [otherId]), false, 'nothing to send it with yet');
+
+  sync.offer(made, { sha256: result.bundle.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0')), inline: result.bundle.inline });
+  assert.equal(sync.canSend(made, [otherId]), false, 'a bundle that is not what its sha256 says is not kept');
+  sync.offer(made, { sha256: result.bundle.sha256, inline: result.bundle.inline });
+  assert.equal(sync.canSend(made, [otherId]), true, 'the other agent holds what it builds on');
+  assert.equal(sync.canSend(made, [otherId, 'an-agent-never-asked']), false, 'an agent not known to hold its base does not get it');
+
+  await sync.ensure(client, made);
+  const { tips } = await client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(made), 'the other agent has the result');
+  const here = await gitRun(['cat-file', '-e', `${made}^{commit}`], { cwd: d.repo.root, allowFail: true });
+  assert.notEqual(here.code, 0, 'and this repo still does not');
+  await client.close();
 });

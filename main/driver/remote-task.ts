@@ -131,8 +131,9 @@ export class RemoteTask {
   private reported(heard: TaskResult): void {
     if (heard.turn <= this.reportedTurn) return;
     this.reportedTurn = heard.turn;
-    // The inline bundle is for the fetch alone: what the run keeps and shows is the rest.
+    // The inline bundle is for the fetch, and to pass on to other agents: what the run keeps and shows is the rest.
     const inline = heard.bundle?.inline;
+    if (inline !== undefined && heard.commit) this.deps.sync.offer(heard.commit, { sha256: heard.bundle!.sha256, inline });
     const r = inline === undefined ? heard : { ...heard, bundle: { sha256: heard.bundle!.sha256, size: heard.bundle!.size } };
     this.deps.onReported?.(r);
     this.chain = this.chain.then(() => this.deliver(r, inline));

@@ -101,7 +101,7 @@ export abstract class RunEngine extends RunAttempts {
    */
   private sendAhead(placed: ReadonlySet<string>, agents: readonly AgentClient[], now: number): void {
     const merged = new Set(this.tasks.filter((t) => t.status === 'merged').map((t) => t.id));
-    // An early start can go anywhere only once the result it starts from is here (`spread`).
+    // An early start can go anywhere only once the result it starts from can be sent anywhere (`spread`).
     const next = this.tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every((d) => merged.has(d))) && (t.notBefore ?? -Infinity) <= now);
     for (const t of next.slice(0, SEND_AHEAD_TASKS)) {
       const mergeIn = t.early ? this.starts.earlyStart(t)?.mergeIn : undefined;

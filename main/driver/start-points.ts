@@ -7,10 +7,11 @@ import { EarlyStarts } from './early-start.js';
 import type { RunTask } from './run-task.js';
 import type { RepoSync } from './sync.js';
 
-/** An early start: on `agentId`, which made `depId`'s result; after several tasks, with that result merged in on the agent. */
+/** An early start: on `agentId`, which made `depId`'s result `commit`; after several tasks, with that result merged in on the agent. */
 export interface EarlyStart {
   depId: string;
   agentId: string;
+  commit: string;
   mergeIn?: string;
 }
 
@@ -58,7 +59,8 @@ export class StartPoints {
     const dep = open.length === 1 ? open[0]! : undefined;
     const from = dep && this.early.baseFrom(dep.id);
     if (!dep || !from || from.commit === rt.unmergeable) return undefined;
-    return rt.after.length === 1 ? { depId: dep.id, agentId: from.agentId } : { depId: dep.id, agentId: from.agentId, mergeIn: from.commit };
+    const start = { depId: dep.id, agentId: from.agentId, commit: from.commit };
+    return rt.after.length === 1 ? start : { ...start, mergeIn: from.commit };
   }
 
   /**
@@ -78,13 +80,13 @@ export class StartPoints {
 
   /**
    * For the scheduler: whether `rt` may start early now (on any agent, once the result it starts
-   * from has been fetched here), or be chained (when `chains` allows it), and the agents that hold
+   * from can be sent to each: see RepoSync.canSend), or be chained (when `chains` allows it), and the agents that hold
    * where it would start.
    */
   placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
-    // Once that result is fetched here (it waits to merge) it can be sent to any agent; its maker needs nothing sent.
-    if (from) return { early: true, spread: this.run.byId(from.depId).status === 'integrating', chain: false, preferAgents: [from.agentId] };
+    // Once that result can be sent to every agent (it came inline, or it is here) it starts on any; its maker needs nothing sent.
+    if (from) return { early: true, spread: this.run.sync().canSend(from.commit, agentIds), chain: false, preferAgents: [from.agentId] };
     const dep = chains ? this.chainAfter(rt) : undefined;
     if (dep?.client) return { early: true, spread: false, chain: true, preferAgents: [dep.client.peerId.toString()] };
     return { early: false, spread: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };

@@ -1,8 +1,10 @@
 /**
  * Gets a commit onto an agent, sending only the objects it lacks: the agent lists the commits
  * it has, the driver bundles `commit ^those`, uploads it as a blob (or, when small, sends it
- * inline) and has the agent apply it.
+ * inline) and has the agent apply it. A result that came inline is passed on as its maker sent
+ * it to agents holding everything it builds on (see `offer`).
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { sha256File } from '../../shared/node/hash.js';
@@ -11,6 +13,7 @@ import type { AgentClient } from './agent-client.js';
 import type { UserRepo } from './user-repo.js';
 import { putBlob } from './blob-client.js';
 import { readInline } from '../../shared/node/inline-bundle.js';
+import { parseBundleHeader } from '../../shared/node/bundle-header.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
 /**
@@ -19,6 +22,15 @@ const NOTHING: ReadonlySet<string> = new Set();
  * nearly always in the history of a newer (each head sent holds those before it).
  */
 const MAX_PREREQUISITES = 16;
+/** Results kept to pass on, the newest: the tasks that start from a result do so within moments of its report. */
+const OFFERS_KEPT = 32;
+
+/** A result's bundle as the agent that made it sent it inline, and the commits it builds on. */
+interface Offer {
+  sha256: string;
+  inline: string;
+  prerequisites: string[];
+}
 
 export class RepoSync {
   /** Per agent: commits it is known to have, oldest first. */
@@ -29,6 +41,8 @@ export class RepoSync {
   private readonly inflight = new Map<string, Promise<void>>();
   /** Per agent: the asking for its commits, once (see `prepare`). */
   private readonly asked = new Map<string, Promise<Set<string>>>();
+  /** Per result commit: its maker's inline bundle, the newest OFFERS_KEPT. */
+  private readonly offers = new Map<string, Offer>();
 
   constructor(private readonly repo: UserRepo, private readonly workDir: string) {}
 
@@ -41,6 +55,37 @@ export class RepoSync {
   learn(agent: AgentClient, commit: string): void {
     this.here.add(commit);
     this.made(agent, commit);
+  }
+
+  /**
+   * Keeps the inline bundle an agent reported `commit` in, to pass on unchanged to agents that
+   * hold every commit it builds on: they get the result before this repo has taken it in, and
+   * without a bundle made here. Each agent checks every object it is sent, as from any bundle.
+   * One that is not what it says it is is not kept: a bundle made here goes instead.
+   */
+  offer(commit: string, bundle: { sha256: string; inline: string }): void {
+    const bytes = Buffer.from(bundle.inline, 'base64');
+    if (createHash('sha256').update(bytes).digest('hex') !== bundle.sha256) return;
+    let prerequisites: string[];
+    try {
+      const header = parseBundleHeader(bytes.toString('latin1'));
+      if (!header.refs.some((r) => r.oid === commit)) return;
+      prerequisites = header.prerequisites;
+    } catch {
+      return;
+    }
+    this.offers.set(commit, { ...bundle, prerequisites });
+    for (const old of this.offers.keys()) {
+      if (this.offers.size <= OFFERS_KEPT) break;
+      this.offers.delete(old);
+    }
+  }
+
+  /** Whether `commit` can be sent to every one of `agentIds` now: it is here, or its maker's bundle fits each. */
+  canSend(commit: string, agentIds: readonly string[]): boolean {
+    if (this.here.has(commit)) return true;
+    const offer = this.offers.get(commit);
+    return offer !== undefined && agentIds.every((id) => fits(offer, this.knownTo(id)));
   }
 
   /** Commits the agent is known to have. */
@@ -99,6 +144,18 @@ export class RepoSync {
     const id = agent.peerId.toString();
     const known = await this.knownOf(agent);
     if (known.has(commit)) return;
+    const offer = this.offers.get(commit);
+    if (offer && fits(offer, known)) {
+      try {
+        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: offer.sha256, commit, inline: offer.inline });
+        known.add(commit);
+        return;
+      } catch (err) {
+        // Refused (or the agent lacked something after all): a bundle made here goes instead, once this repo has the commit.
+        this.offers.delete(commit);
+        if (!this.here.has(commit) || !agent.connected) throw err;
+      }
+    }
     const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
@@ -117,4 +174,9 @@ export class RepoSync {
       await rm(file, { force: true });
     }
   }
+}
+
+/** Whether an agent holding `known` has every commit the offered bundle builds on. */
+function fits(offer: Offer, known: ReadonlySet<string>): boolean {
+  return offer.prerequisites.every((c) => known.has(c));
 }
