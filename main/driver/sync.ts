@@ -98,10 +98,7 @@ export class RepoSync {
     return [...this.known].filter(([, commits]) => commits.has(commit)).map(([id]) => id);
   }
 
-  /**
-   * Asks the agent which commits it has, ahead of its first task: that question is otherwise on
-   * the path of the first start there, which is at a fan-out, when every start counts.
-   */
+  /** Asks the agent which commits it has ahead of its first task, off the path of that task's start. */
   prepare(agent: AgentClient): Promise<void> {
     // A failed ask is asked again by the first send.
     return this.knownOf(agent).then(() => undefined, () => undefined);
