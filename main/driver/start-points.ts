@@ -80,8 +80,8 @@ export class StartPoints {
 
   /**
    * For the scheduler: whether `rt` may start early now (on any agent, once the result it starts
-   * from can be sent to each: see RepoSync.canSend), or be chained (when `chains` allows it), and the agents that hold
-   * where it would start.
+   * from can be sent to each: see RepoSync.canSend), or be chained (when `chains` allows it),
+   * and the agents that hold where it would start.
    */
   placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
