@@ -44,8 +44,6 @@ test('a task its dependency\'s agent will not run starts on another from the fet
     '- a: First', '  !write a.txt a',
     '- b: Second', '  after: a', '  permission_mode: bypassPermissions', '  !require a.txt', '  !write b.txt b',
   ]);
-  const repo = r.repo;
-
   const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
   const at = (id: string, status: string): StatusEvent[] => statuses.filter((s) => s.task.id === id && s.task.status === status);
   const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
@@ -55,7 +53,7 @@ test('a task its dependency\'s agent will not run starts on another from the fet
   const sentToY = at('b', 'dispatching').find((s) => s.task.agent === 'y')!;
   assert.ok(Date.parse(sentToY.time) < Date.parse(at('a', 'merged')[0]!.time), 'b went to y before a merged');
   assert.equal(b!.base, a!.commit, 'b started from a\'s result');
-  assert.equal(git(repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
+  assert.equal(git(r.repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
 });
 
 test('a result that came inline goes at once to another agent holding its base: its dependent starts there before the driver fetched it', async () => {
