@@ -2,7 +2,8 @@
  * Early starts across agents: a task waiting on one other's result starts from it on the agent
  * that made it when that agent can take it; once the driver has fetched that result, any agent
  * may, before the result has merged; and a result that came inline goes on at once to an agent
- * holding its base, before the driver has fetched it.
+ * holding its base, before the driver has fetched it. A task others fan out from has its base
+ * sent to every agent while it works, so its result can go on at once to any of them.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,4 +77,30 @@ test('a result that came inline goes at once to another agent holding its base: 
   assert.ok(index('b', 'dispatching', 'y') !== -1 && index('b', 'dispatching', 'y') < index('a', 'integrating'), 'b went to y before a\'s result was fetched here');
   assert.equal(b!.base, a!.commit, 'b started from a\'s result');
   assert.equal(git(r.repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
+});
+
+test('a task others fan out from has its base sent to every agent while it works: its result goes on at once to the one it did not run on', async () => {
+  const tmp = await scope.tmp();
+  // j (on x, which has the most free slots) starts from a branch head made here, p and q merged
+  // into it (or from one of them with the other merged in there). It finishes only once y holds
+  // that base, waiting at most 10 s. f1 asks to bypass permissions, which only y allows.
+  const base = 'b=$(git rev-parse HEAD); if git rev-parse -q --verify HEAD^2 >/dev/null; then b=$(git rev-parse HEAD^1); fi';
+  const yHas = `git --git-dir="$(echo ${join(tmp, 'y', 'repos')}/*.git)" cat-file -e "$b^{commit}" 2>/dev/null`;
+  const r = await runOnXY(tmp, 3, 2, [
+    '- j0: Start', '  !write j0.txt j0',
+    '- p: Left', '  after: j0', '  !write p.txt p',
+    '- q: Right', '  after: j0', '  !write q.txt q',
+    '- j: Join', '  after: p, q', `  !run ${base}; for i in $(seq 200); do ${yHas} && exit 0; sleep 0.05; done; exit 1`, '  !write j.txt j',
+    '- f1: Fan out on y', '  after: j', '  permission_mode: bypassPermissions', '  !require j.txt', '  !write f1.txt f1',
+    '- f2: Fan out on x', '  after: j', '  !require j.txt', '  !write f2.txt f2',
+  ]);
+  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
+  const index = (id: string, status: string, agent?: string): number => statuses.findIndex((s) => s.task.id === id && s.task.status === status && (agent === undefined || s.task.agent === agent));
+  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
+  const [j, f1] = ['j', 'f1'].map((id) => finished.summary.tasks.find((t) => t.id === id)!);
+  assert.equal(j!.agent, 'x');
+  assert.equal(f1!.agent, 'y');
+  assert.ok(index('f1', 'dispatching', 'y') !== -1 && index('f1', 'dispatching', 'y') < index('j', 'integrating'), 'f1 went to y before j\'s result was fetched here');
+  assert.equal(f1!.base, j!.commit, 'f1 started from j\'s result');
+  for (const file of ['f1.txt', 'f2.txt', 'p.txt', 'q.txt']) assert.ok(git(r.repo, 'show', `${finished.summary.branch}:${file}`));
 });

@@ -2,7 +2,8 @@
  * RepoSync sends a commit to an agent on top of what it has, and never names as a bundle
  * prerequisite a result the agent reported that this repo has not fetched yet, nor more than
  * the newest few it has. It asks an agent what it has once, and can ask before the first send.
- * A result that came inline goes on to another agent as its maker sent it, before this repo has it.
+ * A result that came inline goes on to another agent as its maker sent it, before this repo has it,
+ * also when what it builds on is there only in the history of a branch head that agent holds.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { TaskResult } from '../../shared/protocol/control.js';
 import { git as gitRun } from '../../shared/node/git.js';
 import { RepoSync } from '../../main/driver/sync.js';
+import { BranchHeads } from '../../main/driver/branch-heads.js';
 import { AgentClient } from '../../main/driver/agent-client.js';
 import { multiaddr } from '@multiformats/multiaddr';
 import { Scope, git, startAgent } from '../harness.js';
@@ -133,5 +135,47 @@ test('a result reported inline goes on to another agent holding its base, before
   assert.ok(tips.includes(made), 'the other agent has the result');
   const here = await gitRun(['cat-file', '-e', `${made}^{commit}`], { cwd: d.repo.root, allowFail: true });
   assert.notEqual(here.code, 0, 'and this repo still does not');
+  await client.close();
+});
+
+test('a result reported inline goes on to an agent that holds what it builds on in a branch head\'s history', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const other = await startAgent(scope, { dataDir: join(tmp, 'other'), args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--trust', d.host.peerId.toString()] });
+  const client = await AgentClient.connect(d.host, multiaddr(other.addr));
+  const heads = new BranchHeads();
+  const sync = new RepoSync(d.repo, tmp, heads);
+  const otherId = client.peerId.toString();
+  const result = (): Promise<TaskResult> => new Promise((resolve) => {
+    const off = d.client.rpc.on('task.result', (r) => { off(); resolve(r); });
+  });
+
+  // t1's result is fetched here and merged into a branch head, which the other agent is sent.
+  let reported = result();
+  await d.start('t1', '!write one.txt one', { mode: 'headless' });
+  const one = (await reported).commit!;
+  const file = join(tmp, 'one.bundle');
+  await writeFile(file, Buffer.from((await reported).bundle!.inline!, 'base64'));
+  await d.repo.takeResult(file, one);
+  await writeFile(join(d.repo.root, 'side.txt'), 'side\n');
+  git(d.repo.root, 'add', 'side.txt');
+  git(d.repo.root, 'commit', '-qm', 'side');
+  git(d.repo.root, 'merge', '-q', '--no-edit', one);
+  const head = git(d.repo.root, 'rev-parse', 'HEAD');
+  heads.merged('t1', head, one);
+  await sync.ensure(client, head);
+
+  // t2, made on t1's result, builds on a commit the other agent holds only inside that head.
+  reported = result();
+  await d.client.rpc.request('task.start', { runId: 'r1', taskId: 't2', title: 't2', prompt: '!write two.txt two', repoId: d.repo.repoId, base: one, session: { mode: 'headless' } });
+  const two = await reported;
+  sync.offer(two.commit!, { sha256: two.bundle!.sha256, inline: two.bundle!.inline! });
+  assert.equal(sync.knownTo(otherId).has(one), false, 'the other agent was never sent t1\'s result by itself');
+  assert.equal(sync.canSend(two.commit!, [otherId]), true, 'it holds t1\'s result inside the head');
+
+  await sync.ensure(client, two.commit!);
+  const { tips } = await client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(two.commit!), 'the other agent has t2\'s result');
   await client.close();
 });

@@ -29,3 +29,15 @@ test('a task that changed nothing is held by the head it merged at', () => {
   heads.merged('nothing', 'h1');
   assert.equal(heads.newestHolding(['nothing', 'a'], ['h1']), 'h1');
 });
+
+test('an agent holding a head holds the heads before it and every result merged at or before it', () => {
+  const heads = new BranchHeads();
+  heads.merged('a', 'h1', 'ra');
+  heads.merged('b', 'h2', 'rb');
+  heads.merged('nothing', 'h2');
+  assert.equal(heads.inHistory('ra', ['h2']), true);
+  assert.equal(heads.inHistory('h1', ['h2']), true);
+  assert.equal(heads.inHistory('rb', ['h1', 'r-of-some-task']), false, 'b merged after h1');
+  assert.equal(heads.inHistory('ra', ['ra']), false, 'a result alone holds no head');
+  assert.equal(heads.inHistory('r-never-merged', ['h2']), false);
+});

@@ -29,6 +29,8 @@ import { DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './ru
 const AGENT_QUEUE_AHEAD = 1;
 /** Ready tasks waiting for a slot whose start commits go to every agent ahead (see sendAhead): the next to start. */
 const SEND_AHEAD_TASKS = 2;
+/** Tasks after one that make it a fan-out: every agent gets its base while it works (see sendBaseAhead); one alone mostly starts where it ran. */
+const FAN_OUT = 2;
 
 export abstract class RunEngine extends RunAttempts {
   protected readonly starts: StartPoints;
@@ -178,6 +180,7 @@ export abstract class RunEngine extends RunAttempts {
       await remote.start();
       // A chained start's time counts from when it takes its slot.
       if (!rt.chainedOn) this.startTimer(rt, remote);
+      this.sendBaseAhead(rt, spec.base, agent);
     } catch (err) {
       // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
       if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
@@ -186,6 +189,17 @@ export abstract class RunEngine extends RunAttempts {
     }
   }
 
+
+  /**
+   * Tasks that fan out from `rt` start from its result on whichever agents are free, each sent it
+   * as its maker did (RepoSync.offer), which needs what it was built on there: `base`, and so all
+   * before it, goes to every agent now, while `rt` works, not after its result is in.
+   */
+  private sendBaseAhead(rt: RunTask, base: string, on: AgentClient): void {
+    if (this.tasks.filter((t) => t.after.includes(rt.id)).length < FAN_OUT) return;
+    // A send that fails costs nothing but time: a start sends what is still missing.
+    for (const agent of this.opts.pool.agents) if (agent !== on) void this.sync.ensure(agent, base).catch(() => undefined);
+  }
 
   /** The driver's side of attempt `spec` of `rt` on `agent`; `from` continues one a resumed run found under way. */
   private remoteFor(rt: RunTask, agent: AgentClient, spec: TaskSpec, from?: RemoteTaskProgress): RemoteTask {
@@ -333,7 +347,7 @@ export abstract class RunEngine extends RunAttempts {
   protected update(rt: RunTask, patch: Partial<TaskReport>, detail?: string): void {
     const left = patch.status !== undefined && patch.status !== rt.status && patch.status !== 'integrating' && patch.status !== 'merged';
     Object.assign(rt, patch);
-    if (patch.status === 'merged') this.starts.heads.merged(rt.id, this.integrator.head);
+    if (patch.status === 'merged') this.starts.heads.merged(rt.id, this.integrator.head, rt.commit ?? undefined);
     // Its reported result will not merge as it was (a conflict, a failing verify, a failure).
     if (left) this.unwindEarly(rt);
     if (left && (rt.status === 'failed' || rt.status === 'blocked')) {

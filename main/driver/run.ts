@@ -26,7 +26,7 @@ export class Run extends RunEngine {
     const { runId, repo, base, runDir, out, pool } = this.opts;
     const started = Date.now();
     await mkdir(runDir, { recursive: true, mode: 0o700 });
-    this.sync = new RepoSync(repo, runDir);
+    this.sync = new RepoSync(repo, runDir, this.starts.heads);
     // What each agent has is asked now, beside the setting up below, not on the first starts' way.
     for (const client of pool.agents) void this.sync.prepare(client);
     const resume = this.opts.resume;

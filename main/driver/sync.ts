@@ -25,6 +25,12 @@ const MAX_PREREQUISITES = 16;
 /** Results kept to pass on, the newest: the tasks that start from a result do so within moments of its report. */
 const OFFERS_KEPT = 32;
 
+/** Commits held by holding others. */
+export interface CommitHistory {
+  /** Whether `commit` is in the history of one of `have`. */
+  inHistory(commit: string, have: Iterable<string>): boolean;
+}
+
 /** A result's bundle as the agent that made it sent it inline, and the commits it builds on. */
 interface Offer {
   sha256: string;
@@ -44,7 +50,8 @@ export class RepoSync {
   /** Per result commit: its maker's inline bundle, the newest OFFERS_KEPT. */
   private readonly offers = new Map<string, Offer>();
 
-  constructor(private readonly repo: UserRepo, private readonly workDir: string) {}
+  /** `history`: which commits an agent holds by holding others (a run's branch heads hold the results merged into them). */
+  constructor(private readonly repo: UserRepo, private readonly workDir: string, private readonly history?: CommitHistory) {}
 
   /** Records that the agent made `commit` (reported, perhaps not fetched yet): tasks based on it go there first. */
   made(agent: AgentClient, commit: string): void {
@@ -85,7 +92,7 @@ export class RepoSync {
   canSend(commit: string, agentIds: readonly string[]): boolean {
     if (this.here.has(commit)) return true;
     const offer = this.offers.get(commit);
-    return offer !== undefined && agentIds.every((id) => fits(offer, this.knownTo(id)));
+    return offer !== undefined && agentIds.every((id) => this.fits(offer, this.knownTo(id)));
   }
 
   /** Commits the agent is known to have. */
@@ -142,7 +149,7 @@ export class RepoSync {
     const known = await this.knownOf(agent);
     if (known.has(commit)) return;
     const offer = this.offers.get(commit);
-    if (offer && fits(offer, known)) {
+    if (offer && this.fits(offer, known)) {
       try {
         await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: offer.sha256, commit, inline: offer.inline });
         known.add(commit);
@@ -171,9 +178,10 @@ export class RepoSync {
       await rm(file, { force: true });
     }
   }
+
+  /** Whether an agent holding `known` has every commit the offered bundle builds on. */
+  private fits(offer: Offer, known: ReadonlySet<string>): boolean {
+    return offer.prerequisites.every((c) => known.has(c) || this.history?.inHistory(c, known) === true);
+  }
 }
 
-/** Whether an agent holding `known` has every commit the offered bundle builds on. */
-function fits(offer: Offer, known: ReadonlySet<string>): boolean {
-  return offer.prerequisites.every((c) => known.has(c));
-}
