@@ -62,6 +62,7 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   ctx.tasks.on('result', onResult);
   // Trust is checked on every request, not only at open: a driver unpaired meanwhile is refused.
   const paired = (): boolean => ctx.allowlist.has(peer);
+  // One request at a time, in the order sent: a driver starts a task right behind the repo.apply that brings its base.
   void channel.start((raw) => {
     if (paired()) return srv.receive(raw);
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });

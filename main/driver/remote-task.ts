@@ -1,5 +1,5 @@
 /**
- * One task on one agent, from the driver's side: sync its base, start it, stream its terminal,
+ * One task on one agent, from the driver's side: start it behind its base, stream its terminal,
  * and hand every result it reports (the first turn, then each follow-up) to `onResult`, with the
  * result's commits already fetched into the user's repo (pinned under refs/claudecluster/ and
  * acknowledged to the agent once recorded). When the agent comes back after a disconnect (or
@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { FINAL_STATES, type TaskResult, type TaskSpec, type TaskStateEvent } from '../../shared/protocol/control.js';
+import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
 import type { AgentClient } from './agent-client.js';
 import type { RepoSync } from './sync.js';
 import type { UserRepo } from './user-repo.js';
@@ -70,11 +71,22 @@ export class RemoteTask {
     return { termBytes: this.termBytes, deliveredTurn: this.deliveredTurn };
   }
 
-  async start(): Promise<void> {
-    const { agent, spec, deps } = this;
-    await deps.sync.ensure(agent, spec.base);
+  /**
+   * Starts the task, sent right behind the requests that bring the commits it needs (`synced`
+   * settles once they are all there): the agent serves them in order. When bringing one failed
+   * (a result passed on from another agent refused, say, and a bundle made here sent in its
+   * place), the agent lacks it at the start: the start waits for `synced` and is sent again.
+   */
+  async start(synced: Promise<unknown>): Promise<void> {
+    const { agent, spec } = this;
     this.listen(agent);
-    await agent.rpc.request('task.start', spec);
+    try {
+      await agent.rpc.request('task.start', spec);
+    } catch (err) {
+      if (!(err instanceof RpcError && err.code === RPC_ERROR.notFound)) throw err;
+      await synced;
+      await agent.rpc.request('task.start', spec);
+    }
     await this.attach();
   }
 

@@ -167,17 +167,18 @@ export abstract class RunEngine extends RunAttempts {
     try {
       // Reuse records work on a base alone; a result with something merged in first is not that.
       rt.ran = rt.resolving || rt.mergeIn || rt.chainedOn ? undefined : spec;
-      // The commits it needs go to the agent while an earlier result is looked for (remote.start finds its base there).
-      const synced = Promise.all([spec.base, spec.mergeIn, spec.mergeFrom].map((c) => c && this.sync.ensure(agent, c)));
-      synced.catch(() => undefined); // Awaited below, unless an earlier result is taken, or looking for one fails, first.
+      // The commits it needs go to the agent while an earlier result is looked for; the start goes right behind them.
+      const transfers = [spec.base, spec.mergeIn, spec.mergeFrom].flatMap((c) => (c ? [this.sync.transfer(agent, c)] : []));
+      const synced = Promise.all(transfers.map((t) => t.done));
+      synced.catch(() => undefined); // Awaited by the start, unless an earlier result is taken, or looking for one fails, first.
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
       const reused = rt.ran && rt.attempts === 1 && !rt.early && await this.reuse?.find(rt.ran, `task ${rt.id}: ${rt.title} (reused)`);
       if (reused) return await this.takeEarlierResult(rt, reused);
       const remote = this.remoteFor(rt, agent, spec);
       rt.remote = remote;
       // Before the agent hears of it: a resumed run must know every attempt that may be running.
-      await Promise.all([this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }), synced]);
-      await remote.start();
+      await Promise.all([this.journal.record({ type: 'dispatched', taskId: rt.id, agentId, attempts: rt.attempts, starts: rt.starts, spec }), ...transfers.map((t) => t.asked)]);
+      await remote.start(synced);
       // A chained start's time counts from when it takes its slot.
       if (!rt.chainedOn) this.startTimer(rt, remote);
       this.sendBaseAhead(rt, spec.base, agent);

@@ -25,6 +25,18 @@ const MAX_PREREQUISITES = 16;
 /** Results kept to pass on, the newest: the tasks that start from a result do so within moments of its report. */
 const OFFERS_KEPT = 32;
 
+/** A commit on its way to an agent. */
+export interface Transfer {
+  /**
+   * Settles once the agent has been asked to take the commit in, or is known to hold it. An agent
+   * serves a driver's requests one at a time, in order: a task started after this finds the
+   * commit there, unless taking it in failed (`done` says why).
+   */
+  asked: Promise<void>;
+  /** Settles once the agent holds the commit. */
+  done: Promise<void>;
+}
+
 /** Commits held by holding others. */
 export interface CommitHistory {
   /** Whether `commit` is in the history of one of `have`. */
@@ -43,8 +55,8 @@ export class RepoSync {
   private readonly known = new Map<string, Set<string>>();
   /** Commits known to be in this repo: only these can be a bundle's prerequisites (an agent's result may still be on its way here). */
   private readonly here = new Set<string>();
-  /** Per agent+commit: a sync in flight, so concurrent tasks share one upload. */
-  private readonly inflight = new Map<string, Promise<void>>();
+  /** Per agent+commit: a sync in flight (or done), so concurrent tasks share one upload. */
+  private readonly inflight = new Map<string, Transfer>();
   /** Per agent: the asking for its commits, once (see `prepare`). */
   private readonly asked = new Map<string, Promise<Set<string>>>();
   /** Per result commit: its maker's inline bundle, the newest OFFERS_KEPT. */
@@ -111,15 +123,26 @@ export class RepoSync {
     return this.knownOf(agent).then(() => undefined, () => undefined);
   }
 
+  /** Gets `commit` onto the agent; settles once it is there. */
   ensure(agent: AgentClient, commit: string): Promise<void> {
+    return this.transfer(agent, commit).done;
+  }
+
+  /** Gets `commit` onto the agent: `asked` settles once the agent has been asked to take it in (see Transfer). */
+  transfer(agent: AgentClient, commit: string): Transfer {
     const key = `${agent.peerId.toString()}:${commit}`;
-    let p = this.inflight.get(key);
-    if (!p) {
-      p = this.send(agent, commit);
-      this.inflight.set(key, p);
-      p.catch(() => this.inflight.delete(key));
+    let t = this.inflight.get(key);
+    if (!t) {
+      let asked!: () => void;
+      const askedOnce = new Promise<void>((resolve) => { asked = resolve; });
+      const done = this.send(agent, commit, asked);
+      // Failed before asking: whoever waits for the asking goes on, and hears why from `done`.
+      done.then(asked, asked);
+      t = { asked: askedOnce, done };
+      this.inflight.set(key, t);
+      done.catch(() => this.inflight.delete(key));
     }
-    return p;
+    return t;
   }
 
   /** The commits the agent has, asked of it the first time. */
@@ -144,14 +167,17 @@ export class RepoSync {
     return known;
   }
 
-  private async send(agent: AgentClient, commit: string): Promise<void> {
+  /** Sends `commit` (calling `asked` once the agent's answer is all that is left) unless the agent has it. */
+  private async send(agent: AgentClient, commit: string, asked: () => void): Promise<void> {
     const id = agent.peerId.toString();
     const known = await this.knownOf(agent);
     if (known.has(commit)) return;
     const offer = this.offers.get(commit);
     if (offer && this.fits(offer, known)) {
       try {
-        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: offer.sha256, commit, inline: offer.inline });
+        const applied = agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: offer.sha256, commit, inline: offer.inline });
+        asked();
+        await applied;
         known.add(commit);
         return;
       } catch (err) {
@@ -170,7 +196,9 @@ export class RepoSync {
         const { size } = await stat(file);
         const inline = await readInline(file, size);
         if (inline === undefined) await putBlob(agent, file, sha256, size);
-        await agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) });
+        const applied = agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) });
+        asked();
+        await applied;
       }
       known.add(commit);
       this.here.add(commit);
