@@ -11,7 +11,7 @@ import { AgentClient } from '../main/driver/agent-client.js';
 import { RepoSync } from '../main/driver/sync.js';
 import { UserRepo } from '../main/driver/user-repo.js';
 import type { SessionOptions } from '../shared/goal/types.js';
-import type { TaskStateEvent } from '../shared/protocol/control.js';
+import type { TaskResult, TaskStateEvent } from '../shared/protocol/control.js';
 import { git, makeRepo, startAgent, type AgentProc, type Scope } from './harness.js';
 
 export interface DirectAgent {
@@ -24,6 +24,10 @@ export interface DirectAgent {
   states: TaskStateEvent[];
   /** Starts task `taskId` of run r1 with `prompt` at the repo's HEAD. */
   start(taskId: string, prompt: string, session?: SessionOptions): Promise<void>;
+  /** The next result the agent reports. */
+  nextResult(): Promise<TaskResult>;
+  /** Starts a second agent (data in `dataDir`) that trusts this driver, and connects to it; the caller closes the client. */
+  another(dataDir: string): Promise<AgentClient>;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,13 @@ export async function directAgent(scope: Scope, tmp: string, agentArgs: string[]
     host, agent, agentDir, client, repo, base, states,
     start: async (taskId, prompt, session = { mode: 'tui' }) => {
       await client.rpc.request('task.start', { runId: 'r1', taskId, title: taskId, prompt, repoId: repo.repoId, base, session });
+    },
+    nextResult: () => new Promise((resolve) => {
+      const off = client.rpc.on('task.result', (r) => { off(); resolve(r); });
+    }),
+    another: async (dataDir) => {
+      const other = await startAgent(scope, { dataDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--trust', host.peerId.toString()] });
+      return AgentClient.connect(host, multiaddr(other.addr));
     },
     close: async () => {
       await client.close();

@@ -21,7 +21,17 @@ interface StatusEvent { type: string; time: string; task: TaskOut }
  * Runs `tasks` (goal lines) over agent x, with `xSlots`, and y, with `ySlots`, the only one that
  * lets a session bypass permissions: a task asking for that runs on y.
  */
-async function runOnXY(tmp: string, xSlots: number, ySlots: number, tasks: string[]): Promise<{ repo: string; events: ReadonlyArray<Record<string, unknown>> }> {
+interface XYRun {
+  repo: string;
+  branch: string;
+  statuses: StatusEvent[];
+  /** Task `id` as the run's summary has it. */
+  task(id: string): TaskOut;
+  /** Where the first `status` of task `id` (on `agent`, when given) is among the status events; -1 when there is none. */
+  index(id: string, status: string, agent?: string): number;
+}
+
+async function runOnXY(tmp: string, xSlots: number, ySlots: number, tasks: string[]): Promise<XYRun> {
   const driverDir = join(tmp, 'driver');
   const agents = [];
   for (const [name, args] of [['x', ['--slots', String(xSlots)]], ['y', ['--slots', String(ySlots), '--allow-bypass']]] as const) {
@@ -35,7 +45,20 @@ async function runOnXY(tmp: string, xSlots: number, ySlots: number, tasks: strin
   await writeFile(goal, ['---', 'session:', '  mode: headless', '---', '# Early', '', '## Tasks', ...tasks, ''].join('\n'));
   const r = await runCli(['run', goal, '--repo', repo, '--data-dir', driverDir, '--no-mdns', '--json', ...agents.flatMap((a) => ['--agent', a.addr])], { wrap: ['timeout', '120'] });
   assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
-  return { repo, events: r.events };
+  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
+  const { summary } = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
+  return {
+    repo, branch: summary.branch, statuses,
+    task: (id) => summary.tasks.find((t) => t.id === id)!,
+    index: (id, status, agent) => statuses.findIndex((e) => e.task.id === id && e.task.status === status && (agent === undefined || e.task.agent === agent)),
+  };
+}
+
+/** `dependent` went to y, from `dep`'s result, before the driver had fetched that result. */
+function sentOnBeforeFetched(r: XYRun, dep: string, dependent: string): void {
+  const sent = r.index(dependent, 'dispatching', 'y');
+  assert.ok(sent !== -1 && sent < r.index(dep, 'integrating'), `${dependent} went to y before ${dep}'s result was fetched here`);
+  assert.equal(r.task(dependent).base, r.task(dep).commit, `${dependent} started from ${dep}'s result`);
 }
 
 test('a task its dependency\'s agent will not run starts on another from the fetched result, before that result merges', async () => {
@@ -45,16 +68,12 @@ test('a task its dependency\'s agent will not run starts on another from the fet
     '- a: First', '  !write a.txt a',
     '- b: Second', '  after: a', '  permission_mode: bypassPermissions', '  !require a.txt', '  !write b.txt b',
   ]);
-  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
-  const at = (id: string, status: string): StatusEvent[] => statuses.filter((s) => s.task.id === id && s.task.status === status);
-  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
-  const [a, b] = ['a', 'b'].map((id) => finished.summary.tasks.find((t) => t.id === id)!);
-  assert.equal(a!.agent, 'x');
-  assert.equal(b!.agent, 'y', 'b ran where it is allowed');
-  const sentToY = at('b', 'dispatching').find((s) => s.task.agent === 'y')!;
-  assert.ok(Date.parse(sentToY.time) < Date.parse(at('a', 'merged')[0]!.time), 'b went to y before a merged');
-  assert.equal(b!.base, a!.commit, 'b started from a\'s result');
-  assert.equal(git(r.repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
+  assert.equal(r.task('a').agent, 'x');
+  assert.equal(r.task('b').agent, 'y', 'b ran where it is allowed');
+  const sentToY = r.index('b', 'dispatching', 'y');
+  assert.ok(sentToY !== -1 && sentToY < r.index('a', 'merged'), 'b went to y before a merged');
+  assert.equal(r.task('b').base, r.task('a').commit, 'b started from a\'s result');
+  assert.equal(git(r.repo, 'show', `${r.branch}:b.txt`), 'b');
 });
 
 test('a result that came inline goes at once to another agent holding its base: its dependent starts there before the driver fetched it', async () => {
@@ -68,15 +87,10 @@ test('a result that came inline goes at once to another agent holding its base: 
     '- w: Beside it', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'w-started')}`, `  !wait-for ${join(marks, 'b-started')}`, '  !write w.txt w',
     '- b: After a', '  after: a', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'b-started')}`, '  !require a.txt', '  !write b.txt b',
   ]);
-  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
-  const index = (id: string, status: string, agent?: string): number => statuses.findIndex((s) => s.task.id === id && s.task.status === status && (agent === undefined || s.task.agent === agent));
-  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
-  const [a, b] = ['a', 'b'].map((id) => finished.summary.tasks.find((t) => t.id === id)!);
-  assert.equal(a!.agent, 'x');
-  assert.equal(b!.agent, 'y');
-  assert.ok(index('b', 'dispatching', 'y') !== -1 && index('b', 'dispatching', 'y') < index('a', 'integrating'), 'b went to y before a\'s result was fetched here');
-  assert.equal(b!.base, a!.commit, 'b started from a\'s result');
-  assert.equal(git(r.repo, 'show', `${finished.summary.branch}:b.txt`), 'b');
+  assert.equal(r.task('a').agent, 'x');
+  assert.equal(r.task('b').agent, 'y');
+  sentOnBeforeFetched(r, 'a', 'b');
+  assert.equal(git(r.repo, 'show', `${r.branch}:b.txt`), 'b');
 });
 
 test('a task others fan out from has its base sent to every agent while it works: its result goes on at once to the one it did not run on', async () => {
@@ -94,13 +108,8 @@ test('a task others fan out from has its base sent to every agent while it works
     '- f1: Fan out on y', '  after: j', '  permission_mode: bypassPermissions', '  !require j.txt', '  !write f1.txt f1',
     '- f2: Fan out on x', '  after: j', '  !require j.txt', '  !write f2.txt f2',
   ]);
-  const statuses = (r.events as unknown as StatusEvent[]).filter((e) => e.type === 'task-status');
-  const index = (id: string, status: string, agent?: string): number => statuses.findIndex((s) => s.task.id === id && s.task.status === status && (agent === undefined || s.task.agent === agent));
-  const finished = r.events.find((e) => e['type'] === 'run-finished') as unknown as { summary: { branch: string; tasks: TaskOut[] } };
-  const [j, f1] = ['j', 'f1'].map((id) => finished.summary.tasks.find((t) => t.id === id)!);
-  assert.equal(j!.agent, 'x');
-  assert.equal(f1!.agent, 'y');
-  assert.ok(index('f1', 'dispatching', 'y') !== -1 && index('f1', 'dispatching', 'y') < index('j', 'integrating'), 'f1 went to y before j\'s result was fetched here');
-  assert.equal(f1!.base, j!.commit, 'f1 started from j\'s result');
-  for (const file of ['f1.txt', 'f2.txt', 'p.txt', 'q.txt']) assert.ok(git(r.repo, 'show', `${finished.summary.branch}:${file}`));
+  assert.equal(r.task('j').agent, 'x');
+  assert.equal(r.task('f1').agent, 'y');
+  sentOnBeforeFetched(r, 'j', 'f1');
+  for (const file of ['f1.txt', 'f2.txt', 'p.txt', 'q.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });
