@@ -110,8 +110,7 @@ export abstract class RunEngine extends RunAttempts {
       for (const agent of agents) {
         const id = agent.peerId.toString();
         for (const commit of [this.starts.baseFor(t, id), mergeIn]) {
-          // A send that fails costs nothing but time: the start sends what is still missing.
-          if (commit && !this.sync.knownTo(id).has(commit)) void this.sync.ensure(agent, commit).catch(() => undefined);
+          if (commit && !this.sync.knownTo(id).has(commit)) this.sendEarly(agent, commit);
         }
       }
     }
@@ -198,8 +197,12 @@ export abstract class RunEngine extends RunAttempts {
    */
   private sendBaseAhead(rt: RunTask, base: string, on: AgentClient): void {
     if (this.tasks.filter((t) => t.after.includes(rt.id)).length < FAN_OUT) return;
-    // A send that fails costs nothing but time: a start sends what is still missing.
-    for (const agent of this.opts.pool.agents) if (agent !== on) void this.sync.ensure(agent, base).catch(() => undefined);
+    for (const agent of this.opts.pool.agents) if (agent !== on) this.sendEarly(agent, base);
+  }
+
+  /** Sends `commit` to `agent` ahead of a start that may need it: one that fails costs nothing but time, as the start sends what is still missing. */
+  private sendEarly(agent: AgentClient, commit: string): void {
+    void this.sync.ensure(agent, commit).catch(() => undefined);
   }
 
   /** The driver's side of attempt `spec` of `rt` on `agent`; `from` continues one a resumed run found under way. */
@@ -315,7 +318,7 @@ export abstract class RunEngine extends RunAttempts {
       const at = open[0]!.status === 'waiting' ? undefined : open[0]!.client;
       for (const agent of at ? [at] : this.opts.pool.agents) to.add(agent);
     }
-    for (const agent of to) void this.sync.ensure(agent, head).catch(() => undefined);
+    for (const agent of to) this.sendEarly(agent, head);
   }
 
   protected integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {

@@ -58,7 +58,7 @@ export class RepoSync {
   /** Per agent+commit: a sync in flight (or done), so concurrent tasks share one upload. */
   private readonly inflight = new Map<string, Transfer>();
   /** Per agent: the asking for its commits, once (see `prepare`). */
-  private readonly asked = new Map<string, Promise<Set<string>>>();
+  private readonly tipsAsked = new Map<string, Promise<Set<string>>>();
   /** Per result commit: its maker's inline bundle, the newest OFFERS_KEPT. */
   private readonly offers = new Map<string, Offer>();
 
@@ -148,11 +148,11 @@ export class RepoSync {
   /** The commits the agent has, asked of it the first time. */
   private knownOf(agent: AgentClient): Promise<Set<string>> {
     const id = agent.peerId.toString();
-    let known = this.asked.get(id);
+    let known = this.tipsAsked.get(id);
     if (!known) {
       known = this.ask(agent);
-      this.asked.set(id, known);
-      known.catch(() => this.asked.delete(id));
+      this.tipsAsked.set(id, known);
+      known.catch(() => this.tipsAsked.delete(id));
     }
     return known;
   }
@@ -175,9 +175,7 @@ export class RepoSync {
     const offer = this.offers.get(commit);
     if (offer && this.fits(offer, known)) {
       try {
-        const applied = agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: offer.sha256, commit, inline: offer.inline });
-        asked();
-        await applied;
+        await this.apply(agent, { blob: offer.sha256, commit, inline: offer.inline }, asked);
         known.add(commit);
         return;
       } catch (err) {
@@ -196,15 +194,20 @@ export class RepoSync {
         const { size } = await stat(file);
         const inline = await readInline(file, size);
         if (inline === undefined) await putBlob(agent, file, sha256, size);
-        const applied = agent.rpc.request('repo.apply', { repoId: this.repo.repoId, blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) });
-        asked();
-        await applied;
+        await this.apply(agent, { blob: sha256, commit, ...(inline !== undefined ? { inline } : {}) }, asked);
       }
       known.add(commit);
       this.here.add(commit);
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /** Has the agent take in a bundle, calling `asked` once the request is on its way. */
+  private async apply(agent: AgentClient, bundle: { blob: string; commit: string; inline?: string }, asked: () => void): Promise<void> {
+    const applied = agent.rpc.request('repo.apply', { repoId: this.repo.repoId, ...bundle });
+    asked();
+    await applied;
   }
 
   /** Whether an agent holding `known` has every commit the offered bundle builds on. */
