@@ -39,6 +39,11 @@ export class RecordWriter {
     this.chain = write.catch(() => undefined);
     return write;
   }
+
+  /** Settles once every write asked for so far has ended. */
+  written(): Promise<void> {
+    return this.chain;
+  }
 }
 
 export interface LoadedRecord {

@@ -70,13 +70,17 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     return [...this.tasks.values()].filter((t) => runId === undefined || t.spec.runId === runId);
   }
 
-  /** Accepts a task (idempotent for the same driver); it starts when a slot is free. */
-  async start(spec: TaskSpec, owner: string): Promise<Task> {
+  /**
+   * Accepts a task (idempotent for the same driver); it starts when a slot is free. `saved`
+   * settles once its record is on disk: only then may the driver be told it was accepted, as an
+   * accepted task survives a restart.
+   */
+  async start(spec: TaskSpec, owner: string): Promise<{ task: Task; saved: Promise<void> }> {
     const key = taskKey(spec);
     const existing = this.tasks.get(key);
     if (existing) {
       if (existing.owner !== owner) throw new RpcError(RPC_ERROR.busy, `task ${key} belongs to another driver`);
-      return existing;
+      return { task: existing, saved: existing.record.written() };
     }
     const dep = spec.chainAfter === undefined ? undefined : this.get({ runId: spec.runId, taskId: spec.chainAfter });
     if (spec.chainAfter !== undefined && (!dep || dep.owner !== owner || dep.spec.repoId !== spec.repoId)) {
@@ -93,10 +97,9 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     this.queue.push(task);
     const saved = this.setState(task, 'queued') ?? this.persist(task);
     if (dep) this.settleChain(task, dep);
-    // The session need not wait for the disk; the answer does: an accepted task survives a restart.
+    // The session need not wait for the disk.
     this.pump();
-    await saved;
-    return task;
+    return { task, saved };
   }
 
   /** Input typed into a task's pane; activity keeps an idle session open. */

@@ -31,10 +31,13 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
     }
     return { ok: true as const };
   });
-  srv.handle('task.start', async (spec) => {
+  srv.handle('task.start', async (spec, next) => {
     const allowed = checkPermissions(spec, ctx.policy);
     if (!allowed.ok) throw new RpcError(RPC_ERROR.refused, allowed.error);
-    const task = await ctx.tasks.start(spec, peer);
+    const { task, saved } = await ctx.tasks.start(spec, peer);
+    // Taken in: the driver's next request (often the next start) goes ahead while this one's record reaches the disk.
+    next();
+    await saved;
     return { accepted: true as const, state: task.state };
   });
   srv.handle('task.cancel', (ref) => ({ cancelled: ctx.tasks.cancel(ref, peer) }));
@@ -62,7 +65,7 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   ctx.tasks.on('result', onResult);
   // Trust is checked on every request, not only at open: a driver unpaired meanwhile is refused.
   const paired = (): boolean => ctx.allowlist.has(peer);
-  // One request at a time, in the order sent: a driver starts a task right behind the repo.apply that brings its base.
+  // One request at a time, in the order sent: a driver starts a task right behind the repo.apply that brings its base. A start lets the next one in before it is answered (see task.start).
   void channel.start((raw) => {
     if (paired()) return srv.receive(raw);
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });

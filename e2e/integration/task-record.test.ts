@@ -1,7 +1,7 @@
 /**
  * What an agent's answers promise about its task records: a task is on disk before `task.start`
  * is answered, yet its session does not wait for the disk; a result is on disk before the driver
- * hears of it. A FIFO in place of the record's temporary file holds each write until the test
+ * hears of it; a start held on its record's write does not hold the driver's next request. A FIFO in place of the record's temporary file holds each write until the test
  * reads it, so "before" is shown, not left to timing.
  */
 import { test, after } from 'node:test';
@@ -58,4 +58,22 @@ test('a task is on disk before its start is answered, and its result before it i
   await drain(fifo);
   await waitFor(() => results.length === 1, 'the result, once the write went through');
   assert.match(results[0]!.commit ?? '', /^[0-9a-f]{40}$/);
+});
+
+test('a start waiting for its record to be written does not hold up the next start: it is answered first', { timeout: 60_000 }, async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const taskDir = join(d.agentDir, 'tasks', 'r1.t1');
+  const fifo = tempPathOf(join(taskDir, 'task.json'), d.agent.proc.pid);
+  await mkdir(taskDir, { recursive: true, mode: 0o700 });
+  execFileSync('mkfifo', [fifo]);
+
+  let firstAnswered = false;
+  const first = d.start('t1', '!write a.txt a', { mode: 'headless' }).then(() => { firstAnswered = true; });
+  await d.start('t2', '!write b.txt b', { mode: 'headless' });
+  assert.equal(firstAnswered, false, 't1 is not answered while its record cannot be written');
+  await drain(fifo);
+  await first;
+  await unlink(fifo);
 });

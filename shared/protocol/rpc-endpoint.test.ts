@@ -96,3 +96,35 @@ test('error messages are capped, however much a hostile frame gives them to desc
   assert.ok(reply.error.message.length <= MAX_ERROR_MESSAGE_CHARS, `${reply.error.message.length} chars`);
   assert.match(reply.error.message, /^agent\.info: .*Unrecognized key.*…$/);
 });
+
+test('a handler that calls next lets the transport take the next request before it is answered', async () => {
+  const sent: RpcMessage[] = [];
+  const server = new RpcServer(controlContract, (m) => sent.push(m));
+  let release!: () => void;
+  const disk = new Promise<void>((resolve) => (release = resolve));
+  server.handle('repo.tips', async (_params, next) => {
+    next();
+    await disk;
+    return { tips: [] };
+  });
+  server.handle('agent.info', () => info);
+  const repoId = 'a'.repeat(64);
+  await server.receive({ jsonrpc: '2.0', id: 1, method: 'repo.tips', params: { repoId } });
+  await server.receive({ jsonrpc: '2.0', id: 2, method: 'agent.info', params: {} });
+  // The second was answered while the first still waits.
+  assert.deepEqual(sent.map((m) => (m as { id: number }).id), [2]);
+  release();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sent.map((m) => (m as { id: number }).id), [2, 1]);
+});
+
+test('a handler that never calls next holds the transport until it is answered', async () => {
+  const sent: RpcMessage[] = [];
+  const server = new RpcServer(controlContract, (m) => sent.push(m));
+  server.handle('repo.tips', async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return { tips: [] };
+  });
+  await server.receive({ jsonrpc: '2.0', id: 1, method: 'repo.tips', params: { repoId: 'a'.repeat(64) } });
+  assert.equal(sent.length, 1);
+});

@@ -19,7 +19,8 @@ export type ParamsOf<C extends RpcContract, M extends keyof Req<C>> = z.infer<Re
 export type ResultOf<C extends RpcContract, M extends keyof Req<C>> = z.infer<Req<C>[M]['result']>;
 export type NoteOf<C extends RpcContract, N extends keyof Notes<C>> = z.infer<Notes<C>[N]>;
 
-type Handler = (params: unknown) => Promise<unknown> | unknown;
+/** `next`: the handler is far enough along for a transport that serves requests in order to take the next one (see `receive`). */
+type Handler = (params: unknown, next: () => void) => Promise<unknown> | unknown;
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; schema: z.ZodType };
 
 /** Sends one message; the transport frames and caps it. */
@@ -31,7 +32,7 @@ export class RpcServer<C extends RpcContract> {
 
   constructor(private readonly contract: C, private readonly send: RpcSend) {}
 
-  handle<M extends keyof Req<C> & string>(method: M, fn: (params: ParamsOf<C, M>) => Promise<ResultOf<C, M>> | ResultOf<C, M>): void {
+  handle<M extends keyof Req<C> & string>(method: M, fn: (params: ParamsOf<C, M>, next: () => void) => Promise<ResultOf<C, M>> | ResultOf<C, M>): void {
     this.handlers.set(method, fn as Handler);
   }
 
@@ -39,8 +40,17 @@ export class RpcServer<C extends RpcContract> {
     this.send({ jsonrpc: '2.0', method, params });
   }
 
-  /** Handles one decoded frame; `raw` is whatever JSON.parse produced (or a parse failure). */
-  async receive(raw: unknown): Promise<void> {
+  /**
+   * Handles one decoded frame; `raw` is whatever JSON.parse produced (or a parse failure).
+   * Settles once the reply is sent, or before that when the handler calls its `next`.
+   */
+  receive(raw: unknown): Promise<void> {
+    let next!: () => void;
+    const taken = new Promise<void>((resolve) => (next = resolve));
+    return Promise.race([taken, this.answer(raw, next)]);
+  }
+
+  private async answer(raw: unknown, next: () => void): Promise<void> {
     const parsed = RpcRequest.safeParse(raw);
     if (!parsed.success) {
       const id = usableId(raw);
@@ -60,7 +70,7 @@ export class RpcServer<C extends RpcContract> {
       return;
     }
     try {
-      this.reply(id, await handler(p.data));
+      this.reply(id, await handler(p.data, next));
     } catch (err) {
       this.reply(id, undefined, err instanceof RpcError ? err : new RpcError(RPC_ERROR.internal, errorMessage(err)));
     }
