@@ -6,12 +6,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Sha256 } from '../shared/protocol/common.js';
 import { sha256File } from '../shared/node/hash.js';
 import { checkDiskSpace, formatBytes } from '../shared/node/disk-space.js';
-import { writeInline } from '../shared/node/inline-bundle.js';
 
 export class BlobError extends Error {
   override readonly name = 'BlobError';
@@ -73,22 +71,6 @@ export class BlobStore {
     if (actual !== sha256) {
       await rm(part, { force: true });
       throw new BlobError(`upload corrupt: sha256 is ${actual}, expected ${sha256}`);
-    }
-    await rename(part, this.path(sha256));
-  }
-
-  /** Stores a blob sent inline, once its bytes match the sha256 announced. */
-  async putInline(sha256: string, inline: string): Promise<void> {
-    // Its own name: the same blob may come inline twice at once (two tasks, one base).
-    const part = `${this.path(sha256)}.${randomBytes(4).toString('hex')}.inline`;
-    const size = Buffer.byteLength(inline, 'base64');
-    const space = await checkDiskSpace(this.dir, size, `blob ${sha256.slice(0, 12)} (${formatBytes(size)})`);
-    if (!space.ok) throw new BlobError(space.error.message);
-    try {
-      await writeInline(inline, { sha256 }, part);
-    } catch (err) {
-      await rm(part, { force: true });
-      throw new BlobError((err as Error).message);
     }
     await rename(part, this.path(sha256));
   }

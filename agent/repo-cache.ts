@@ -2,13 +2,14 @@
  * One bare cache repository per origin repo. Drivers send only the objects it lacks (bundles
  * of `commit ^tips`); tasks run in worktrees of it; results leave as bundles of `base..task`.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { GitError, git, gitOut } from '../shared/node/git.js';
 import { readBundleHeader, type BundleHeader } from '../shared/node/bundle-header.js';
 import { indexBundlePack } from '../shared/node/index-pack.js';
+import { bundleSize, onDisk, type BundleSource } from '../shared/node/bundle-source.js';
 import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
 import { checkDiskSpace } from '../shared/node/disk-space.js';
@@ -84,7 +85,7 @@ export class RepoCache {
    * there, not in `git fetch`: a bundle refused (e.g. for an old zero-padded file mode in its
    * history) is fetched instead. The commit is usable at once; its ref follows (see pinning).
    */
-  async apply(repoId: string, bundle: string, commit: string): Promise<void> {
+  async apply(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
     const dir = await this.locked(repoId, () => this.ensure(repoId));
     let header: BundleHeader;
     try {
@@ -95,7 +96,7 @@ export class RepoCache {
     const ref = header.refs.find((r) => r.oid === commit)?.name;
     if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
     // Its objects land in the cache's pack directory: at least the bundle's size again.
-    await this.requireSpace(dir, (await stat(bundle)).size, `the objects of commit ${commit.slice(0, 12)}`);
+    await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${commit.slice(0, 12)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
       this.remember(repoId, commit);
       // Unpinned, the commit is still here and used; it is only not listed among the tips, so a driver may send it again.
@@ -105,7 +106,7 @@ export class RepoCache {
       return;
     }
     await this.locked(repoId, async () => {
-      const r = await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', bundle, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true });
+      const r = await onDisk(bundle, dir, (file) => git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', file, `+${ref}:${HAVE_PREFIX}${commit}`], { cwd: dir, allowFail: true }));
       if (r.code !== 0) throw new RepoError(`bundle rejected: ${lastLines(r.stderr) || 'fetch failed'}`);
       this.remember(repoId, commit);
     });
@@ -186,7 +187,7 @@ export class RepoCache {
     }
     // HEAD, not the branch: it is the result even if the session moved to another branch.
     await git(['bundle', 'create', '--quiet', out, 'HEAD', `^${base}`], { cwd: worktree });
-    const head = (await readBundleHeader(out)).refs.find((r) => r.name === 'HEAD');
+    const head = (await readBundleHeader({ file: out })).refs.find((r) => r.name === 'HEAD');
     if (!head) throw new RepoError(`the result bundle of ${key} does not carry its HEAD`);
     this.remember(repoId, head.oid);
     return head.oid;

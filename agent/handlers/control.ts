@@ -4,6 +4,7 @@ import { RPC_ERROR, RpcError, RpcServer, controlContract, type ControlContract }
 import { rpcChannel } from '../../shared/node/frames.js';
 import { PROTOCOL } from '../../shared/constants.js';
 import { checkPermissions } from '../permissions.js';
+import { checkInline } from '../../shared/node/inline-bundle.js';
 import type { HandlerContext } from './context.js';
 import { UNPAIR_REPLY_GRACE_MS, notPaired, requestId } from './not-paired.js';
 
@@ -21,11 +22,10 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   srv.handle('agent.info', () => ctx.info());
   srv.handle('repo.tips', async ({ repoId }) => ({ tips: await ctx.repos.tips(repoId) }));
   srv.handle('repo.apply', async ({ repoId, blob, commit, inline }) => {
-    if (inline !== undefined) await ctx.blobs.putInline(blob, inline).catch((err: Error) => { throw new RpcError(RPC_ERROR.failed, `refused the upload: ${err.message}`); });
-    const size = await ctx.blobs.size(blob);
-    if (size === undefined) throw new RpcError(RPC_ERROR.notFound, `blob ${blob} has not been uploaded`);
+    const bundle = inline !== undefined ? checked(inline, blob) : { file: ctx.blobs.path(blob) };
+    if ('file' in bundle && (await ctx.blobs.size(blob)) === undefined) throw new RpcError(RPC_ERROR.notFound, `blob ${blob} has not been uploaded`);
     try {
-      await ctx.repos.apply(repoId, ctx.blobs.path(blob), commit);
+      await ctx.repos.apply(repoId, bundle, commit);
     } catch (err) {
       throw new RpcError(RPC_ERROR.failed, (err as Error).message);
     }
@@ -77,4 +77,13 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
     ctx.tasks.off('state', onState);
     ctx.tasks.off('result', onResult);
   });
+}
+
+/** An inline bundle's bytes, refused unless they are the blob announced with them. */
+function checked(inline: string, blob: string): { bytes: Uint8Array } {
+  try {
+    return { bytes: checkInline(inline, { sha256: blob }) };
+  } catch (err) {
+    throw new RpcError(RPC_ERROR.failed, `refused the upload: ${(err as Error).message}`);
+  }
 }

@@ -1,11 +1,11 @@
 /**
  * repo.apply takes only a real bundle that carries the commit it names, on top of objects the
  * cache has: anything else is refused with the reason, and the cache is left as it was. History
- * git's fsck only warns about (as old repositories have) is taken.
+ * git's fsck only warns about (as old repositories have) is taken, uploaded or inline.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { Scope, git } from '../harness.js';
@@ -20,8 +20,10 @@ after(async () => {
   await scope.cleanup();
 });
 
-async function apply(d: DirectAgent, file: string, commit: string): Promise<unknown> {
+/** Has the agent apply the bundle in `file`, uploaded first, or `inline` in the request as small ones go. */
+async function apply(d: DirectAgent, file: string, commit: string, how: 'uploaded' | 'inline' = 'uploaded'): Promise<unknown> {
   const sha256 = await sha256File(file);
+  if (how === 'inline') return d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha256, commit, inline: (await readFile(file)).toString('base64') });
   await putBlob(d.client, file, sha256, (await stat(file)).size);
   return d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha256, commit });
 }
@@ -77,17 +79,21 @@ test('repo.apply takes history git fsck only warns about, as `git fetch` does', 
   const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: 'old\n' }).toString().trim();
   const entry = Buffer.concat([Buffer.from('0100644 old.txt\0'), Buffer.from(blob, 'hex')]);
   const tree = execFileSync('git', ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], { cwd: repo, input: entry }).toString().trim();
-  const old = git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit-tree', tree, '-p', d.base, '-m', 'old history');
-  git(repo, 'update-ref', 'refs/test/old', old);
-  const file = join(tmp, 'old.bundle');
-  git(repo, 'bundle', 'create', '-q', file, 'refs/test/old', `^${d.base}`);
-  // What the agent tries first refuses it.
-  const bytes = await readFile(file);
-  const strict = spawnSync('git', ['index-pack', '--stdin', '--fix-thin', '--strict'], { cwd: repo, input: bytes.subarray(bytes.indexOf('\n\n') + 2), encoding: 'utf8' });
-  assert.notEqual(strict.status, 0);
-  assert.match(strict.stderr, /zeroPaddedFilemode/);
+  for (const how of ['uploaded', 'inline'] as const) {
+    const old = git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit-tree', tree, '-p', d.base, '-m', `old history, ${how}`);
+    git(repo, 'update-ref', `refs/test/${how}`, old);
+    const file = join(tmp, `${how}.bundle`);
+    git(repo, 'bundle', 'create', '-q', file, `refs/test/${how}`, `^${d.base}`);
+    // What the agent tries first refuses it.
+    const bytes = await readFile(file);
+    const strict = spawnSync('git', ['index-pack', '--stdin', '--fix-thin', '--strict'], { cwd: repo, input: bytes.subarray(bytes.indexOf('\n\n') + 2), encoding: 'utf8' });
+    assert.notEqual(strict.status, 0);
+    assert.match(strict.stderr, /zeroPaddedFilemode/);
 
-  await apply(d, file, old);
-  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
-  assert.ok(tips.includes(old), `the agent has it (tips: ${tips.join(', ')})`);
+    await apply(d, file, old, how);
+    const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+    assert.ok(tips.includes(old), `${how}, the agent has it (tips: ${tips.join(', ')})`);
+  }
+  const cache = join(d.agentDir, 'repos', `${d.repo.repoId}.git`);
+  assert.deepEqual((await readdir(cache)).filter((f) => f.endsWith('.bundle')), [], 'the file an inline bundle was fetched from is gone');
 });

@@ -58,7 +58,7 @@ test('a reported result merged into the base: a merge commit the result builds o
   // Fetch the result to look at it: its bundle holds the merge and the dependency's result.
   const file = join(tmp, 'after.bundle');
   await getBlob(d.client, r.bundle!.sha256, file);
-  await d.repo.takeResult(file, r.commit!);
+  await d.repo.takeResult({ file: file }, r.commit!);
   assert.deepEqual(git(d.repo.root, 'rev-list', '--parents', '-n', '1', r.base).split(' ').slice(1), [head, dep.commit]);
   assert.equal(git(d.repo.root, 'rev-parse', `${r.commit}^`), r.base);
   assert.equal(git(d.repo.root, 'diff', '--name-only', r.base, r.commit!), 'after.txt', 'the task\'s own change is on top of the merge');

@@ -10,7 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskResult, TaskSpec } from '../../shared/protocol/control.js';
 import { git as gitRun } from '../../shared/node/git.js';
@@ -47,10 +47,8 @@ async function twoAgents(history?: CommitHistory): Promise<{ tmp: string; d: Dir
 }
 
 /** Takes the result `r`, reported inline, into the repo, as a run fetches it. */
-async function takeIn(d: DirectAgent, tmp: string, r: TaskResult): Promise<void> {
-  const file = join(tmp, `${r.taskId}.bundle`);
-  await writeFile(file, Buffer.from(r.bundle!.inline!, 'base64'));
-  await d.repo.takeResult(file, r.commit!);
+async function takeIn(d: DirectAgent, r: TaskResult): Promise<void> {
+  await d.repo.takeResult({ bytes: Buffer.from(r.bundle!.inline!, 'base64') }, r.commit!);
 }
 
 /** Commits `name`.txt to the repo here; returns the new HEAD. */
@@ -134,7 +132,7 @@ test('an agent is asked what it has once, before its first send when prepared', 
 });
 
 test('a result reported inline goes on to another agent holding its base, before this repo has it', async () => {
-  const { d, client, sync } = await twoAgents();
+  const { tmp, d, client, sync } = await twoAgents();
   const otherId = client.peerId.toString();
 
   const reported = d.nextResult();
@@ -153,6 +151,7 @@ test('a result reported inline goes on to another agent holding its base, before
   await sync.ensure(client, made);
   const { tips } = await client.rpc.request('repo.tips', { repoId: d.repo.repoId });
   assert.ok(tips.includes(made), 'the other agent has the result');
+  assert.deepEqual(await readdir(join(tmp, 'other', 'blobs')), [], 'bundles that came inline went into its cache without a file of their own');
   const here = await gitRun(['cat-file', '-e', `${made}^{commit}`], { cwd: d.repo.root, allowFail: true });
   assert.notEqual(here.code, 0, 'and this repo still does not');
   await client.close();
@@ -160,14 +159,14 @@ test('a result reported inline goes on to another agent holding its base, before
 
 test('a result reported inline goes on to an agent that holds what it builds on in a branch head\'s history', async () => {
   const heads = new BranchHeads();
-  const { tmp, d, client, sync } = await twoAgents(heads);
+  const { d, client, sync } = await twoAgents(heads);
   const otherId = client.peerId.toString();
 
   // t1's result is fetched here and merged into a branch head, which the other agent is sent.
   let reported = d.nextResult();
   await d.start('t1', '!write one.txt one', { mode: 'headless' });
   const one = (await reported).commit!;
-  await takeIn(d, tmp, await reported);
+  await takeIn(d, await reported);
   await commitHere(d, 'side');
   git(d.repo.root, 'merge', '-q', '--no-edit', one);
   const head = git(d.repo.root, 'rev-parse', 'HEAD');
@@ -211,7 +210,7 @@ test('a start behind a passed-on result the agent refuses waits for the bundle m
   const reported = d.nextResult();
   await d.start('t1', '!write one.txt one', { mode: 'headless' });
   const one = await reported;
-  await takeIn(d, tmp, one);
+  await takeIn(d, one);
   sync.learn(d.client, one.commit!);
   const bytes = Buffer.from(one.bundle!.inline!, 'base64');
   const packAt = bytes.indexOf('\n\n') + 2;

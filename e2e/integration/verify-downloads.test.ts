@@ -60,7 +60,7 @@ test('a result bundle is fetched only when it is a bundle, carries the commit an
 
   const junk = join(tmp, 'junk.bundle');
   await writeFile(junk, 'PK\x03\x04 not a bundle');
-  await assert.rejects(user.takeResult(junk, 'a'.repeat(40)), /result bundle rejected/);
+  await assert.rejects(user.takeResult({ file: junk }, 'a'.repeat(40)), /result bundle rejected/);
 
   // A clone makes two commits; a bundle of only the second needs the first, which origin lacks.
   const clone = join(tmp, 'clone');
@@ -73,13 +73,13 @@ test('a result bundle is fetched only when it is a bundle, carries the commit an
   const second = git(clone, 'rev-parse', 'HEAD');
   const partial = join(tmp, 'partial.bundle');
   git(clone, 'bundle', 'create', '-q', partial, 'main~1..main');
-  await assert.rejects(user.takeResult(partial, 'b'.repeat(40)), /does not carry commit/);
-  await assert.rejects(user.takeResult(partial, second), /result bundle rejected/);
+  await assert.rejects(user.takeResult({ file: partial }, 'b'.repeat(40)), /does not carry commit/);
+  await assert.rejects(user.takeResult({ file: partial }, second), /result bundle rejected/);
   assert.equal(refs(), '', 'nothing was written');
 
   const whole = join(tmp, 'whole.bundle');
   git(clone, 'bundle', 'create', '-q', whole, 'main');
-  await user.takeResult(whole, second);
+  await user.takeResult({ file: whole }, second);
   await user.pinResult(ref, second);
   assert.equal(git(origin, 'rev-parse', ref), second);
 });
@@ -92,12 +92,10 @@ test('a result bundle missing objects its commit needs, or carrying a tree fsck 
   const clone = join(tmp, 'clone');
   git(tmp, 'clone', '-q', origin, clone);
   const base = git(clone, 'rev-parse', 'HEAD');
-  /** A bundle of `commit` on top of `base`, its pack made of `objects` only. */
-  const forge = async (name: string, commit: string, objects: string[]): Promise<string> => {
+  /** A bundle of `commit` on top of `base`, its pack made of `objects` only, as its bytes (as a result sent inline). */
+  const forge = (commit: string, objects: string[]): { bytes: Buffer } => {
     const pack = execFileSync('git', ['pack-objects', '--stdout', '-q'], { cwd: clone, input: objects.join('\n') + '\n' });
-    const file = join(tmp, name);
-    await writeFile(file, Buffer.concat([Buffer.from(`# v2 git bundle\n-${base}\n${commit} refs/heads/main\n\n`), pack]));
-    return file;
+    return { bytes: Buffer.concat([Buffer.from(`# v2 git bundle\n-${base}\n${commit} refs/heads/main\n\n`), pack]) };
   };
   const commitOf = (tree: string, message: string): string => git(clone, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit-tree', tree, '-p', base, '-m', message);
 
@@ -105,20 +103,20 @@ test('a result bundle missing objects its commit needs, or carrying a tree fsck 
   const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: clone, input: 'new file\n' }).toString().trim();
   const tree = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\tnew.txt\n` }).toString().trim();
   const lacking = commitOf(tree, 'lacking');
-  await assert.rejects(user.takeResult(await forge('lacking.bundle', lacking, [lacking, tree]), lacking), new RegExp(`result bundle rejected: .*${blob}`));
+  await assert.rejects(user.takeResult(forge(lacking, [lacking, tree]), lacking), new RegExp(`result bundle rejected: .*${blob}`));
 
   // A tree with a ".git" entry, which a checkout would write into the repo's own directory.
   const dotgit = execFileSync('git', ['mktree'], { cwd: clone, input: `100644 blob ${blob}\t.git\n` }).toString().trim();
   const sneaky = commitOf(dotgit, 'sneaky');
-  await assert.rejects(user.takeResult(await forge('dotgit.bundle', sneaky, [sneaky, dotgit, blob]), sneaky), /result bundle rejected: .*hasDotgit/);
+  await assert.rejects(user.takeResult(forge(sneaky, [sneaky, dotgit, blob]), sneaky), /result bundle rejected: .*hasDotgit/);
 
   // The header names a commit the pack does not carry.
   const absent = commitOf(tree, 'absent');
-  await assert.rejects(user.takeResult(await forge('absent.bundle', absent, [tree, blob]), absent), /result bundle rejected: commit .* is not in it/);
+  await assert.rejects(user.takeResult(forge(absent, [tree, blob]), absent), /result bundle rejected: commit .* is not in it/);
   assert.equal(git(origin, 'for-each-ref', 'refs/claudecluster/'), '', 'nothing was written');
 
   // The same commit with everything it needs is taken.
-  await user.takeResult(await forge('whole.bundle', lacking, [lacking, tree, blob]), lacking);
+  await user.takeResult(forge(lacking, [lacking, tree, blob]), lacking);
   await user.pinResult(ref, lacking);
   assert.equal(git(origin, 'rev-parse', ref), lacking);
   git(origin, 'fsck', '--strict', '--no-dangling');

@@ -16,7 +16,7 @@ import type { RepoSync } from './sync.js';
 import type { UserRepo } from './user-repo.js';
 import { attachTerm, type TermAttachment } from './term-client.js';
 import { getBlob } from './blob-client.js';
-import { writeInline } from '../../shared/node/inline-bundle.js';
+import { checkInline } from '../../shared/node/inline-bundle.js';
 
 export interface RemoteTaskDeps {
   repo: UserRepo;
@@ -190,18 +190,20 @@ export class RemoteTask {
   /** The result's commits into the user's repo; the ref that is to hold them, or undefined when it changed nothing. */
   private async fetch(agent: AgentClient, result: TaskResult, inline: string | undefined): Promise<string | undefined> {
     if (!result.commit || !result.bundle) return undefined;
-    const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
-    try {
-      if (inline === undefined) await getBlob(agent, result.bundle.sha256, file);
-      else await writeInline(inline, result.bundle, file);
-      const ref = this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
-      await this.deps.repo.takeResult(file, result.commit);
-      // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
-      this.deps.sync.learn(agent, result.commit);
-      return ref;
-    } finally {
-      await rm(file, { force: true });
+    if (inline !== undefined) {
+      await this.deps.repo.takeResult({ bytes: checkInline(inline, result.bundle) }, result.commit);
+    } else {
+      const file = join(this.deps.workDir, `result-${this.spec.taskId}-${result.turn}.bundle`);
+      try {
+        await getBlob(agent, result.bundle.sha256, file);
+        await this.deps.repo.takeResult({ file }, result.commit);
+      } finally {
+        await rm(file, { force: true });
+      }
     }
+    // The agent made it and this repo now has it: it is never sent back, and can be a prerequisite.
+    this.deps.sync.learn(agent, result.commit);
+    return this.deps.repo.resultRef(this.spec.runId, this.spec.taskId);
   }
 
   /** Ends the task's session on the agent and stops listening, once the results fetched are pinned and recorded. */

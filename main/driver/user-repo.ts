@@ -9,6 +9,7 @@ import { git, gitOut } from '../../shared/node/git.js';
 import { readBundleHeader, type BundleHeader } from '../../shared/node/bundle-header.js';
 import { packBundle } from '../../shared/node/pack-bundle.js';
 import { indexBundlePack } from '../../shared/node/index-pack.js';
+import type { BundleSource } from '../../shared/node/bundle-source.js';
 import { RESULT_REF_PREFIX } from '../../shared/constants.js';
 
 /** Bad input about the repo: reported with exit code 2 before anything starts. */
@@ -67,7 +68,7 @@ export class UserRepo {
    * the agent is not trusted to send a complete history. Nothing refers to them yet (see
    * pinResult).
    */
-  async takeResult(bundle: string, commit: string): Promise<void> {
+  async takeResult(bundle: BundleSource, commit: string): Promise<void> {
     let header: BundleHeader;
     try {
       header = await readBundleHeader(bundle);

@@ -18,7 +18,7 @@ test('reads the prerequisites and refs of a bundle git made, as git list-heads d
     await git(['commit', '--quiet', '-am', 'two'], { cwd: dir });
     const out = join(dir, 'x.bundle');
     await git(['bundle', 'create', '--quiet', out, 'main', `^${base}`], { cwd: dir });
-    const header = await readBundleHeader(out);
+    const header = await readBundleHeader({ file: out });
     assert.deepEqual(header.prerequisites, [base]);
     const listed = (await gitOut(['bundle', 'list-heads', out], { cwd: dir })).split('\n').map((l) => { const [oid, name] = l.split(' '); return { oid, name }; });
     assert.deepEqual(header.refs, listed);

@@ -3,6 +3,7 @@
  * it carries. Reading it directly spares a `git bundle list-heads` process per bundle.
  */
 import { open } from 'node:fs/promises';
+import type { BundleSource } from './bundle-source.js';
 
 /** A header this long holds any bundle we make (one ref, a few hundred prerequisites). */
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -23,8 +24,9 @@ export class BundleHeaderError extends Error {
   override readonly name = 'BundleHeaderError';
 }
 
-export async function readBundleHeader(path: string): Promise<BundleHeader> {
-  const file = await open(path, 'r');
+export async function readBundleHeader(bundle: BundleSource): Promise<BundleHeader> {
+  if ('bytes' in bundle) return parseBundleHeader(Buffer.from(bundle.bytes.subarray(0, MAX_HEADER_BYTES)).toString('latin1'));
+  const file = await open(bundle.file, 'r');
   let text: string;
   try {
     const buf = Buffer.alloc(MAX_HEADER_BYTES);

@@ -46,7 +46,7 @@ test('carries what the prerequisites lack, in the pack git bundle create writes,
   const { dir, commits: [c1, c2, c3] } = await history();
   const out = join(dir, 'ours.bundle');
   assert.equal(await packBundle(dir, c3!, [c1!], out), true);
-  const header = await readBundleHeader(out);
+  const header = await readBundleHeader({ file: out });
   assert.deepEqual([header.prerequisites, header.refs], [[c1], [{ oid: c3, name: BUNDLE_REF }]]);
 
   await git(['bundle', 'create', '--quiet', join(dir, 'git.bundle'), 'main', `^${c1}`], { cwd: dir });
