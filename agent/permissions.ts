@@ -5,6 +5,7 @@
  */
 import type { TaskSpec } from '../shared/protocol/control.js';
 import { DEFAULT_PERMISSION_MODE } from './session.js';
+import { modeRefusal } from '../shared/protocol/permission-modes.js';
 
 export const SAFE_PERMISSION_MODES = ['acceptEdits', 'auto', 'default', 'dontAsk', 'plan'] as const;
 
@@ -17,10 +18,8 @@ export type PermissionCheck = { ok: true; env: Record<string, string> } | { ok: 
 
 export function checkPermissions(spec: TaskSpec, policy: PermissionPolicy): PermissionCheck {
   const mode = spec.session.permissionMode ?? DEFAULT_PERMISSION_MODE;
-  if (!policy.allowed.includes(mode)) {
-    const hint = mode === 'bypassPermissions' ? ' (its owner can allow it with --allow-bypass)' : '';
-    return { ok: false, error: `this agent does not allow permission mode "${mode}"; it allows ${policy.allowed.join(', ')}${hint}` };
-  }
+  const refusal = modeRefusal(mode, policy.allowed);
+  if (refusal) return { ok: false, error: `this agent ${refusal}` };
   if (mode === 'bypassPermissions' && policy.isRoot) return { ok: true, env: { IS_SANDBOX: '1' } };
   return { ok: true, env: {} };
 }

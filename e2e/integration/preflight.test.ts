@@ -1,9 +1,14 @@
-/** Preflight and permissions: agents that cannot run Claude Code are named and skipped; owners cap permission modes. */
+/**
+ * Preflight and permissions: agents that cannot run Claude Code are named and skipped; owners cap
+ * permission modes, which a driver reads from each agent's info and an agent enforces.
+ */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Scope, git, makeRepo, pairWith, runCli, startAgent } from '../harness.js';
+import { directAgent } from '../direct-agent.js';
+import { RPC_ERROR, RpcError } from '../../shared/protocol/jsonrpc.js';
 
 const scope = new Scope();
 after(() => scope.cleanup());
@@ -40,11 +45,11 @@ test('bypassPermissions is refused unless the agent\'s owner allows it', async (
   const refused = await runCli(['run', s.goal, '--repo', s.repo, '--agent', s.addr, '--data-dir', s.driverDir, '--no-mdns', '--json']);
   assert.equal(refused.code, 1);
   const summary = (refused.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ error?: string; attempts?: number }> } }).summary;
-  assert.match(summary.tasks[0]!.error ?? '', /does not allow permission mode "bypassPermissions".*--allow-bypass/);
-  // A refusal is the agent's policy, not a failure: not retried there, and the task fails at once when no agent allows it.
-  assert.match(summary.tasks[0]!.error ?? '', /every agent of this run refused it/);
+  assert.match(summary.tasks[0]!.error ?? '', /agent box does not allow permission mode "bypassPermissions".*--allow-bypass/);
+  // The agent's policy, which its info gives, not a failure: the task fails at once when no agent allows it, and is never sent.
+  assert.match(summary.tasks[0]!.error ?? '', /every agent of this run refuses it/);
   assert.equal(summary.tasks[0]!.attempts, 0);
-  assert.equal(refused.events.filter((e) => e['type'] === 'task-status' && (e['task'] as { status: string }).status === 'dispatching').length, 1, 'sent to the agent once');
+  assert.equal(refused.events.filter((e) => e['type'] === 'task-status' && (e['task'] as { status: string }).status === 'dispatching').length, 0, 'never sent to the agent');
 
   const allowed = await setup(['--allow-bypass']);
   await writeFile(allowed.goal, '---\nsession:\n  permission_mode: bypassPermissions\n---\n# One\n\n## Tasks\n- one: Write a file\n  !touch-env IS_SANDBOX sandbox.txt\n');
@@ -55,7 +60,7 @@ test('bypassPermissions is refused unless the agent\'s owner allows it', async (
   assert.equal(git(allowed.repo, 'show', `${branch}:sandbox.txt`), process.getuid?.() === 0 ? '1' : '');
 });
 
-test('a task one agent refuses goes to another that allows it, at once and as its first attempt', async () => {
+test('a task goes only to agents whose owners allow its permission mode, as its first attempt', async () => {
   const s = await setup([]);
   const dataDir = join(s.tmp, 'agent-open');
   const open = await startAgent(scope, { dataDir, args: ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--pair', '--name', 'open', '--allow-bypass'] });
@@ -65,12 +70,25 @@ test('a task one agent refuses goes to another that allows it, at once and as it
   await writeFile(s.goal, `---\nsession:\n  permission_mode: bypassPermissions\n---\n# Four\n\n## Tasks\n${tasks}`);
   const r = await runCli(['run', s.goal, '--repo', s.repo, '--agent', s.addr, '--agent', open.addr, '--data-dir', s.driverDir, '--no-mdns', '--json']);
   assert.equal(r.code, 0, r.stdout.slice(-2000));
-  const statuses = r.events.filter((e) => e['type'] === 'task-status').map((e) => e['task'] as { status: string; error?: string });
-  assert.ok(statuses.some((t) => t.status === 'waiting' && /does not allow permission mode/.test(t.error ?? '')), 'box refused some');
+  const statuses = r.events.filter((e) => e['type'] === 'task-status').map((e) => e['task'] as { status: string; agent?: string });
+  assert.ok(!statuses.some((t) => t.status === 'dispatching' && t.agent === 'box'), 'none was sent to box, whose info says it does not allow the mode');
   const summary = (r.events.find((e) => e['type'] === 'run-finished') as { summary: { tasks: Array<{ agent?: string; attempts?: number; status: string }> } }).summary;
   for (const t of summary.tasks) {
     assert.equal(t.status, 'merged');
     assert.equal(t.agent, 'open');
     assert.equal(t.attempts, 1, 'a refusal is not an attempt');
+  }
+});
+
+test('an agent refuses a task in a permission mode its owner does not allow, whoever asks', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  try {
+    await assert.rejects(d.start('t1', '!write a.txt a', { mode: 'headless', permissionMode: 'bypassPermissions' }),
+      (e: Error) => e instanceof RpcError && e.code === RPC_ERROR.refused && /this agent does not allow permission mode "bypassPermissions".*--allow-bypass/.test(e.message));
+    const { tasks } = await d.client.rpc.request('task.list', { runId: 'r1' });
+    assert.deepEqual(tasks, [], 'nothing was taken in');
+  } finally {
+    await d.close();
   }
 });

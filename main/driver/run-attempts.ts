@@ -4,7 +4,9 @@
  * once, a timeout is cancelled on its agent, and an early or chained start is let go without
  * counting. The slots attempts hold are given back here. RunEngine (run-engine.ts) builds on it.
  */
-import { taskEstimates, taskTimeoutMs } from '../../shared/goal/index.js';
+import { taskEstimates, taskSession, taskTimeoutMs } from '../../shared/goal/index.js';
+import { modeRefusal } from '../../shared/protocol/permission-modes.js';
+import type { AgentClient } from './agent-client.js';
 import { AgentHealth, retryDelayMs } from './scheduler.js';
 import { AgentSlots } from './agent-slots.js';
 import { newRunTask, type RunTask } from './run-task.js';
@@ -81,13 +83,30 @@ export abstract class RunAttempts {
   protected refused(rt: RunTask, agentId: string, error: string): void {
     this.dropAttempt(rt);
     rt.attempts--;
-    rt.refusedBy.push(agentId);
-    if (this.opts.pool.agents.every((a) => rt.refusedBy.includes(a.peerId.toString()))) {
-      this.update(rt, { status: 'failed', error: `${error} (every agent of this run refused it)` });
-    } else {
-      this.update(rt, { status: 'waiting', error }, `refused by ${rt.client?.name ?? 'its agent'} (${error}); trying another agent`);
-    }
+    if (!this.refusedBy(rt, agentId, error)) this.update(rt, { status: 'waiting', error }, `refused by ${rt.client?.name ?? 'its agent'} (${error}); trying another agent`);
     this.releaseSlot(rt);
+  }
+
+  /**
+   * An agent whose owner does not allow the task's permission mode (its info says which it
+   * does) would refuse it: it counts as having refused, without being asked.
+   */
+  protected refusedAhead(rt: RunTask, agents: readonly AgentClient[]): void {
+    const mode = taskSession(this.opts.goal, rt.task).permissionMode;
+    if (mode === undefined) return;
+    for (const agent of agents) {
+      const id = agent.peerId.toString();
+      const refusal = modeRefusal(mode, agent.info.permissionModes);
+      if (refusal && !rt.refusedBy.includes(id) && this.refusedBy(rt, id, `agent ${agent.name} ${refusal}`)) return;
+    }
+  }
+
+  /** `agentId` will not run `rt`: the task fails, and true is returned, once every agent of the run has refused it. */
+  private refusedBy(rt: RunTask, agentId: string, error: string): boolean {
+    rt.refusedBy.push(agentId);
+    if (!this.opts.pool.agents.every((a) => rt.refusedBy.includes(a.peerId.toString()))) return false;
+    this.update(rt, { status: 'failed', error: `${error} (every agent of this run refuses it)` });
+    return true;
   }
 
   /**

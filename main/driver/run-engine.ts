@@ -3,7 +3,7 @@
  * spread), each attempt is followed from dispatch to result, results are integrated in
  * dependency order into `claudecluster/<run>`, failures are retried elsewhere after a backoff,
  * conflicts become resolution attempts, and agents that come and go are ridden out
- * (RunRecovery). Attempts that end without delivering are handled in RunAttempts
+ * (RunRecovery). The commits starts will need go to agents ahead of them (CommitsAhead). Attempts that end without delivering are handled in RunAttempts
  * (run-attempts.ts); `Run` (run.ts) adds the run's life and what users do to it.
  */
 import type { TaskResult, TaskSpec, TaskStateEvent } from '../../shared/protocol/control.js';
@@ -17,6 +17,7 @@ import { assign, blockedTasks } from './scheduler.js';
 import { RunAttempts } from './run-attempts.js';
 import { ResultReuse } from './reuse.js';
 import { StartPoints } from './start-points.js';
+import { CommitsAhead } from './commits-ahead.js';
 import { attemptSpec, toReport, type RunTask } from './run-task.js';
 import type { TaskReport } from './run-output.js';
 import { integrate } from './run-merge.js';
@@ -27,14 +28,11 @@ import { DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './ru
 
 /** Tasks an agent may hold queued beyond its slots while many more are ready (see `assign`). */
 const AGENT_QUEUE_AHEAD = 1;
-/** Ready tasks waiting for a slot whose start commits go to every agent ahead (see sendAhead): the next to start. */
-const SEND_AHEAD_TASKS = 2;
-/** Tasks after one that make it a fan-out: every agent gets its base while it works (see sendBaseAhead); one alone mostly starts where it ran. */
-const FAN_OUT = 2;
 
 export abstract class RunEngine extends RunAttempts {
   protected readonly starts: StartPoints;
   protected readonly recovery: RunRecovery;
+  private readonly ahead: CommitsAhead;
   protected journal!: RunJournal;
   protected integrator!: Integrator;
   protected sync!: RepoSync;
@@ -55,6 +53,7 @@ export abstract class RunEngine extends RunAttempts {
       remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
     }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
     this.starts = new StartPoints({ byId: (id) => this.byId(id), sync: () => this.sync, head: () => this.integrator.head, runBase: opts.base });
+    this.ahead = new CommitsAhead({ tasks: this.tasks, starts: this.starts, sync: () => this.sync, agents: () => (this.cancelled ? [] : this.opts.pool.agents), byId: (id) => this.byId(id) });
   }
 
   private get verifyRetries(): number {
@@ -75,6 +74,7 @@ export abstract class RunEngine extends RunAttempts {
     const agents = this.cancelled ? [] : this.opts.pool.agents;
     const agentIds = agents.map((a) => a.peerId.toString());
     for (const t of this.tasks) {
+      if (t.status === 'waiting') this.refusedAhead(t, agents);
       if (t.status !== 'waiting') continue;
       // A chained task starts when its dependency reports, before its cost is known here: not with a budget to keep.
       Object.assign(t, this.starts.placement(t, agentIds, this.opts.budgetUsd === undefined));
@@ -88,32 +88,11 @@ export abstract class RunEngine extends RunAttempts {
       const agent = agents.find((a) => a.peerId.toString() === agentId)!;
       void this.dispatch(this.byId(taskId), agent);
     }
-    this.sendAhead(new Set(plan.map((p) => p.taskId)), agents, now);
+    this.ahead.nextReady(new Set(plan.map((p) => p.taskId)), now);
     this.wakeForBackoff(now);
     this.checkIdle(agents.length);
     const settled = this.tasks.every((t) => t.status === 'merged' || t.status === 'failed' || t.status === 'blocked');
     if (settled && (!this.opts.stayOpen || this.closeRequested || this.cancelled)) this.finished();
-  }
-
-  /**
-   * A ready task no slot took starts on whichever agent frees one first: the commits it would
-   * start from (a dependency's result, a branch head, the result merged in on an early start)
-   * go now to every agent that lacks them, off the path of that start. Only tasks with
-   * dependencies (the run's base is on every agent already), and only the next few.
-   */
-  private sendAhead(placed: ReadonlySet<string>, agents: readonly AgentClient[], now: number): void {
-    const merged = new Set(this.tasks.filter((t) => t.status === 'merged').map((t) => t.id));
-    // An early start can go anywhere only once the result it starts from can be sent anywhere (`spread`).
-    const next = this.tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every((d) => merged.has(d))) && (t.notBefore ?? -Infinity) <= now);
-    for (const t of next.slice(0, SEND_AHEAD_TASKS)) {
-      const mergeIn = t.early ? this.starts.earlyStart(t)?.mergeIn : undefined;
-      for (const agent of agents) {
-        const id = agent.peerId.toString();
-        for (const commit of [this.starts.baseFor(t, id), mergeIn]) {
-          if (commit && !this.sync.knownTo(id).has(commit)) this.sendEarly(agent, commit);
-        }
-      }
-    }
   }
 
   /** A retry waiting out its backoff (or a backed-off agent) needs a schedule pass when it ends. */
@@ -180,7 +159,7 @@ export abstract class RunEngine extends RunAttempts {
       await remote.start(synced);
       // A chained start's time counts from when it takes its slot.
       if (!rt.chainedOn) this.startTimer(rt, remote);
-      this.sendBaseAhead(rt, spec.base, agent);
+      this.ahead.fanOutBase(rt, spec.base, agent);
     } catch (err) {
       // Lost mid-start: the task may be running there; a re-attach finds out, or the agent's timeout moves it.
       if (rt.remote && rt.remote.agent === agent && !agent.connected) this.recovery.taskLost(rt, agentId, err as Error);
@@ -189,21 +168,6 @@ export abstract class RunEngine extends RunAttempts {
     }
   }
 
-
-  /**
-   * Tasks that fan out from `rt` start from its result on whichever agents are free, each sent it
-   * as its maker did (RepoSync.offer), which needs what it was built on there: `base`, and so all
-   * before it, goes to every agent now, while `rt` works, not after its result is in.
-   */
-  private sendBaseAhead(rt: RunTask, base: string, on: AgentClient): void {
-    if (this.tasks.filter((t) => t.after.includes(rt.id)).length < FAN_OUT) return;
-    for (const agent of this.opts.pool.agents) if (agent !== on) this.sendEarly(agent, base);
-  }
-
-  /** Sends `commit` to `agent` ahead of a start that may need it: one that fails costs nothing but time, as the start sends what is still missing. */
-  private sendEarly(agent: AgentClient, commit: string): void {
-    void this.sync.ensure(agent, commit).catch(() => undefined);
-  }
 
   /** The driver's side of attempt `spec` of `rt` on `agent`; `from` continues one a resumed run found under way. */
   private remoteFor(rt: RunTask, agent: AgentClient, spec: TaskSpec, from?: RemoteTaskProgress): RemoteTask {
@@ -302,25 +266,6 @@ export abstract class RunEngine extends RunAttempts {
     this.schedule();
   }
 
-  /**
-   * A task waiting on the one just merged and on one other still at work will start from the new
-   * head (that one's result merged in) on the agent doing that work (see StartPoints): send the
-   * head there now, while it works, rather than on the critical path of that start. Only there:
-   * every sync costs both ends git processes, and the other agents may never need this head.
-   * When that other task has not started yet, any agent may run it: all of them get the head.
-   */
-  private presync(mergedId: string, head: string): void {
-    const to = new Set<AgentClient>();
-    for (const t of this.tasks) {
-      if (t.status !== 'waiting' || t.after.length < 2 || !t.after.includes(mergedId)) continue;
-      const open = t.after.map((id) => this.byId(id)).filter((d) => d.status !== 'merged');
-      if (open.length !== 1) continue;
-      const at = open[0]!.status === 'waiting' ? undefined : open[0]!.client;
-      for (const agent of at ? [at] : this.opts.pool.agents) to.add(agent);
-    }
-    for (const agent of to) this.sendEarly(agent, head);
-  }
-
   protected integrate(rt: RunTask, remote: RemoteTask | undefined, ref: string, followUp: boolean): Promise<void> {
     return integrate({
       goal: this.opts.goal, runId: this.opts.runId, integrator: this.integrator, verifyRetries: this.verifyRetries,
@@ -328,7 +273,7 @@ export abstract class RunEngine extends RunAttempts {
       attemptFailed: (t, error) => this.attemptFailed(t, error),
       merged: (t, head) => {
         void this.journal.record({ type: 'merged', taskId: t.id, commit: t.commit ?? null, head }).catch(() => undefined);
-        this.presync(t.id, head);
+        this.ahead.joinHead(t.id, head);
         for (const resume of this.starts.early.merged(t.id)) void resume();
         // Off the path of what comes next: a failure only means no reuse later.
         if (t.ran && t.commit) void this.reuse?.remember(t.ran, t.commit).catch(() => undefined);
