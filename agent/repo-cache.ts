@@ -22,6 +22,8 @@ const PIN_PREFIXES = ['refs/cc/', `refs/heads/${TASK_BRANCH_PREFIX}`];
 /** How many tips to advertise; the newest are the ones the next task will build on. */
 const MAX_TIPS = 200;
 
+const applyKey = (repoId: string, commit: string): string => `${repoId}:${commit}`;
+
 export class RepoError extends Error {
   override readonly name = 'RepoError';
 }
@@ -33,6 +35,8 @@ export class RepoCache {
   private readonly spare = new Map<string, string[]>();
   /** Commits known to be in each cache (received or made here): asked for on every task start. */
   private readonly present = new Map<string, Set<string>>();
+  /** Per repo and commit: applies under way, each settling when it ends, taken in or not. */
+  private readonly applying = new Map<string, Promise<void>>();
   /** Per repo: refs of applied commits still being written. Until one is, only `present` knows of its commit (and gc never runs here). */
   private readonly pinning = new Map<string, Promise<void>>();
 
@@ -65,7 +69,9 @@ export class RepoCache {
     return [...new Set(out.split('\n').filter(Boolean))];
   }
 
+  /** Whether the cache holds `commit`, once an apply of it under way (see `apply`) has ended. */
   async hasCommit(repoId: string, commit: string): Promise<boolean> {
+    await this.applying.get(applyKey(repoId, commit));
     if (this.present.get(repoId)?.has(commit)) return true;
     if (!existsSync(this.paths.repo(repoId))) return false;
     const r = await git(['cat-file', '-e', `${commit}^{commit}`], { cwd: this.paths.repo(repoId), allowFail: true });
@@ -85,7 +91,17 @@ export class RepoCache {
    * there, not in `git fetch`: a bundle refused (e.g. for an old zero-padded file mode in its
    * history) is fetched instead. The commit is usable at once; its ref follows (see pinning).
    */
-  async apply(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
+  apply(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
+    const key = applyKey(repoId, commit);
+    const applied = this.takeIn(repoId, bundle, commit);
+    // Known as under way from this call on: whatever needs the commit next waits for it, not for the caller.
+    const ended = applied.catch(() => undefined);
+    this.applying.set(key, ended);
+    void ended.then(() => { if (this.applying.get(key) === ended) this.applying.delete(key); });
+    return applied;
+  }
+
+  private async takeIn(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
     const dir = await this.locked(repoId, () => this.ensure(repoId));
     let header: BundleHeader;
     try {
@@ -95,6 +111,8 @@ export class RepoCache {
     }
     const ref = header.refs.find((r) => r.oid === commit)?.name;
     if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
+    // A bundle built on a commit sent just before it: that one's objects first.
+    await Promise.all(header.prerequisites.map((p) => this.applying.get(applyKey(repoId, p))));
     // Its objects land in the cache's pack directory: at least the bundle's size again.
     await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${commit.slice(0, 12)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {

@@ -21,11 +21,14 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
 
   srv.handle('agent.info', () => ctx.info());
   srv.handle('repo.tips', async ({ repoId }) => ({ tips: await ctx.repos.tips(repoId) }));
-  srv.handle('repo.apply', async ({ repoId, blob, commit, inline }) => {
+  srv.handle('repo.apply', async ({ repoId, blob, commit, inline }, next) => {
     const bundle = inline !== undefined ? checked(inline, blob) : { file: ctx.blobs.path(blob) };
     if ('file' in bundle && (await ctx.blobs.size(blob)) === undefined) throw new RpcError(RPC_ERROR.notFound, `blob ${blob} has not been uploaded`);
+    const applied = ctx.repos.apply(repoId, bundle, commit);
+    // Under way: the driver's next request goes ahead; one that needs this commit waits for it there (RepoCache).
+    next();
     try {
-      await ctx.repos.apply(repoId, bundle, commit);
+      await applied;
     } catch (err) {
       throw new RpcError(RPC_ERROR.failed, (err as Error).message);
     }
@@ -65,7 +68,9 @@ export function handleControl(ctx: HandlerContext, stream: Stream, connection: C
   ctx.tasks.on('result', onResult);
   // Trust is checked on every request, not only at open: a driver unpaired meanwhile is refused.
   const paired = (): boolean => ctx.allowlist.has(peer);
-  // One request at a time, in the order sent: a driver starts a task right behind the repo.apply that brings its base. A start lets the next one in before it is answered (see task.start).
+  // One request at a time, in the order sent: a driver starts a task right behind the repo.apply that
+  // brings its base. An apply lets the next request in once it is under way, a start once the task
+  // is taken in: neither holds up the rest while it works, and what needs an applied commit waits for it.
   void channel.start((raw) => {
     if (paired()) return srv.receive(raw);
     ctx.emit({ type: 'refused', peerId: peer, protocol: PROTOCOL.control });

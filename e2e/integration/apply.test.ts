@@ -1,9 +1,11 @@
 /**
  * repo.apply takes only a real bundle that carries the commit it names, on top of objects the
  * cache has: anything else is refused with the reason, and the cache is left as it was. History
- * git's fsck only warns about (as old repositories have) is taken, uploaded or inline.
+ * git's fsck only warns about (as old repositories have) is taken, uploaded or inline. An apply
+ * under way holds up only what needs its commit.
  */
 import { test, after } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,4 +98,53 @@ test('repo.apply takes history git fsck only warns about, as `git fetch` does', 
   }
   const cache = join(d.agentDir, 'repos', `${d.repo.repoId}.git`);
   assert.deepEqual((await readdir(cache)).filter((f) => f.endsWith('.bundle')), [], 'the file an inline bundle was fetched from is gone');
+});
+
+test('an apply under way does not hold up the driver\'s next request: a start that does not need its commit is answered first', { timeout: 60_000 }, async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  // A blob that is a FIFO: the apply reading it waits until the test writes to it.
+  const blob = 'f'.repeat(64);
+  const fifo = join(d.agentDir, 'blobs', blob);
+  execFileSync('mkfifo', [fifo]);
+  let applyEnded = false;
+  const applying = d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob, commit: 'a'.repeat(40) }).finally(() => { applyEnded = true; });
+  applying.catch(() => undefined);
+
+  await d.start('t1', '!write a.txt a', { mode: 'headless' });
+  assert.equal(applyEnded, false, 'the start was answered while the apply still waited');
+  await writeFile(fifo, 'not a bundle\n');
+  await assert.rejects(applying, /bundle rejected/);
+});
+
+test('a bundle built on a commit still being applied waits for it, and both are taken', async () => {
+  const tmp = await scope.tmp();
+  const d = await directAgent(scope, tmp);
+  closers.push(d);
+  const repo = d.repo.root;
+  // c1 carries a large file, so applying it takes a while; c2, small, is built on it.
+  await writeFile(join(repo, 'big.bin'), randomBytes(24 * 1024 * 1024));
+  git(repo, 'add', 'big.bin');
+  git(repo, 'commit', '-qm', 'big');
+  const c1 = git(repo, 'rev-parse', 'HEAD');
+  await writeFile(join(repo, 'small.txt'), 'small\n');
+  git(repo, 'add', 'small.txt');
+  git(repo, 'commit', '-qm', 'small');
+  const c2 = git(repo, 'rev-parse', 'HEAD');
+  const big = join(tmp, 'c1.bundle');
+  git(repo, 'update-ref', 'refs/test/c1', c1);
+  git(repo, 'bundle', 'create', '-q', big, 'refs/test/c1', `^${d.base}`);
+  const small = join(tmp, 'c2.bundle');
+  git(repo, 'update-ref', 'refs/test/c2', c2);
+  git(repo, 'bundle', 'create', '-q', small, 'refs/test/c2', `^${c1}`);
+  const sha = await sha256File(big);
+  await putBlob(d.client, big, sha, (await stat(big)).size);
+
+  // Sent back to back, as a driver bringing a chain of results does.
+  const first = d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha, commit: c1 });
+  const second = apply(d, small, c2, 'inline');
+  await Promise.all([first, second]);
+  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+  assert.ok(tips.includes(c2), `the agent has c2 (tips: ${tips.join(', ')})`);
 });
