@@ -30,6 +30,22 @@ async function apply(d: DirectAgent, file: string, commit: string, how: 'uploade
   return d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha256, commit });
 }
 
+/** Commits file `name` with `content` in `repo`; returns the commit. */
+async function commitFile(repo: string, name: string, content: string | Uint8Array): Promise<string> {
+  await writeFile(join(repo, name), content);
+  git(repo, 'add', name);
+  git(repo, 'commit', '-qm', name);
+  return git(repo, 'rev-parse', 'HEAD');
+}
+
+/** A bundle file in `dir` of `commit`, on top of `since`. */
+function bundleOf(repo: string, dir: string, commit: string, since: string): string {
+  const file = join(dir, `${commit}.bundle`);
+  git(repo, 'update-ref', `refs/test/${commit}`, commit);
+  git(repo, 'bundle', 'create', '-q', file, `refs/test/${commit}`, `^${since}`);
+  return file;
+}
+
 test('repo.apply refuses a non-bundle, a bundle without the commit, and one whose prerequisites are missing', async () => {
   const tmp = await scope.tmp();
   const d = await directAgent(scope, tmp);
@@ -38,28 +54,18 @@ test('repo.apply refuses a non-bundle, a bundle without the commit, and one whos
   const cacheRefs = (): string => git(join(d.agentDir, 'repos', `${d.repo.repoId}.git`), 'for-each-ref');
 
   // Two commits the agent does not have: c1 on top of its base, c2 on top of c1.
-  await writeFile(join(repo, 'one.txt'), '1\n');
-  git(repo, 'add', 'one.txt');
-  git(repo, 'commit', '-qm', 'one');
-  const c1 = git(repo, 'rev-parse', 'HEAD');
-  await writeFile(join(repo, 'two.txt'), '2\n');
-  git(repo, 'add', 'two.txt');
-  git(repo, 'commit', '-qm', 'two');
-  const c2 = git(repo, 'rev-parse', 'HEAD');
+  const c1 = await commitFile(repo, 'one.txt', '1\n');
+  const c2 = await commitFile(repo, 'two.txt', '2\n');
   const refsBefore = cacheRefs();
 
   const junk = join(tmp, 'junk.bundle');
   await writeFile(junk, 'not a bundle at all\n');
   await assert.rejects(apply(d, junk, c1), /bundle rejected: not a git bundle/);
 
-  const onlyC1 = join(tmp, 'c1.bundle');
-  git(repo, 'update-ref', 'refs/test/c1', c1);
-  git(repo, 'bundle', 'create', '-q', onlyC1, 'refs/test/c1', `^${d.base}`);
+  const onlyC1 = bundleOf(repo, tmp, c1, d.base);
   await assert.rejects(apply(d, onlyC1, c2), /does not contain commit/);
 
-  const needsC1 = join(tmp, 'c2.bundle');
-  git(repo, 'update-ref', 'refs/test/c2', c2);
-  git(repo, 'bundle', 'create', '-q', needsC1, 'refs/test/c2', `^${c1}`);
+  const needsC1 = bundleOf(repo, tmp, c2, c1);
   await assert.rejects(apply(d, needsC1, c2), /bundle rejected: .*prerequisite/i);
   assert.equal(cacheRefs(), refsBefore, 'nothing was kept from the refused bundles');
 
@@ -124,20 +130,10 @@ test('a bundle built on a commit still being applied waits for it, and both are 
   closers.push(d);
   const repo = d.repo.root;
   // c1 carries a large file, so applying it takes a while; c2, small, is built on it.
-  await writeFile(join(repo, 'big.bin'), randomBytes(24 * 1024 * 1024));
-  git(repo, 'add', 'big.bin');
-  git(repo, 'commit', '-qm', 'big');
-  const c1 = git(repo, 'rev-parse', 'HEAD');
-  await writeFile(join(repo, 'small.txt'), 'small\n');
-  git(repo, 'add', 'small.txt');
-  git(repo, 'commit', '-qm', 'small');
-  const c2 = git(repo, 'rev-parse', 'HEAD');
-  const big = join(tmp, 'c1.bundle');
-  git(repo, 'update-ref', 'refs/test/c1', c1);
-  git(repo, 'bundle', 'create', '-q', big, 'refs/test/c1', `^${d.base}`);
-  const small = join(tmp, 'c2.bundle');
-  git(repo, 'update-ref', 'refs/test/c2', c2);
-  git(repo, 'bundle', 'create', '-q', small, 'refs/test/c2', `^${c1}`);
+  const c1 = await commitFile(repo, 'big.bin', randomBytes(24 * 1024 * 1024));
+  const c2 = await commitFile(repo, 'small.txt', 'small\n');
+  const big = bundleOf(repo, tmp, c1, d.base);
+  const small = bundleOf(repo, tmp, c2, c1);
   const sha = await sha256File(big);
   await putBlob(d.client, big, sha, (await stat(big)).size);
 

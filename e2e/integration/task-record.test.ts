@@ -27,7 +27,8 @@ function drain(fifo: string): Promise<void> {
   return new Promise((resolve, reject) => createReadStream(fifo).on('error', reject).on('close', () => resolve()).resume());
 }
 
-test('a task is on disk before its start is answered, and its result before it is reported; the session waits for neither', async () => {
+/** An agent whose first write of task t1's record waits at `fifo` until the test drains it. */
+async function heldFirstRecord(): Promise<{ tmp: string; d: DirectAgent; fifo: string }> {
   const tmp = await scope.tmp();
   const d = await directAgent(scope, tmp);
   closers.push(d);
@@ -35,6 +36,11 @@ test('a task is on disk before its start is answered, and its result before it i
   const fifo = tempPathOf(join(taskDir, 'task.json'), d.agent.proc.pid);
   await mkdir(taskDir, { recursive: true, mode: 0o700 });
   execFileSync('mkfifo', [fifo]);
+  return { tmp, d, fifo };
+}
+
+test('a task is on disk before its start is answered, and its result before it is reported; the session waits for neither', async () => {
+  const { tmp, d, fifo } = await heldFirstRecord();
   const results: TaskResult[] = [];
   d.client.rpc.on('task.result', (r) => results.push(r));
   const gate = join(tmp, 'gate');
@@ -61,13 +67,7 @@ test('a task is on disk before its start is answered, and its result before it i
 });
 
 test('a start waiting for its record to be written does not hold up the next start: it is answered first', { timeout: 60_000 }, async () => {
-  const tmp = await scope.tmp();
-  const d = await directAgent(scope, tmp);
-  closers.push(d);
-  const taskDir = join(d.agentDir, 'tasks', 'r1.t1');
-  const fifo = tempPathOf(join(taskDir, 'task.json'), d.agent.proc.pid);
-  await mkdir(taskDir, { recursive: true, mode: 0o700 });
-  execFileSync('mkfifo', [fifo]);
+  const { d, fifo } = await heldFirstRecord();
 
   let firstAnswered = false;
   const first = d.start('t1', '!write a.txt a', { mode: 'headless' }).then(() => { firstAnswered = true; });
