@@ -93,7 +93,9 @@ export class RepoCache {
    */
   apply(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
     const key = applyKey(repoId, commit);
-    const applied = this.takeIn(repoId, bundle, commit);
+    // Only those under way before it: two that waited for each other would wait forever.
+    const earlier = [...this.applying].filter(([k]) => k.startsWith(`${repoId}:`)).map(([, ended]) => ended);
+    const applied = this.takeIn(repoId, bundle, commit, earlier);
     // Known as under way from this call on: whatever needs the commit next waits for it, not for the caller.
     const ended = applied.catch(() => undefined);
     this.applying.set(key, ended);
@@ -101,7 +103,7 @@ export class RepoCache {
     return applied;
   }
 
-  private async takeIn(repoId: string, bundle: BundleSource, commit: string): Promise<void> {
+  private async takeIn(repoId: string, bundle: BundleSource, commit: string, earlier: ReadonlyArray<Promise<void>>): Promise<void> {
     const dir = await this.locked(repoId, () => this.ensure(repoId));
     let header: BundleHeader;
     try {
@@ -111,8 +113,9 @@ export class RepoCache {
     }
     const ref = header.refs.find((r) => r.oid === commit)?.name;
     if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
-    // A bundle built on a commit sent just before it: that one's objects first.
-    await Promise.all(header.prerequisites.map((p) => this.applying.get(applyKey(repoId, p))));
+    // Built on commits not known here yet: they may be coming in a bundle sent before it, or inside one.
+    const known = this.present.get(repoId);
+    if (!header.prerequisites.every((p) => known?.has(p))) await Promise.all(earlier);
     // Its objects land in the cache's pack directory: at least the bundle's size again.
     await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${commit.slice(0, 12)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {

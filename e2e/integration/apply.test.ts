@@ -125,23 +125,26 @@ test('an apply under way does not hold up the driver\'s next request: a start th
   await assert.rejects(applying, /bundle rejected/);
 });
 
-test('a bundle built on a commit still being applied waits for it, and both are taken', async () => {
-  const tmp = await scope.tmp();
-  const d = await directAgent(scope, tmp);
-  closers.push(d);
-  const repo = d.repo.root;
-  // c1 carries a large file, so applying it takes a while; c2, small, is built on it.
-  const c1 = await commitFile(repo, 'big.bin', randomBytes(24 * 1024 * 1024));
-  const c2 = await commitFile(repo, 'small.txt', 'small\n');
-  const big = bundleOf(repo, tmp, c1, d.base);
-  const small = bundleOf(repo, tmp, c2, c1);
-  const sha = await sha256File(big);
-  await putBlob(d.client, big, sha, (await stat(big)).size);
+for (const [built, prerequisite] of [['on the commit it brings', 'c1b'], ['inside it', 'c1']] as const) {
+  test(`a bundle built on a commit an earlier bundle still being applied brings (${built}) waits for it, and both are taken`, async () => {
+    const tmp = await scope.tmp();
+    const d = await directAgent(scope, tmp);
+    closers.push(d);
+    const repo = d.repo.root;
+    // The first bundle brings c1, with a large file so that applying it takes a while, and c1b on
+    // it; the second, small, brings c2 on top of c1b, built on c1b or on c1.
+    const commits = { c1: await commitFile(repo, 'big.bin', randomBytes(24 * 1024 * 1024)), c1b: await commitFile(repo, 'b.txt', 'b\n') };
+    const c2 = await commitFile(repo, 'small.txt', 'small\n');
+    const big = bundleOf(repo, tmp, commits.c1b, d.base);
+    const small = bundleOf(repo, tmp, c2, commits[prerequisite]);
+    const sha = await sha256File(big);
+    await putBlob(d.client, big, sha, (await stat(big)).size);
 
-  // Sent back to back, as a driver bringing a chain of results does.
-  const first = d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha, commit: c1 });
-  const second = apply(d, small, c2, 'inline');
-  await Promise.all([first, second]);
-  const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
-  assert.ok(tips.includes(c2), `the agent has c2 (tips: ${tips.join(', ')})`);
-});
+    // Sent back to back, as a driver bringing a chain of results does.
+    const first = d.client.rpc.request('repo.apply', { repoId: d.repo.repoId, blob: sha, commit: commits.c1b });
+    const second = apply(d, small, c2, 'inline');
+    await Promise.all([first, second]);
+    const { tips } = await d.client.rpc.request('repo.tips', { repoId: d.repo.repoId });
+    assert.ok(tips.includes(c2), `the agent has c2 (tips: ${tips.join(', ')})`);
+  });
+}

@@ -108,7 +108,7 @@ test('a task that fills the agent\'s disk fails with the reason; the agent keeps
   assert.equal(ok.code, 0, `${ok.stderr}\n${ok.stdout.slice(-2000)}`);
   assert.equal(git(repo, 'show', `${summaryOf(ok).branch}:small.txt`), 'fits');
 
-  // 4. With less free than the minimum, an upload is refused before a byte is written.
+  // 4. With less free than the minimum, a commit sent to the agent (inline: it is small) is refused before a byte is written.
   git(repo, 'add', 'next.txt');
   git(repo, '-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'a commit the agent lacks');
   const filler = join(dataDir, 'filler.bin');
@@ -117,7 +117,7 @@ test('a task that fills the agent\'s disk fails with the reason; the agent keeps
   const uploadReason = summaryOf(upload).tasks[0]?.error ?? '';
   console.log(`upload on a short disk refused: ${uploadReason}`);
   assert.equal(upload.code, 1);
-  assert.match(uploadReason, /refused the upload: not enough disk space for blob [0-9a-f]{12} \([\d.]+ (B|KiB)\) at \S+\/blobs: [\d.]+ MiB free, [\d.]+ MiB needed/);
+  assert.match(uploadReason, /not enough disk space for the objects of commit [0-9a-f]{12} at \S+\/repos\/[0-9a-f]{64}\.git: [\d.]+ MiB free, [\d.]+ MiB needed/);
   assert.deepEqual(readdirSync(join(dataDir, 'blobs')).filter((n) => n.endsWith('.part') || n.endsWith('.inline')), [], 'no partial blob');
   assert.equal(agent.proc.exitCode, null, 'the agent is running');
   await rm(filler);
