@@ -79,6 +79,15 @@ export class RepoCache {
     return r.code === 0;
   }
 
+  /** Whether the cache holds every one of `commits` (one git process for those not known to be here). */
+  private async holdsAll(repoId: string, commits: readonly string[]): Promise<boolean> {
+    const known = this.present.get(repoId);
+    const unknown = commits.filter((c) => !known?.has(c));
+    if (unknown.length === 0) return true;
+    const out = await gitOut(['cat-file', '--batch-check=%(objecttype)'], { cwd: this.paths.repo(repoId), input: unknown.join('\n') + '\n' });
+    return out.split('\n').every((type) => type === 'commit');
+  }
+
   private remember(repoId: string, commit: string): void {
     const set = this.present.get(repoId) ?? new Set<string>();
     this.present.set(repoId, set);
@@ -113,9 +122,8 @@ export class RepoCache {
     }
     const ref = header.refs.find((r) => r.oid === commit)?.name;
     if (!ref) throw new RepoError(`bundle does not contain commit ${commit}`);
-    // Built on commits not known here yet: they may be coming in a bundle sent before it, or inside one.
-    const known = this.present.get(repoId);
-    if (!header.prerequisites.every((p) => known?.has(p))) await Promise.all(earlier);
+    // Built on commits not here yet: they may be coming in a bundle sent before it, or inside one.
+    if (earlier.length > 0 && !(await this.holdsAll(repoId, header.prerequisites))) await Promise.all(earlier);
     // Its objects land in the cache's pack directory: at least the bundle's size again.
     await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${commit.slice(0, 12)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
