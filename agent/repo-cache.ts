@@ -222,13 +222,19 @@ export class RepoCache {
     return head.oid;
   }
 
-  /** Merges `commit` into the worktree's HEAD as a merge commit and returns it; a conflict undoes the merge and throws a RepoError naming the files. */
-  async mergeIn(worktree: string, commit: string): Promise<string> {
-    const r = await git(['merge', '--quiet', '--no-edit', '--no-ff', '-m', `Merge ${commit.slice(0, 12)}, the result this task starts from`, commit], { cwd: worktree, allowFail: true });
-    if (r.code === 0) return gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
-    const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: worktree })).split('\n').filter(Boolean);
-    await git(['merge', '--abort'], { cwd: worktree, allowFail: true });
-    throw new RepoError(`the result it starts from (${commit.slice(0, 12)}) does not merge cleanly into its base: ${conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : lastLines(r.stdout + r.stderr)}`);
+  /**
+   * Merges `commits` into the worktree's HEAD, one after another, a merge commit each, and returns
+   * the last; a conflict undoes that merge and throws a RepoError naming the files.
+   */
+  async mergeIn(worktree: string, commits: readonly string[]): Promise<string> {
+    for (const commit of commits) {
+      const r = await git(['merge', '--quiet', '--no-edit', '--no-ff', '-m', `Merge ${commit.slice(0, 12)}, the result this task starts from`, commit], { cwd: worktree, allowFail: true });
+      if (r.code === 0) continue;
+      const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: worktree })).split('\n').filter(Boolean);
+      await git(['merge', '--abort'], { cwd: worktree, allowFail: true });
+      throw new RepoError(`the result it starts from (${commit.slice(0, 12)}) does not merge cleanly into its base: ${conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : lastLines(r.stdout + r.stderr)}`);
+    }
+    return gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
   }
 
   /** Merges `commit` into the worktree without committing, leaving any conflicts in place; returns the conflicting files. */

@@ -1,6 +1,6 @@
 /**
  * A task's worktree, its git side: made ready before the session (checked out at the base, or at
- * the result of the task it is chained after; the result it starts from merged in, the commit it
+ * the result of the task it is chained after; the results it starts from merged in, the commit it
  * resolves against merged with conflicts left in place, the goal's setup run), and turned into a
  * result after each turn (committed, bundled into the blob store, and read back when small enough
  * to travel inline).
@@ -30,7 +30,7 @@ export async function prepareWorktree(deps: WorktreeDeps, task: Task, env: NodeJ
   await mkdir(deps.paths.work, { recursive: true, mode: 0o700 });
   const from = task.chainFrom;
   const worktree = task.worktree = await deps.repos.acquireWorktree(spec.repoId, from?.checkout ? from.commit : spec.base, task.key);
-  if (from) task.startedFrom = from.checkout ? from.commit : await deps.repos.mergeIn(worktree, from.commit);
+  if (from) task.startedFrom = from.checkout ? from.commit : await deps.repos.mergeIn(worktree, [from.commit]);
   if (spec.mergeIn) task.startedFrom = await deps.repos.mergeIn(worktree, spec.mergeIn);
   if (spec.mergeFrom) {
     const conflicts = await deps.repos.startMerge(worktree, spec.mergeFrom);

@@ -17,7 +17,7 @@ export interface Task {
   rawLog?: TermLog;
   session?: Session;
   worktree?: string;
-  /** The commit its session started from when that is not its spec's base: the merge of `spec.mergeIn` into it. */
+  /** The commit its session started from when that is not its spec's base: the merges of `spec.mergeIn` into it. */
   startedFrom?: string;
   /** Turns committed and reported so far. */
   turns: number;

@@ -86,7 +86,8 @@ export class TaskManager extends EventEmitter<TaskEvents> {
     if (spec.chainAfter !== undefined && (!dep || dep.owner !== owner || dep.spec.repoId !== spec.repoId)) {
       throw new RpcError(RPC_ERROR.notFound, `there is no task ${spec.chainAfter} of yours in run ${spec.runId} on this agent to start after`);
     }
-    for (const [what, commit] of [['base', spec.base], ['mergeIn', spec.mergeIn], ['mergeFrom', spec.mergeFrom]] as const) {
+    const needed = [['base', spec.base], ...(spec.mergeIn ?? []).map((c) => ['mergeIn', c] as const), ['mergeFrom', spec.mergeFrom]] as const;
+    for (const [what, commit] of needed) {
       if (commit && !(await this.opts.repos.hasCommit(spec.repoId, commit))) throw new RpcError(RPC_ERROR.notFound, `${what} commit ${commit} is not in this agent's cache; send it first (repo.apply)`);
     }
     const dir = this.opts.paths.task(key);

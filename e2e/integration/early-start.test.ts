@@ -2,8 +2,10 @@
  * Early starts across agents: a task waiting on one other's result starts from it on the agent
  * that made it when that agent can take it; once the driver has fetched that result, any agent
  * may, before the result has merged; and a result that came inline goes on at once to an agent
- * holding its base, before the driver has fetched it. A task others fan out from has its base
- * sent to every agent while it works, so its result can go on at once to any of them.
+ * holding its base, before the driver has fetched it. A task after several starts once all of
+ * them have reported, before any merged, with their results merged in on the agent. A task
+ * others fan out from has its base sent to every agent while it works, so its result can go on
+ * at once to any of them.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,9 +98,9 @@ test('a result that came inline goes at once to another agent holding its base: 
 test('a task others fan out from has its base sent to every agent while it works: its result goes on at once to the one it did not run on', async () => {
   const tmp = await scope.tmp();
   // j (on x, which has the most free slots) starts from a branch head made here, p and q merged
-  // into it (or from one of them with the other merged in there). It finishes only once y holds
-  // that base, waiting at most 10 s. f1 asks to bypass permissions, which only y allows.
-  const base = 'b=$(git rev-parse HEAD); if git rev-parse -q --verify HEAD^2 >/dev/null; then b=$(git rev-parse HEAD^1); fi';
+  // into it (or from a head with p or q or both merged in there, by x). It finishes only once y
+  // holds that head, waiting at most 10 s. f1 asks to bypass permissions, which only y allows.
+  const base = "b=$(git rev-parse HEAD); while git log -1 --format=%s $b | grep -q 'the result this task starts from$'; do b=$(git rev-parse $b^1); done";
   const yHas = `git --git-dir="$(echo ${join(tmp, 'y', 'repos')}/*.git)" cat-file -e "$b^{commit}" 2>/dev/null`;
   const r = await runOnXY(tmp, 3, 2, [
     '- j0: Start', '  !write j0.txt j0',
@@ -112,4 +114,25 @@ test('a task others fan out from has its base sent to every agent while it works
   assert.equal(r.task('f1').agent, 'y');
   sentOnBeforeFetched(r, 'j', 'f1');
   for (const file of ['f1.txt', 'f2.txt', 'p.txt', 'q.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
+});
+
+test('a task after several starts from their reported results, merged in on the agent that made them, before any of them merged', async () => {
+  const tmp = await scope.tmp();
+  const marks = await scope.tmp();
+  // a and b ask to bypass permissions, which only y allows; each waits for the other to be at work,
+  // so both report at about the same time, and 20 MB of noise each keeps the driver fetching them.
+  const noise = (name: string): string => `  !run head -c 20000000 /dev/urandom > ${name}.bin`;
+  const r = await runOnXY(tmp, 1, 2, [
+    '- a: Left', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'a')}`, `  !wait-for ${join(marks, 'b')}`, noise('a'), '  !write a.txt a',
+    '- b: Right', '  permission_mode: bypassPermissions', `  !run touch ${join(marks, 'b')}`, `  !wait-for ${join(marks, 'a')}`, noise('b'), '  !write b.txt b',
+    '- c: Join', '  after: a, b', '  !require a.txt', '  !require b.txt', '  !write c.txt c',
+  ]);
+  assert.equal(r.task('c').agent, 'y', 'c ran where both results were made');
+  const sent = r.index('c', 'dispatching');
+  assert.ok(sent !== -1 && sent < r.index('a', 'merged') && sent < r.index('b', 'merged'), 'c went to y before a or b merged');
+  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  const base = r.task('c').base!;
+  for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
+  assert.match(git(r.repo, 'log', '-1', '--format=%s', base), /the result this task starts from$/, 'c started from a merge made on y');
+  for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });

@@ -26,7 +26,7 @@ export class CommitsAhead {
 
   /**
    * A ready task no slot took starts on whichever agent frees one first: the commits it would
-   * start from (a dependency's result, a branch head, the result merged in on an early start)
+   * start from (a dependency's result, a branch head, the results merged in on an early start)
    * go now to every agent that lacks them. Only tasks with dependencies (the run's base is on
    * every agent already), and only the next few.
    */
@@ -36,11 +36,11 @@ export class CommitsAhead {
     // An early start can go anywhere only once the result it starts from can be sent anywhere (`spread`).
     const next = tasks.filter((t) => t.status === 'waiting' && !placed.has(t.id) && t.after.length > 0 && (t.early ? t.spread : t.after.every((d) => merged.has(d))) && (t.notBefore ?? -Infinity) <= now);
     for (const t of next.slice(0, SEND_AHEAD_TASKS)) {
-      const mergeIn = t.early ? starts.earlyStart(t)?.mergeIn : undefined;
+      const mergeIn = (t.early ? starts.earlyStart(t)?.mergeIn : undefined) ?? [];
       for (const agent of this.deps.agents()) {
         const id = agent.peerId.toString();
-        for (const commit of [starts.baseFor(t, id), mergeIn]) {
-          if (commit && !this.deps.sync().knownTo(id).has(commit)) this.send(agent, commit);
+        for (const commit of [starts.baseFor(t, id), ...mergeIn]) {
+          if (!this.deps.sync().knownTo(id).has(commit)) this.send(agent, commit);
         }
       }
     }

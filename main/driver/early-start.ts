@@ -1,13 +1,16 @@
 /**
- * Early starts: a task waiting only on one other's result may start from it as soon as the
- * agent reports it — on that agent, which has the commit — instead of after the result has been
- * fetched, merged and synced (after several tasks, with that result merged in on the agent). On a chain of tasks that saves a fetch, a merge and a round trip per
- * link. The early task's own result waits to merge until its dependency has merged; when the
- * dependency's result does not merge as reported (a conflict, a failing verify, a failure), every
- * task started early on it is stopped and starts again the ordinary way.
+ * Early starts: a task whose unmerged dependencies have all reported a result may start from
+ * them as soon as they are reported — on an agent that made one, which has that commit — instead
+ * of after they have been fetched, merged and synced (after one task, from its result; after
+ * several, from a branch head with the results merged in on the agent). On a chain of tasks that
+ * saves a fetch, a merge and a round trip per link; at a join, the wait for the last merges and
+ * the head they make. The early task's own result waits to merge until every dependency it
+ * started on has merged; when one of those results does not merge as reported (a conflict, a
+ * failing verify, a failure), every task started early on it is stopped and starts again the
+ * ordinary way.
  */
 
-interface Reported {
+export interface Reported {
   commit: string;
   agentId: string;
 }
@@ -15,9 +18,9 @@ interface Reported {
 export class EarlyStarts {
   /** Tasks whose first result is reported but not merged yet. */
   private readonly reported = new Map<string, Reported>();
-  /** Task started early → the dependency it started on. */
-  private readonly startedOn = new Map<string, string>();
-  /** Results of early tasks waiting for their dependency to merge. */
+  /** Task started early (or chained) → the dependencies it started on that have not merged yet. */
+  private readonly startedOn = new Map<string, Set<string>>();
+  /** Results of early tasks waiting for their dependencies to merge. */
   private readonly held = new Map<string, () => Promise<void>>();
 
   /** `id` reported a result with a commit, made on `agentId`. */
@@ -25,19 +28,24 @@ export class EarlyStarts {
     this.reported.set(id, { commit, agentId });
   }
 
-  /** Where a task after only `depId` may start now, if `depId` has reported and not yet merged. */
+  /** Where a task after `depId` may start now, if `depId` has reported and not yet merged. */
   baseFrom(depId: string): Reported | undefined {
     return this.reported.get(depId);
   }
 
   /** Whether some task started early (or chained) on `depId`. */
   anyOn(depId: string): boolean {
-    for (const dep of this.startedOn.values()) if (dep === depId) return true;
+    for (const deps of this.startedOn.values()) if (deps.has(depId)) return true;
     return false;
   }
 
-  started(id: string, depId: string): void {
-    this.startedOn.set(id, depId);
+  started(id: string, depIds: readonly string[]): void {
+    this.startedOn.set(id, new Set(depIds));
+  }
+
+  /** The dependencies `id` started on that have not merged yet. */
+  waitsOn(id: string): string[] {
+    return [...(this.startedOn.get(id) ?? [])];
   }
 
   /** `id`'s early start was let go by itself (not unwound): it no longer waits on anything here. */
@@ -46,19 +54,19 @@ export class EarlyStarts {
     this.held.delete(id);
   }
 
-  /** Whether `id`'s result must wait for its dependency: if so it is kept and `resume` runs once that merges. */
+  /** Whether `id`'s result must wait for its dependencies: if so it is kept and `resume` runs once the last of them merges. */
   hold(id: string, resume: () => Promise<void>): boolean {
     if (!this.startedOn.has(id)) return false;
     this.held.set(id, resume);
     return true;
   }
 
-  /** `id` merged: tasks started on it are ordinary from now; returns the held results to integrate. */
+  /** `id` merged: tasks started on it alone are ordinary from now; returns the held results to integrate. */
   merged(id: string): Array<() => Promise<void>> {
     this.reported.delete(id);
     const resumes: Array<() => Promise<void>> = [];
-    for (const [task, dep] of this.startedOn) {
-      if (dep !== id) continue;
+    for (const [task, deps] of this.startedOn) {
+      if (!deps.delete(id) || deps.size > 0) continue;
       this.startedOn.delete(task);
       const resume = this.held.get(task);
       this.held.delete(task);
@@ -74,8 +82,8 @@ export class EarlyStarts {
   unwind(id: string): string[] {
     if (!this.reported.delete(id)) return [];
     const out: string[] = [];
-    for (const [task, dep] of [...this.startedOn]) {
-      if (dep !== id) continue;
+    for (const [task, deps] of [...this.startedOn]) {
+      if (!deps.has(id)) continue;
       this.startedOn.delete(task);
       this.held.delete(task);
       out.push(task, ...this.unwind(task));

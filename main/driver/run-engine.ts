@@ -136,7 +136,7 @@ export abstract class RunEngine extends RunAttempts {
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
     const early = rt.early && !chainedOn ? this.starts.earlyStart(rt) : undefined;
-    const startedOn = early?.depId ?? chainedOn?.id;
+    const startedOn = early?.depIds ?? (chainedOn ? [chainedOn.id] : undefined);
     if (startedOn) this.starts.early.started(rt.id, startedOn);
     rt.mergeIn = early?.mergeIn;
     rt.chainedOn = chainedOn?.id;
@@ -146,7 +146,7 @@ export abstract class RunEngine extends RunAttempts {
       // Reuse records work on a base alone; a result with something merged in first is not that.
       rt.ran = rt.resolving || rt.mergeIn || rt.chainedOn ? undefined : spec;
       // The commits it needs go to the agent while an earlier result is looked for; the start goes right behind them.
-      const transfers = [spec.base, spec.mergeIn, spec.mergeFrom].flatMap((c) => (c ? [this.sync.transfer(agent, c)] : []));
+      const transfers = [spec.base, ...(spec.mergeIn ?? []), spec.mergeFrom].flatMap((c) => (c ? [this.sync.transfer(agent, c)] : []));
       const synced = Promise.all(transfers.map((t) => t.done));
       synced.catch(() => undefined); // Awaited by the start, unless an earlier result is taken, or looking for one fails, first.
       // Only a first attempt: an earlier result that failed here once is not taken again; never an early start (it must wait to merge).
@@ -234,9 +234,9 @@ export abstract class RunEngine extends RunAttempts {
     const facts = { ...(r.base !== rt.base ? { base: r.base } : {}), commit: r.commit, durationMs: r.durationMs, costUsd: r.session ? (rt.costBefore ?? 0) + r.session.costUsd : rt.costUsd ?? 0, turns: r.turn, ...(r.verify ? { verify: r.verify.ok ? 'passed' as const : 'failed' as const } : {}) };
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
     if (!r.ok && (rt.mergeIn || rt.chainedOn) && r.session === null) {
-      // The result it started from did not merge into its base there (or never came): it waits for that result to merge.
-      const from = rt.mergeIn ?? this.starts.early.baseFrom(rt.chainedOn!)?.commit;
-      if (from) rt.unmergeable = from;
+      // The results it started from did not merge into its base there (or never came): it waits for them to merge.
+      const from = rt.mergeIn ?? [this.starts.early.baseFrom(rt.chainedOn!)?.commit].filter((c) => c !== undefined);
+      if (from.length > 0) rt.unmergeable = from;
       // Its dependency's failure may not have reached the driver yet: not chained after that attempt again.
       if (rt.chainedOn) rt.noStartFrom = this.byId(rt.chainedOn).agentTaskId;
       this.starts.early.forget(rt.id);
@@ -250,7 +250,7 @@ export abstract class RunEngine extends RunAttempts {
     if (rt.client) this.health.success(rt.client.peerId.toString());
     this.releaseSlot(rt, false);
     if (this.starts.early.hold(rt.id, () => this.onResult(rt, remote, r, ref))) {
-      this.update(rt, facts, `done; it merges after ${rt.after[0]}`);
+      this.update(rt, facts, `done; it merges after ${this.starts.early.waitsOn(rt.id).join(', ')}`);
       return;
     }
     if (!ref) {

@@ -39,9 +39,9 @@ export interface RunTask extends TaskReport {
   resolving?: { commit: string; conflicts: string[]; count: number };
   /** Agents that already hold the base it would start from now. */
   preferAgents?: string[];
-  /** It may start now from its one dependency's reported result, before that merges (EarlyStarts). */
+  /** It may start now from its dependencies' reported results, before they merge (EarlyStarts). */
   early?: boolean;
-  /** That result has been fetched here: the early start may go to any agent. */
+  /** Those results can be sent to every agent: the early start may go to any. */
   spread?: boolean;
   /** It may go now into the queue of the agent its one unmerged dependency runs on, to start there from that one's result (a chained start). */
   chain?: boolean;
@@ -49,10 +49,10 @@ export interface RunTask extends TaskReport {
   chainedOn?: string | undefined;
   /** The attempt (agent task id) of a dependency it was chained after that gave it no start: never chained after that one again. */
   noStartFrom?: string;
-  /** Its current attempt started early with this reported result merged in on the agent. */
-  mergeIn?: string | undefined;
-  /** A reported result that did not merge cleanly into its base on the agent: no early start from it again. */
-  unmergeable?: string;
+  /** Its current attempt started early with these reported results merged in on the agent. */
+  mergeIn?: string[] | undefined;
+  /** Reported results that did not merge cleanly into its base on the agent: no early start from any of them again. */
+  unmergeable?: string[];
   /** What its current attempt ran, for reuse once it merges. */
   ran?: ReuseInput;
   /** The id its current attempt has on the agent: each attempt is a task of its own there. */

@@ -25,11 +25,11 @@ export interface SchedTask {
   /** Agents that already hold this task's base: one of them is taken when it has a free slot. */
   preferAgents?: readonly string[];
   /**
-   * Ready before its dependency has merged (see EarlyStarts): it may go only to one of
-   * `preferAgents`, the agent that has the dependency's result (unless `spread`).
+   * Ready before its dependencies have merged (see EarlyStarts): it may go only to one of
+   * `preferAgents`, the agents that made their results (unless `spread`).
    */
   early?: boolean;
-  /** An early start whose dependency's result is in the driver's repo already: any agent may take it, `preferAgents` first. */
+  /** An early start whose dependencies' results can be sent to every agent: any agent may take it, `preferAgents` first. */
   spread?: boolean;
 }
 

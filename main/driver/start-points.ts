@@ -2,17 +2,21 @@
  * Where each attempt of a run starts: the commit it is based on, whether it may start early
  * (before its last dependency merged: EarlyStarts) and which agents already hold that start.
  */
+import { MAX_MERGE_IN } from '../../shared/protocol/control.js';
 import { BranchHeads } from './branch-heads.js';
-import { EarlyStarts } from './early-start.js';
+import { EarlyStarts, type Reported } from './early-start.js';
 import type { RunTask } from './run-task.js';
 import type { RepoSync } from './sync.js';
 
-/** An early start: on `agentId`, which made `depId`'s result `commit`; after several tasks, with that result merged in on the agent. */
+/** An early start, from the reported results of every dependency not merged yet. */
 export interface EarlyStart {
-  depId: string;
-  agentId: string;
-  commit: string;
-  mergeIn?: string;
+  depIds: string[];
+  /** Their reported results, in the same order. */
+  commits: string[];
+  /** The agents that made them, those that made the most first. */
+  makers: string[];
+  /** After several tasks: `commits`, merged into the base on the agent. After one, its result is the base. */
+  mergeIn?: string[];
 }
 
 export interface StartPointsOf {
@@ -49,18 +53,22 @@ export class StartPoints {
   }
 
   /**
-   * Where a task may start early, on the agent that made the result it waits for: after exactly
-   * one task, from that task's reported result; after several, all merged but one that has
-   * reported, from a branch head holding the others with that result merged in (`mergeIn`).
+   * Where a task may start early: once every dependency not merged yet has reported (up to
+   * MAX_MERGE_IN of them, none a result that did not merge cleanly into its base before); after
+   * one task, from its result; after several, from a branch head holding the merged ones, with
+   * the reported results merged in on the agent.
    */
   earlyStart(rt: RunTask): EarlyStart | undefined {
     if (rt.resolving) return undefined;
-    const open = rt.after.map((id) => this.run.byId(id)).filter((d) => d.status !== 'merged');
-    const dep = open.length === 1 ? open[0]! : undefined;
-    const from = dep && this.early.baseFrom(dep.id);
-    if (!dep || !from || from.commit === rt.unmergeable) return undefined;
-    const start = { depId: dep.id, agentId: from.agentId, commit: from.commit };
-    return rt.after.length === 1 ? start : { ...start, mergeIn: from.commit };
+    const open = rt.after.filter((id) => this.run.byId(id).status !== 'merged');
+    if (open.length === 0 || open.length > MAX_MERGE_IN) return undefined;
+    const from = open.map((id) => this.early.baseFrom(id));
+    if (!from.every((f): f is Reported => f !== undefined && !rt.unmergeable?.includes(f.commit))) return undefined;
+    const commits = from.map((f) => f.commit);
+    const made = new Map<string, number>();
+    for (const f of from) made.set(f.agentId, (made.get(f.agentId) ?? 0) + 1);
+    const start = { depIds: open, commits, makers: [...made.keys()].sort((a, b) => made.get(b)! - made.get(a)!) };
+    return rt.after.length === 1 ? start : { ...start, mergeIn: commits };
   }
 
   /**
@@ -85,10 +93,14 @@ export class StartPoints {
    */
   placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: boolean; preferAgents: string[] } {
     const from = this.earlyStart(rt);
-    // Once that result can be sent to every agent (it came inline, or it is here) it starts on any; its maker needs nothing sent.
-    if (from) return { early: true, spread: this.run.sync().canSend(from.commit, agentIds), chain: false, preferAgents: [from.agentId] };
+    const sync = this.run.sync();
+    // On an agent that made one of its results and holds, or can be sent, the others; on any once every one can be sent everywhere (it came inline, or it is here).
+    if (from) {
+      const makers = from.makers.filter((id) => from.commits.every((c) => sync.knownTo(id).has(c) || sync.canSend(c, [id])));
+      if (makers.length > 0) return { early: true, spread: from.commits.every((c) => sync.canSend(c, agentIds)), chain: false, preferAgents: makers };
+    }
     const dep = chains ? this.chainAfter(rt) : undefined;
     if (dep?.client) return { early: true, spread: false, chain: true, preferAgents: [dep.client.peerId.toString()] };
-    return { early: false, spread: false, chain: false, preferAgents: agentIds.filter((id) => this.run.sync().knownTo(id).has(this.baseFor(rt, id))) };
+    return { early: false, spread: false, chain: false, preferAgents: agentIds.filter((id) => sync.knownTo(id).has(this.baseFor(rt, id))) };
   }
 }

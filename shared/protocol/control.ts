@@ -12,6 +12,8 @@ export const MAX_PROMPT_CHARS = 256 * 1024;
 export const MAX_COMMAND_CHARS = 4000;
 /** Most follow-up turns a failing verify may trigger. */
 export const MAX_VERIFY_RETRIES = 10;
+/** Most reported results an early start merges in on the agent (TaskSpec.mergeIn). */
+export const MAX_MERGE_IN = 16;
 
 export const SessionOptionsSchema = z.object({
   mode: z.enum(['tui', 'headless']).optional(),
@@ -69,10 +71,11 @@ export const TaskSpec = TaskRef.extend({
    */
   mergeFrom: Oid.optional(),
   /**
-   * An early start: the reported result of the task's last unmerged dependency, merged into `base`
-   * (a merge commit) before the session starts. A conflict fails the task before its session starts.
+   * An early start: the reported results of the task's unmerged dependencies, merged into `base`
+   * one after another (a merge commit each) before the session starts. A conflict fails the task
+   * before its session starts.
    */
-  mergeIn: Oid.optional(),
+  mergeIn: z.array(Oid).min(1).max(MAX_MERGE_IN).optional(),
   /**
    * A chained start: `taskId` of a task of the same run and driver on this agent, still at work.
    * This one waits in the queue until that one reports a result with a commit, then takes the slot
