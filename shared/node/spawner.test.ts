@@ -76,6 +76,19 @@ test('the helper keeps its parent alive while a command runs, and not after', ()
   assert.equal(child.stdout, 'done\n');
 });
 
+test('a command that cannot be sent to the helper fails alone, and holds nothing open', () => {
+  const module = fileURLToPath(new URL('./spawner.js', import.meta.url));
+  const script = `const { runProcess } = await import(${JSON.stringify(module)});
+    const env = { PATH: process.env.PATH };
+    await runProcess({ cmd: 'sh', args: ['-c', 'echo never'], cwd: '/', env, input: () => 1 }).catch((e) => process.stdout.write('refused: ' + e.message + '\\n'));
+    const r = await runProcess({ cmd: 'sh', args: ['-c', 'echo done'], cwd: '/', env });
+    process.stdout.write(Buffer.from(r.stdout));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(child.error, undefined, 'the script did not exit by itself');
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout, 'refused: () => 1 could not be cloned.\ndone\n');
+});
+
 /** The pid of the process that started the command: the helper. */
 async function helperPid(): Promise<number> {
   return Number(text((await sh('echo $PPID')).stdout));

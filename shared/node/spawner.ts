@@ -90,8 +90,21 @@ class ProcessHelper {
     if (this.pending.size === 0) hold(child, true);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ id, ...req }, (err) => { if (err) this.lost(child, err); });
+      try {
+        child.send({ id, ...req }, (err) => { if (err) this.lost(child, err); });
+      } catch (err) {
+        // This request cannot go over IPC (a value it cannot carry): it alone fails.
+        this.answered(child, id)?.reject(err as Error);
+      }
     });
+  }
+
+  /** The caller waiting for request `id`, taken off the list; the helper no longer holds the parent open once none is left. */
+  private answered(child: ChildProcess, id: number): { resolve(o: ProcessOutcome): void; reject(e: Error): void } | undefined {
+    const p = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) hold(child, false);
+    return p;
   }
 
   private start(): ChildProcess {
@@ -102,22 +115,23 @@ class ProcessHelper {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', env: { ELECTRON_RUN_AS_NODE: '1' },
     });
     hold(child, false);
-    child.on('message', (r: Reply) => {
-      const p = this.pending.get(r.id);
-      this.pending.delete(r.id);
-      if (this.pending.size === 0) hold(child, false);
-      p?.resolve(r);
-    });
+    child.on('message', (r: Reply) => this.answered(child, r.id)?.resolve(r));
     child.on('error', (err) => this.lost(child, err));
     child.on('exit', (code, signal) => this.lost(child, new Error(`the process helper exited (${signal ?? `code ${code}`})`)));
     this.child = child;
     return child;
   }
 
-  /** A helper that died takes its processes' answers with it: each caller is told. */
+  /**
+   * A helper that died, or can no longer be sent to, takes its processes' answers with it: each
+   * caller is told. One still alive is let go (its processes finish on their own), so it holds
+   * nothing open, and the next call starts another.
+   */
   private lost(child: ChildProcess, err: Error): void {
     if (this.child !== child) return;
     this.child = undefined;
+    hold(child, false);
+    child.kill();
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
