@@ -53,7 +53,12 @@ export abstract class RunEngine extends RunAttempts {
       remoteFor: (rt, agent, spec, from) => this.remoteFor(rt, agent, spec, from),
     }, opts.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS);
     this.starts = new StartPoints({ byId: (id) => this.byId(id), sync: () => this.sync, head: () => this.integrator.head, runBase: opts.base });
-    this.ahead = new CommitsAhead({ tasks: this.tasks, starts: this.starts, sync: () => this.sync, agents: () => (this.cancelled ? [] : this.opts.pool.agents), byId: (id) => this.byId(id) });
+    this.ahead = new CommitsAhead({ tasks: this.tasks, starts: this.starts, sync: () => this.sync, agents: () => this.runAgents, byId: (id) => this.byId(id) });
+  }
+
+  /** The agents tasks of this run may go to: none once it is cancelled. */
+  private get runAgents(): readonly AgentClient[] {
+    return this.cancelled ? [] : this.opts.pool.agents;
   }
 
   private get verifyRetries(): number {
@@ -71,7 +76,7 @@ export abstract class RunEngine extends RunAttempts {
       for (const t of this.tasks) if (t.status === 'waiting') this.update(t, { status: 'failed', error: `the run's budget of $${this.opts.budgetUsd} is spent` });
     }
     const now = Date.now();
-    const agents = this.cancelled ? [] : this.opts.pool.agents;
+    const agents = this.runAgents;
     const agentIds = agents.map((a) => a.peerId.toString());
     for (const t of this.tasks) {
       if (t.status === 'waiting') this.refusedAhead(t, agents);
