@@ -163,14 +163,17 @@ function topological(deps: ReadonlyArray<readonly number[]>): number[] {
   return out;
 }
 
-/** A goal file running `graph` in headless sessions: each task sleeps, then writes its own file. */
-export async function writeGraphGoal(file: string, graph: BenchGraph): Promise<void> {
+/**
+ * A goal file running `graph` in headless sessions: each task sleeps, then writes its own file,
+ * naming the `round`, so no task is the same as one run before (nor reuses its result).
+ */
+export async function writeGraphGoal(file: string, graph: BenchGraph, round: number): Promise<void> {
   const lines = ['---', 'session:', '  mode: headless', '---', `# Makespan bench: ${graph.name}`, '', graph.about, '', '## Tasks'];
   for (const t of graph.tasks) {
     lines.push(`- ${t.id}: sleep ${t.sleepMs} ms, write out/${t.id}.txt`);
     if (t.after.length > 0) lines.push(`  after: ${t.after.join(', ')}`);
     if (t.estimateMs !== undefined) lines.push(`  estimate: ${t.estimateMs / 1000}`);
-    lines.push(`  !sleep ${t.sleepMs}`, `  !write out/${t.id}.txt ${t.id}`);
+    lines.push(`  !sleep ${t.sleepMs}`, `  !write out/${t.id}.txt ${t.id} of round ${round}`);
   }
   await writeFile(file, lines.join('\n') + '\n');
 }

@@ -1,6 +1,8 @@
 /**
  * (e) Makespan: four task graphs (makespan-graphs.ts) run for real through the CLI over three
- * agent processes of two slots each on loopback, compared with the lower bound every schedule
+ * agent processes of two slots each on loopback, MAKESPAN_ROUNDS times each (one graph after
+ * another, round after round, so a noisy spell of the machine falls on all of them), every run
+ * compared with the lower bound every schedule
  * obeys: max(critical path, total work / slots), where a task's length is its result's
  * `durationMs` — measured by its agent from the task taking a slot to its committed result (worktree
  * checkout, the stand-in's sleep, commit). The makespan is the driver's own clock: the first
@@ -17,6 +19,8 @@ export const MAKESPAN_AGENTS = 3;
 export const MAKESPAN_SLOTS_EACH = 2;
 /** Seed of the graphs and their sleep times: every bench run measures the same four graphs. */
 export const MAKESPAN_SEED = 20_260_611;
+/** Runs of each graph: a run's ratio moves by a few hundredths with the lengths its tasks happen to take. */
+export const MAKESPAN_ROUNDS = 3;
 /** Tasks of the warm-up run, enough to reach every agent, so each has the repo before (e). */
 const WARM_UP_TASKS = MAKESPAN_AGENTS * MAKESPAN_SLOTS_EACH;
 /** A run still going after this long is stopped (SIGTERM, exit 124) and counts as failed: a hung driver does not hang the bench. */
@@ -62,6 +66,7 @@ export interface GraphRun {
 }
 
 export interface MakespanResult {
+  /** Every run, round after round. */
   runs: GraphRun[];
   /** Agents started, paired and warmed up, ms. */
   setupMs: number;
@@ -95,9 +100,10 @@ export async function measureMakespan(scope: Scope): Promise<MakespanResult> {
 
   const slots = MAKESPAN_AGENTS * MAKESPAN_SLOTS_EACH;
   const runs: GraphRun[] = [];
-  for (const graph of makeGraphs(MAKESPAN_SEED)) {
-    const goal = join(work, `${graph.name}.md`);
-    await writeGraphGoal(goal, graph);
+  const graphs = makeGraphs(MAKESPAN_SEED);
+  for (let round = 1; round <= MAKESPAN_ROUNDS; round++) for (const graph of graphs) {
+    const goal = join(work, `${graph.name}-${round}.md`);
+    await writeGraphGoal(goal, graph, round);
     const started = now();
     const r = await run(goal);
     const exit = r.code === 0 ? undefined : r.code === TIMED_OUT ? `stopped after ${RUN_TIMEOUT_S} s` : `exit ${r.code}: ${r.stderr.slice(-500)}`;
