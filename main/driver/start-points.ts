@@ -1,6 +1,6 @@
 /**
  * Where each attempt of a run starts: the commit it is based on, whether it may start early
- * (before its last dependency merged: EarlyStarts) and which agents already hold that start.
+ * (before its dependencies merged: EarlyStarts) and which agents already hold that start.
  */
 import { MAX_MERGE_IN } from '../../shared/protocol/control.js';
 import { BranchHeads } from './branch-heads.js';
