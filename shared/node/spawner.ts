@@ -78,11 +78,17 @@ function helperMain(): void {
   });
 }
 
+/** A caller waiting for the answer to its request. */
+interface Waiting {
+  resolve(o: ProcessOutcome): void;
+  reject(e: Error): void;
+}
+
 /** The helper, started on first use; one that died is replaced by the next call. */
 class ProcessHelper {
   private child: ChildProcess | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(o: ProcessOutcome): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, Waiting>();
 
   run(req: ProcessRequest): Promise<ProcessOutcome> {
     const child = this.child ?? this.start();
@@ -100,7 +106,7 @@ class ProcessHelper {
   }
 
   /** The caller waiting for request `id`, taken off the list; the helper no longer holds the parent open once none is left. */
-  private answered(child: ChildProcess, id: number): { resolve(o: ProcessOutcome): void; reject(e: Error): void } | undefined {
+  private answered(child: ChildProcess, id: number): Waiting | undefined {
     const p = this.pending.get(id);
     this.pending.delete(id);
     if (this.pending.size === 0) hold(child, false);
