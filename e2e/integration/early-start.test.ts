@@ -3,7 +3,8 @@
  * that made it when that agent can take it; once the driver has fetched that result, any agent
  * may, before the result has merged; and a result that came inline goes on at once to an agent
  * holding its base, before the driver has fetched it. A task after several starts once all of
- * them have reported, before any merged, with their results merged in on the agent. A task
+ * them have reported, before any merged, with their results merged in on the agent; once all but
+ * one have, it waits on the agent of that one and starts there from its result. A task
  * others fan out from has its base sent to every agent while it works, so its result can go on
  * at once to any of them.
  */
@@ -134,5 +135,24 @@ test('a task after several starts from their reported results, merged in on the 
   const base = r.task('c').base!;
   for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
   assert.match(git(r.repo, 'log', '-1', '--format=%s', base), /the result this task starts from$/, 'c started from a merge made on y');
+  for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
+});
+
+test('a task after several waits on the agent of the one still at work once the others reported: it starts there from that one\'s result with theirs merged in', async () => {
+  const tmp = await scope.tmp();
+  // a and b ask to bypass permissions, which only y allows. a ends at once with 20 MB of noise,
+  // which keeps the driver fetching it; b ends only once c has reached y, waiting at most 10 s.
+  const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
+  const r = await runOnXY(tmp, 1, 2, [
+    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 20000000 /dev/urandom > a.bin', '  !write a.txt a',
+    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, '  !write b.txt b',
+    '- c: Join', '  after: a, b', '  !require a.txt', '  !require b.txt', '  !write c.txt c',
+  ]);
+  assert.equal(r.task('c').agent, 'y', 'c ran where b was at work');
+  const sent = r.index('c', 'dispatching');
+  assert.ok(sent !== -1 && sent < r.index('a', 'merged') && sent < r.index('b', 'integrating'), 'c went to y before a merged and before b reported');
+  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  const base = r.task('c').base!;
+  assert.equal(git(r.repo, 'log', '-1', '--format=%P', base), `${r.task('b').commit} ${r.task('a').commit}`, 'c started from b\'s result with a\'s merged in');
   for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });

@@ -128,9 +128,10 @@ export abstract class RunEngine extends RunAttempts {
   private async dispatch(rt: RunTask, agent: AgentClient): Promise<void> {
     const agentId = agent.peerId.toString();
     // A chained start takes its dependency's slot when that one reports (see reported).
-    const chainedOn = rt.chain ? this.starts.chainAfter(rt) : undefined;
-    // `assign` plans one chained start per dependency; should this one no longer be chainable, it waits for the next pass.
-    if (rt.chain && !chainedOn) return;
+    const chain = rt.chain ? this.starts.chainAfter(rt) : undefined;
+    const chainedOn = chain?.dep;
+    // `assign` plans one chained start per dependency; should this one no longer be chainable there, it waits for the next pass.
+    if (rt.chain && chain?.agentId !== agentId) return;
     if (!chainedOn) this.slots.take(rt, agentId);
     rt.attempts++;
     rt.starts++;
@@ -141,9 +142,9 @@ export abstract class RunEngine extends RunAttempts {
     rt.client = agent;
     this.update(rt, { status: 'dispatching', agent: agent.name, base, attempts: rt.attempts });
     const early = rt.early && !chainedOn ? this.starts.earlyStart(rt) : undefined;
-    const startedOn = early?.depIds ?? (chainedOn ? [chainedOn.id] : undefined);
+    const startedOn = early?.depIds ?? chain?.depIds;
     if (startedOn) this.starts.early.started(rt.id, startedOn);
-    rt.mergeIn = early?.mergeIn;
+    rt.mergeIn = early?.mergeIn ?? chain?.mergeIn;
     rt.chainedOn = chainedOn?.id;
     const spec = attemptSpec(this.opts.goal, rt, { runId: this.opts.runId, repoId: this.opts.repo.repoId, base, verifyRetries: this.verifyRetries, ...(chainedOn ? { chainAfter: chainedOn.agentTaskId } : {}) });
     rt.agentTaskId = spec.taskId;
@@ -240,7 +241,8 @@ export abstract class RunEngine extends RunAttempts {
     const followUp = r.turn > 1 && rt.status !== 'running' && rt.status !== 'needs-input' && rt.status !== 'queued';
     if (!r.ok && (rt.mergeIn || rt.chainedOn) && r.session === null) {
       // The results it started from did not merge into its base there (or never came): it waits for them to merge.
-      const from = rt.mergeIn ?? [this.starts.early.baseFrom(rt.chainedOn!)?.commit].filter((c) => c !== undefined);
+      const chainedFrom = rt.chainedOn ? this.starts.early.baseFrom(rt.chainedOn)?.commit : undefined;
+      const from = [...(chainedFrom ? [chainedFrom] : []), ...(rt.mergeIn ?? [])];
       if (from.length > 0) rt.unmergeable = from;
       // Its dependency's failure may not have reached the driver yet: not chained after that attempt again.
       if (rt.chainedOn) rt.noStartFrom = this.byId(rt.chainedOn).agentTaskId;

@@ -43,8 +43,8 @@ export interface RunTask extends TaskReport {
   early?: boolean;
   /** Those results can be sent to every agent: the early start may go to any. */
   spread?: boolean;
-  /** It may go now into the queue of the agent its one unmerged dependency runs on, to start there from that one's result (a chained start). */
-  chain?: boolean;
+  /** It may go now into the queue of the agent this dependency of it runs on, to start there from that one's result (a chained start). */
+  chain?: string | undefined;
   /** Its current attempt is chained after this task's attempt, on the same agent. */
   chainedOn?: string | undefined;
   /** The attempt (agent task id) of a dependency it was chained after that gave it no start: never chained after that one again. */

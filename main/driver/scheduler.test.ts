@@ -212,7 +212,7 @@ test('an early start from a result already fetched goes to its maker first, else
 });
 
 test('a chained start goes to its dependency\'s agent with no free slot there, takes none from others, and waits while that agent is backed off', () => {
-  const chained = t('b', 'waiting', ['a'], { early: true, chain: true, preferAgents: ['y'] });
+  const chained = t('b', 'waiting', ['a'], { early: true, chain: 'a', preferAgents: ['y'] });
   const tasks = [t('a', 'running'), chained, t('w', 'waiting')];
   // y's one slot is a's; x has one free, which w takes.
   assert.deepEqual(assign(tasks, [agent('x', 1, 0), agent('y', 1, 1)]), [{ taskId: 'b', agentId: 'y' }, { taskId: 'w', agentId: 'x' }]);
@@ -221,7 +221,7 @@ test('a chained start goes to its dependency\'s agent with no free slot there, t
 });
 
 test('a task is chained only while nothing ranking above it may want the slot its dependency frees', () => {
-  const chained = (id: string, dep: string, agentId: string): SchedTask => t(id, 'waiting', [dep], { early: true, chain: true, preferAgents: [agentId] });
+  const chained = (id: string, dep: string, agentId: string): SchedTask => t(id, 'waiting', [dep], { early: true, chain: dep, preferAgents: [agentId] });
   const agents = [agent('x', 1, 1), agent('y', 1, 1)];
   // c waits on running d and on running e (so it cannot be chained) and has the longest chain ahead: b must leave a's slot to it.
   const running = [t('a', 'running'), t('d', 'running'), t('e', 'running')];

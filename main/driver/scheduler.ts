@@ -16,8 +16,8 @@ export interface SchedTask {
   estimateMs?: number;
   /** Agents this task failed on: it goes elsewhere while another agent can take it. */
   avoidAgents?: readonly string[];
-  /** It may wait in the queue of `preferAgents[0]`, for its dependency there to finish: it needs no free slot. */
-  chain?: boolean;
+  /** It may wait in the queue of `preferAgents[0]` for this dependency of it to finish there: it needs no free slot. */
+  chain?: string | undefined;
   /** Agents that refused this task (their owner's policy): it never goes to them. */
   refusedBy?: readonly string[];
   /** Not dispatched before this time (ms since the epoch), e.g. a retry's backoff. */
@@ -168,8 +168,8 @@ function chainedStarts(tasks: readonly SchedTask[], ready: readonly SchedTask[],
   let above: SchedTask | undefined;
   for (const t of contenders) {
     if (above && rank(above, t) < 0) break;
-    const dep = t.after.find((d) => status.get(d) !== 'merged');
-    const agent = t.chain && isReady.has(t.id) && dep !== undefined && !claimed.has(dep) ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
+    const dep = t.chain;
+    const agent = dep !== undefined && isReady.has(t.id) && !claimed.has(dep) ? agents.find((a) => a.id === t.preferAgents?.[0]) : undefined;
     if (dep !== undefined && agent && (agent.backedOffUntil ?? -Infinity) <= now && !t.refusedBy?.includes(agent.id) && !t.avoidAgents?.includes(agent.id)) {
       claimed.add(dep);
       out.push({ taskId: t.id, agentId: agent.id });

@@ -19,6 +19,17 @@ export interface EarlyStart {
   mergeIn?: string[];
 }
 
+/** A chained start, after a dependency at work on the agent it goes to. */
+export interface Chain {
+  dep: RunTask;
+  /** That agent. */
+  agentId: string;
+  /** Every dependency not merged yet: `dep`, and those that reported a result. */
+  depIds: string[];
+  /** Those reported results, merged in on the agent after `dep`'s. */
+  mergeIn?: string[];
+}
+
 export interface StartPointsOf {
   byId(id: string): RunTask;
   sync(): RepoSync;
@@ -72,18 +83,25 @@ export class StartPoints {
   }
 
   /**
-   * The dependency `rt` may be chained after now: its one unmerged dependency, at work on an agent
-   * and not reported yet (a follow-up turn is not: the agent would start from the turn before),
-   * with no other task started on it. The agent starts `rt` from its first result the moment it
-   * has one (see agent/task-chain.ts).
+   * The chained start `rt` may take now: after its one unmerged dependency still at work on an
+   * agent (a follow-up turn is not: the agent would start from the turn before), with no other
+   * task started on it, once every other unmerged dependency has reported a result that agent
+   * holds or can be sent. The agent starts `rt` from the first result the moment it has one,
+   * with the reported ones merged in (see agent/task-chain.ts).
    */
-  chainAfter(rt: RunTask): RunTask | undefined {
+  chainAfter(rt: RunTask): Chain | undefined {
     if (rt.resolving || rt.unmergeable) return undefined;
     const open = rt.after.map((id) => this.run.byId(id)).filter((d) => d.status !== 'merged');
-    const dep = open.length === 1 ? open[0]! : undefined;
-    if (!dep || dep.resolving || !dep.remote || dep.remote.hasReported || !dep.agentTaskId || dep.agentTaskId === rt.noStartFrom) return undefined;
-    if (dep.status !== 'running' && dep.status !== 'needs-input') return undefined;
-    return this.early.baseFrom(dep.id) || this.early.anyOn(dep.id) ? undefined : dep;
+    const atWork = open.filter((d) => !this.early.baseFrom(d.id));
+    const dep = atWork.length === 1 ? atWork[0]! : undefined;
+    if (!dep?.client || dep.resolving || !dep.remote || dep.remote.hasReported || !dep.agentTaskId || dep.agentTaskId === rt.noStartFrom) return undefined;
+    if ((dep.status !== 'running' && dep.status !== 'needs-input') || this.early.anyOn(dep.id) || open.length > MAX_MERGE_IN + 1) return undefined;
+    const sync = this.run.sync();
+    const on = dep.client.peerId.toString();
+    const reported = open.filter((d) => d !== dep).map((d) => this.early.baseFrom(d.id)!.commit);
+    if (!reported.every((c) => sync.knownTo(on).has(c) || sync.canSend(c, [on]))) return undefined;
+    const chain = { dep, agentId: on, depIds: open.map((d) => d.id) };
+    return reported.length > 0 ? { ...chain, mergeIn: reported } : chain;
   }
 
   /**
@@ -91,16 +109,16 @@ export class StartPoints {
    * from can be sent to each: see RepoSync.canSend), or be chained (when `chains` allows it),
    * and the agents that hold where it would start.
    */
-  placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: boolean; preferAgents: string[] } {
+  placement(rt: RunTask, agentIds: readonly string[], chains: boolean): { early: boolean; spread: boolean; chain: string | undefined; preferAgents: string[] } {
     const from = this.earlyStart(rt);
     const sync = this.run.sync();
     // On an agent that made one of its results and holds, or can be sent, the others; on any once every one can be sent everywhere (it came inline, or it is here).
     if (from) {
       const makers = from.makers.filter((id) => from.commits.every((c) => sync.knownTo(id).has(c) || sync.canSend(c, [id])));
-      if (makers.length > 0) return { early: true, spread: from.commits.every((c) => sync.canSend(c, agentIds)), chain: false, preferAgents: makers };
+      if (makers.length > 0) return { early: true, spread: from.commits.every((c) => sync.canSend(c, agentIds)), chain: undefined, preferAgents: makers };
     }
-    const dep = chains ? this.chainAfter(rt) : undefined;
-    if (dep?.client) return { early: true, spread: false, chain: true, preferAgents: [dep.client.peerId.toString()] };
-    return { early: false, spread: false, chain: false, preferAgents: agentIds.filter((id) => sync.knownTo(id).has(this.baseFor(rt, id))) };
+    const chain = chains ? this.chainAfter(rt) : undefined;
+    if (chain) return { early: true, spread: false, chain: chain.dep.id, preferAgents: [chain.agentId] };
+    return { early: false, spread: false, chain: undefined, preferAgents: agentIds.filter((id) => sync.knownTo(id).has(this.baseFor(rt, id))) };
   }
 }
