@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { git, gitOut } from '../../shared/node/git.js';
 import type { TaskSpec } from '../../shared/protocol/control.js';
 import type { UserRepo } from './user-repo.js';
+import { memoUnlessFailed } from '../../shared/memo.js';
 
 /** Outside refs/claudecluster/, which a finished run empties: these outlive their run. */
 export const REUSE_REF_PREFIX = 'refs/claudecluster-reuse/';
@@ -58,13 +59,10 @@ export class ResultReuse {
   }
 
   private treeOf(commit: string): Promise<string> {
-    let tree = this.trees.get(commit);
-    if (!tree) {
-      tree = gitOut(['rev-parse', `${commit}^{tree}`], { cwd: this.repo.root });
-      this.trees.set(commit, tree);
-      tree.catch(() => this.trees.delete(commit));
-    }
-    return tree;
+    const known = this.trees.get(commit);
+    if (known) return known;
+    const tree = gitOut(['rev-parse', `${commit}^{tree}`], { cwd: this.repo.root });
+    return memoUnlessFailed(this.trees, commit, tree, tree);
   }
 
   /**
@@ -126,8 +124,7 @@ export class ResultReuse {
     fresh.forEach((c, i) => {
       // A commit git does not know answers `<name> missing`: that lookup fails, the others stand.
       const tree = out.then((lines) => lines[i]?.includes(' ') || !lines[i] ? Promise.reject(new Error(`no tree for ${c}`)) : lines[i]!);
-      this.trees.set(c, tree);
-      tree.catch(() => this.trees.delete(c));
+      memoUnlessFailed(this.trees, c, tree, tree);
     });
     await out;
   }

@@ -14,6 +14,7 @@ import type { UserRepo } from './user-repo.js';
 import { putBlob } from './blob-client.js';
 import { readInline } from '../../shared/node/inline-bundle.js';
 import { parseBundleHeader } from '../../shared/node/bundle-header.js';
+import { memoUnlessFailed } from '../../shared/memo.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
 /**
@@ -131,30 +132,23 @@ export class RepoSync {
   /** Gets `commit` onto the agent: `asked` settles once the agent has been asked to take it in (see Transfer). */
   transfer(agent: AgentClient, commit: string): Transfer {
     const key = `${agent.peerId.toString()}:${commit}`;
-    let t = this.inflight.get(key);
-    if (!t) {
-      let asked!: () => void;
-      const askedOnce = new Promise<void>((resolve) => { asked = resolve; });
-      const done = this.send(agent, commit, asked);
-      // Failed before asking: whoever waits for the asking goes on, and hears why from `done`.
-      done.then(asked, asked);
-      t = { asked: askedOnce, done };
-      this.inflight.set(key, t);
-      done.catch(() => this.inflight.delete(key));
-    }
-    return t;
+    const under = this.inflight.get(key);
+    if (under) return under;
+    let asked!: () => void;
+    const askedOnce = new Promise<void>((resolve) => { asked = resolve; });
+    const done = this.send(agent, commit, asked);
+    // Failed before asking: whoever waits for the asking goes on, and hears why from `done`.
+    done.then(asked, asked);
+    return memoUnlessFailed(this.inflight, key, { asked: askedOnce, done }, done);
   }
 
   /** The commits the agent has, asked of it the first time. */
   private knownOf(agent: AgentClient): Promise<Set<string>> {
     const id = agent.peerId.toString();
-    let known = this.tipsAsked.get(id);
-    if (!known) {
-      known = this.ask(agent);
-      this.tipsAsked.set(id, known);
-      known.catch(() => this.tipsAsked.delete(id));
-    }
-    return known;
+    const asked = this.tipsAsked.get(id);
+    if (asked) return asked;
+    const known = this.ask(agent);
+    return memoUnlessFailed(this.tipsAsked, id, known, known);
   }
 
   private async ask(agent: AgentClient): Promise<Set<string>> {
