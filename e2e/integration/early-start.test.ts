@@ -17,8 +17,8 @@ import { Scope, git, makeRepo, pairWith, runCli, startAgent } from '../harness.j
 const scope = new Scope();
 after(() => scope.cleanup());
 
-interface TaskOut { id: string; status: string; agent?: string; base?: string; commit?: string }
-interface StatusEvent { type: string; time: string; task: TaskOut }
+interface TaskOut { id: string; status: string; agent?: string; base?: string; commit?: string; attempts?: number }
+interface StatusEvent { type: string; time: string; task: TaskOut; detail?: string }
 
 /**
  * Runs `tasks` (goal lines) over agent x, with `xSlots`, and y, with `ySlots`, the only one that
@@ -140,11 +140,11 @@ test('a task after several starts from their reported results, merged in on the 
 
 test('a task after several waits on the agent of the one still at work once the others reported: it starts there from that one\'s result with theirs merged in', async () => {
   const tmp = await scope.tmp();
-  // a and b ask to bypass permissions, which only y allows. a ends at once with 20 MB of noise,
+  // a and b ask to bypass permissions, which only y allows. a ends at once with 2 MB of noise,
   // which keeps the driver fetching it; b ends only once c has reached y, waiting at most 10 s.
   const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
   const r = await runOnXY(tmp, 1, 2, [
-    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 20000000 /dev/urandom > a.bin', '  !write a.txt a',
+    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', '  !write a.txt a',
     '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, '  !write b.txt b',
     '- c: Join', '  after: a, b', '  !require a.txt', '  !require b.txt', '  !write c.txt c',
   ]);
@@ -155,4 +155,27 @@ test('a task after several waits on the agent of the one still at work once the 
   const base = r.task('c').base!;
   assert.equal(git(r.repo, 'log', '-1', '--format=%P', base), `${r.task('b').commit} ${r.task('a').commit}`, 'c started from b\'s result with a\'s merged in');
   for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
+});
+
+test('a chained join whose reported results do not merge as they were starts again once they have merged', async () => {
+  const tmp = await scope.tmp();
+  // As above, but a and b write the same line: merging a's result into b's conflicts, on y (which
+  // stops c's start there) or here (where a's result then gives way to a resolution, and c's
+  // start is stopped with it), whichever comes first.
+  const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
+  const r = await runOnXY(tmp, 1, 2, [
+    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', '  !write notes.txt version A',
+    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, '  !write notes.txt version B',
+    '- c: Join', '  after: a, b', '  !require notes.txt', '  !write c.txt c',
+  ]);
+  const sent = r.statuses.flatMap((e, i) => (e.task.id === 'c' && e.task.status === 'dispatching' ? [i] : []));
+  assert.ok(sent.length >= 2 && sent[0]! < r.index('a', 'merged'), `c went to y before a merged, and was started again (${sent.length} starts)`);
+  const stopped = r.statuses.find((e) => e.task.id === 'c' && e.task.status === 'waiting')?.detail ?? '';
+  assert.match(stopped, /does not merge cleanly into its base: conflicts in notes\.txt|did not merge as it was/);
+  assert.equal(r.task('c').attempts, 1, 'a stopped start is not an attempt');
+  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  const base = r.task('c').base!;
+  for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
+  assert.equal(git(r.repo, 'show', `${r.branch}:c.txt`), 'c');
+  assert.match(git(r.repo, 'show', `${r.branch}:notes.txt`), /^version [AB]$/);
 });
