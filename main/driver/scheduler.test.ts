@@ -236,6 +236,12 @@ test('a task is chained only while nothing ranking above it may want the slot it
   assert.deepEqual(assign(two, agents), [{ taskId: 'b1', agentId: 'x' }]);
 });
 
+test('a join chained after the one of its dependencies still at work claims that one\'s slot, not the first it lists', () => {
+  // a has reported (its result waits to merge) and b is at work on y: c is chained after b, as d is.
+  const tasks = [t('a', 'integrating'), t('b', 'running'), t('c', 'waiting', ['a', 'b'], { early: true, chain: 'b', preferAgents: ['y'], estimateMs: 5 }), t('d', 'waiting', ['b'], { early: true, chain: 'b', preferAgents: ['y'] })];
+  assert.deepEqual(assign(tasks, [agent('x', 1, 1), agent('y', 1, 1)]), [{ taskId: 'c', agentId: 'y' }]);
+});
+
 test('a retry takes the failed task, the failed and blocked ones it waits on, and the blocked ones after them', () => {
   const tasks = [t('a', 'failed'), t('b', 'blocked', ['a']), t('c', 'blocked', ['b']), t('d', 'merged'), t('e', 'failed', ['d']), t('f', 'waiting')];
   assert.deepEqual([...tasksToRetry(tasks, 'b')!].sort(), ['a', 'b', 'c']);
