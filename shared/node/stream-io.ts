@@ -36,6 +36,11 @@ export function consume(stream: MessageStream, onChunk: (chunk: Uint8Array) => v
   return new Promise((resolve, reject) => {
     let queue: Promise<void> = Promise.resolve();
     let failed = false;
+    // stream.resume() hands over what came in while paused and only then lets the remote send
+    // again: pausing inside that hand-over would leave the stream paused here but not on the
+    // wire, and its buffer overflows. Such a pause waits until resume() has returned.
+    let resuming = false;
+    let pauseAfterResume = false;
     const cleanup = (): void => {
       stream.removeEventListener('message', onMessage);
       stream.removeEventListener('end', onEnd);
@@ -59,7 +64,8 @@ export function consume(stream: MessageStream, onChunk: (chunk: Uint8Array) => v
         return;
       }
       if (pending instanceof Promise) {
-        stream.pause();
+        if (resuming) pauseAfterResume = true;
+        else stream.pause();
         queue = queue.then(() => pending).then(() => resume(), fail);
       }
     };
@@ -67,9 +73,14 @@ export function consume(stream: MessageStream, onChunk: (chunk: Uint8Array) => v
     const resume = (): void => {
       if (failed) return;
       try {
+        resuming = true;
         stream.resume();
+        if (pauseAfterResume) stream.pause();
       } catch {
         // Already closed: its buffered data was delivered, and 'end' or 'close' reports the outcome.
+      } finally {
+        resuming = false;
+        pauseAfterResume = false;
       }
     };
     const onEnd = (): void => {
