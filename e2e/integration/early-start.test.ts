@@ -98,22 +98,25 @@ test('a result that came inline goes at once to another agent holding its base: 
 
 test('a task others fan out from has its base sent to every agent while it works: its result goes on at once to the one it did not run on', async () => {
   const tmp = await scope.tmp();
-  // j (on x, which has the most free slots) starts from a branch head made here, p and q merged
-  // into it (or from a head with p or q or both merged in there, by x). It finishes only once y
-  // holds that head, waiting at most 10 s. f1 asks to bypass permissions, which only y allows.
-  const base = "b=$(git rev-parse HEAD); while git log -1 --format=%s $b | grep -q 'the result this task starts from$'; do b=$(git rev-parse $b^1); done";
-  const yHas = `git --git-dir="$(echo ${join(tmp, 'y', 'repos')}/*.git)" cat-file -e "$b^{commit}" 2>/dev/null`;
+  // j runs on x, which has the most free slots. It builds on a commit past the run's base (a branch
+  // head made here, or the result of p or q, with the other merged in on x); its result goes on
+  // from x as a bundle of what it added to its base, which y must hold. j waits up to 10 s for y
+  // to hold one of the commits it builds on past the run's base, and says in probe.txt whether it
+  // did. f1 asks to bypass permissions, which only y allows.
+  const yHas = `git --git-dir="$(echo ${join(tmp, 'y', 'repos')}/*.git)" cat-file -e "$c^{commit}" 2>/dev/null`;
+  const probe = `root=$(git rev-list --max-parents=0 HEAD); for i in $(seq 200); do for c in $(git rev-list --first-parent HEAD ^$root); do ${yHas} && { echo held > probe.txt; exit 0; }; done; sleep 0.05; done; echo missing > probe.txt`;
   const r = await runOnXY(tmp, 3, 2, [
     '- j0: Start', '  !write j0.txt j0',
     '- p: Left', '  after: j0', '  !write p.txt p',
     '- q: Right', '  after: j0', '  !write q.txt q',
-    '- j: Join', '  after: p, q', `  !run ${base}; for i in $(seq 200); do ${yHas} && exit 0; sleep 0.05; done; exit 1`, '  !write j.txt j',
+    '- j: Join', '  after: p, q', `  !run ${probe}`, '  !write j.txt j',
     '- f1: Fan out on y', '  after: j', '  permission_mode: bypassPermissions', '  !require j.txt', '  !write f1.txt f1',
     '- f2: Fan out on x', '  after: j', '  !require j.txt', '  !write f2.txt f2',
   ]);
   assert.equal(r.task('j').agent, 'x');
   assert.equal(r.task('f1').agent, 'y');
   sentOnBeforeFetched(r, 'j', 'f1');
+  assert.equal(git(r.repo, 'show', `${r.branch}:probe.txt`), 'held', 'y held what j builds on while j worked');
   for (const file of ['f1.txt', 'f2.txt', 'p.txt', 'q.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });
 
