@@ -64,6 +64,26 @@ function sentOnBeforeFetched(r: XYRun, dep: string, dependent: string): void {
   assert.equal(r.task(dependent).base, r.task(dep).commit, `${dependent} started from ${dep}'s result`);
 }
 
+/** `id` merged after every one of `deps`. */
+function mergedAfter(r: XYRun, id: string, deps: readonly string[]): void {
+  assert.ok(r.index(id, 'merged') > Math.max(...deps.map((d) => r.index(d, 'merged'))), `${id} merged after ${deps.join(' and ')}`);
+}
+
+/**
+ * Runs a and b, which ask to bypass permissions (only y allows it), and c after both, on x (one
+ * slot) and y (two). a ends at once with 2 MB of noise, which keeps the driver fetching it, then
+ * `aEnds` (a goal step); b ends only once c has reached y, waiting at most 10 s, then `bEnds`.
+ * c requires `cNeeds` and writes c.txt.
+ */
+function runJoinWhileBWorks(tmp: string, aEnds: string, bEnds: string, cNeeds: readonly string[]): Promise<XYRun> {
+  const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
+  return runOnXY(tmp, 1, 2, [
+    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', `  ${aEnds}`,
+    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, `  ${bEnds}`,
+    '- c: Join', '  after: a, b', ...cNeeds.map((f) => `  !require ${f}`), '  !write c.txt c',
+  ]);
+}
+
 test('a task its dependency\'s agent will not run starts on another from the fetched result, before that result merges', async () => {
   const tmp = await scope.tmp();
   // x has the most free slots, so a goes there; b asks to bypass permissions, which only y allows.
@@ -134,7 +154,7 @@ test('a task after several starts from their reported results, merged in on the 
   assert.equal(r.task('c').agent, 'y', 'c ran where both results were made');
   const sent = r.index('c', 'dispatching');
   assert.ok(sent !== -1 && sent < r.index('a', 'merged') && sent < r.index('b', 'merged'), 'c went to y before a or b merged');
-  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  mergedAfter(r, 'c', ['a', 'b']);
   const base = r.task('c').base!;
   for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
   assert.match(git(r.repo, 'log', '-1', '--format=%s', base), /the result this task starts from$/, 'c started from a merge made on y');
@@ -142,41 +162,27 @@ test('a task after several starts from their reported results, merged in on the 
 });
 
 test('a task after several waits on the agent of the one still at work once the others reported: it starts there from that one\'s result with theirs merged in', async () => {
-  const tmp = await scope.tmp();
-  // a and b ask to bypass permissions, which only y allows. a ends at once with 2 MB of noise,
-  // which keeps the driver fetching it; b ends only once c has reached y, waiting at most 10 s.
-  const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
-  const r = await runOnXY(tmp, 1, 2, [
-    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', '  !write a.txt a',
-    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, '  !write b.txt b',
-    '- c: Join', '  after: a, b', '  !require a.txt', '  !require b.txt', '  !write c.txt c',
-  ]);
+  const r = await runJoinWhileBWorks(await scope.tmp(), '!write a.txt a', '!write b.txt b', ['a.txt', 'b.txt']);
   assert.equal(r.task('c').agent, 'y', 'c ran where b was at work');
   const sent = r.index('c', 'dispatching');
   assert.ok(sent !== -1 && sent < r.index('a', 'merged') && sent < r.index('b', 'integrating'), 'c went to y before a merged and before b reported');
-  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  mergedAfter(r, 'c', ['a', 'b']);
   const base = r.task('c').base!;
   assert.equal(git(r.repo, 'log', '-1', '--format=%P', base), `${r.task('b').commit} ${r.task('a').commit}`, 'c started from b\'s result with a\'s merged in');
   for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });
 
 test('a chained join whose reported results do not merge as they were starts again once they have merged', async () => {
-  const tmp = await scope.tmp();
-  // As above, but a and b write the same line: merging a's result into b's conflicts, on y (which
-  // stops c's start there) or here (where a's result then gives way to a resolution, and c's
-  // start is stopped with it), whichever comes first.
-  const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
-  const r = await runOnXY(tmp, 1, 2, [
-    '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', '  !write notes.txt version A',
-    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, '  !write notes.txt version B',
-    '- c: Join', '  after: a, b', '  !require notes.txt', '  !write c.txt c',
-  ]);
+  // a and b write the same line: merging a's result into b's conflicts, on y (which stops c's
+  // start there) or here (where a's result then gives way to a resolution, and c's start is
+  // stopped with it), whichever comes first.
+  const r = await runJoinWhileBWorks(await scope.tmp(), '!write notes.txt version A', '!write notes.txt version B', ['notes.txt']);
   const sent = r.statuses.flatMap((e, i) => (e.task.id === 'c' && e.task.status === 'dispatching' ? [i] : []));
   assert.ok(sent.length >= 2 && sent[0]! < r.index('a', 'merged'), `c went to y before a merged, and was started again (${sent.length} starts)`);
   const stopped = r.statuses.find((e) => e.task.id === 'c' && e.task.status === 'waiting')?.detail ?? '';
   assert.match(stopped, /does not merge cleanly into its base: conflicts in notes\.txt|did not merge as it was/);
   assert.equal(r.task('c').attempts, 1, 'a stopped start is not an attempt');
-  assert.ok(r.index('c', 'merged') > Math.max(r.index('a', 'merged'), r.index('b', 'merged')), 'c merged after both');
+  mergedAfter(r, 'c', ['a', 'b']);
   const base = r.task('c').base!;
   for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
   assert.equal(git(r.repo, 'show', `${r.branch}:c.txt`), 'c');
