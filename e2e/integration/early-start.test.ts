@@ -72,14 +72,14 @@ function mergedAfter(r: XYRun, id: string, deps: readonly string[]): void {
 /**
  * Runs a and b, which ask to bypass permissions (only y allows it), and c after both, on x (one
  * slot) and y (two). a ends at once with 2 MB of noise, which keeps the driver fetching it, then
- * `aEnds` (a goal step); b ends only once c has reached y, waiting at most 10 s, then `bEnds`.
- * c requires `cNeeds` and writes c.txt.
+ * `aEnds` (a goal step); b goes on only once c has reached y, waiting at most 10 s, then takes
+ * `bSteps`. c requires `cNeeds` and writes c.txt.
  */
-function runJoinWhileBWorks(tmp: string, aEnds: string, bEnds: string, cNeeds: readonly string[]): Promise<XYRun> {
+function runJoinWhileBWorks(tmp: string, aEnds: string, bSteps: readonly string[], cNeeds: readonly string[]): Promise<XYRun> {
   const cOnY = `ls ${join(tmp, 'y', 'tasks')} | grep -q '[.]c$'`;
   return runOnXY(tmp, 1, 2, [
     '- a: Left', '  permission_mode: bypassPermissions', '  !run head -c 2000000 /dev/urandom > a.bin', `  ${aEnds}`,
-    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, `  ${bEnds}`,
+    '- b: Right', '  permission_mode: bypassPermissions', `  !run for i in $(seq 200); do ${cOnY} && exit 0; sleep 0.05; done; exit 1`, ...bSteps.map((step) => `  ${step}`),
     '- c: Join', '  after: a, b', ...cNeeds.map((f) => `  !require ${f}`), '  !write c.txt c',
   ]);
 }
@@ -162,7 +162,7 @@ test('a task after several starts from their reported results, merged in on the 
 });
 
 test('a task after several waits on the agent of the one still at work once the others reported: it starts there from that one\'s result with theirs merged in', async () => {
-  const r = await runJoinWhileBWorks(await scope.tmp(), '!write a.txt a', '!write b.txt b', ['a.txt', 'b.txt']);
+  const r = await runJoinWhileBWorks(await scope.tmp(), '!write a.txt a', ['!write b.txt b'], ['a.txt', 'b.txt']);
   assert.equal(r.task('c').agent, 'y', 'c ran where b was at work');
   const sent = r.index('c', 'dispatching');
   assert.ok(sent !== -1 && sent < r.index('a', 'merged') && sent < r.index('b', 'integrating'), 'c went to y before a merged and before b reported');
@@ -176,7 +176,7 @@ test('a chained join whose reported results do not merge as they were starts aga
   // a and b write the same line: merging a's result into b's conflicts, on y (which stops c's
   // start there) or here (where a's result then gives way to a resolution, and c's start is
   // stopped with it), whichever comes first.
-  const r = await runJoinWhileBWorks(await scope.tmp(), '!write notes.txt version A', '!write notes.txt version B', ['notes.txt']);
+  const r = await runJoinWhileBWorks(await scope.tmp(), '!write notes.txt version A', ['!write notes.txt version B'], ['notes.txt']);
   const sent = r.statuses.flatMap((e, i) => (e.task.id === 'c' && e.task.status === 'dispatching' ? [i] : []));
   assert.ok(sent.length >= 2 && sent[0]! < r.index('a', 'merged'), `c went to y before a merged, and was started again (${sent.length} starts)`);
   const stopped = r.statuses.find((e) => e.task.id === 'c' && e.task.status === 'waiting')?.detail ?? '';
@@ -187,4 +187,20 @@ test('a chained join whose reported results do not merge as they were starts aga
   for (const dep of ['a', 'b']) git(r.repo, 'merge-base', '--is-ancestor', r.task(dep).commit!, base);
   assert.equal(git(r.repo, 'show', `${r.branch}:c.txt`), 'c');
   assert.match(git(r.repo, 'show', `${r.branch}:notes.txt`), /^version [AB]$/);
+});
+
+test('a chained join whose dependency fails is let go, and chained again after that dependency\'s retry', async () => {
+  const tmp = await scope.tmp();
+  const mark = join(tmp, 'b-ran-once');
+  // b fails the first time (ok.txt only on a second run), a second after c reached y.
+  const r = await runJoinWhileBWorks(tmp, '!write a.txt a', [`!run [ -e ${mark} ] && touch ok.txt; touch ${mark}`, '!sleep 1000', '!require ok.txt', '!write b.txt b'], ['a.txt', 'b.txt']);
+  const letGo = r.statuses.filter((e) => e.task.id === 'c' && /b, which it was to start after, ended without a commit to start from/.test(e.detail ?? ''));
+  assert.equal(letGo.length, 1, 'c was let go once, when b failed');
+  const times = (id: string, status: string): number[] => r.statuses.filter((e) => e.task.id === id && e.task.status === status).map((e) => Date.parse(e.time));
+  const [, again] = times('c', 'dispatching');
+  const [, retried] = times('b', 'dispatching');
+  assert.ok(again !== undefined && retried !== undefined && again - retried < 500, 'c went to y again while b\'s retry was at work, not once it reported');
+  assert.equal(r.task('c').attempts, 1, 'a let-go start is not an attempt');
+  mergedAfter(r, 'c', ['a', 'b']);
+  for (const file of ['a.txt', 'b.txt', 'c.txt']) assert.ok(git(r.repo, 'show', `${r.branch}:${file}`));
 });
