@@ -243,7 +243,7 @@ export abstract class RunEngine extends RunAttempts {
       // The results it started from did not merge into its base there (or never came): it waits for them to merge.
       const chainedFrom = rt.chainedOn ? this.starts.early.baseFrom(rt.chainedOn)?.commit : undefined;
       // Chained after a task that gave it no result to start from: the results it was to merge in are not to blame.
-      const from = rt.chainedOn && !chainedFrom ? [] : [...(chainedFrom ? [chainedFrom] : []), ...(rt.mergeIn ?? [])];
+      const from = !rt.chainedOn ? rt.mergeIn ?? [] : chainedFrom ? [chainedFrom, ...(rt.mergeIn ?? [])] : [];
       if (from.length > 0) rt.unmergeable = from;
       // Its dependency's failure may not have reached the driver yet: not chained after that attempt again.
       if (rt.chainedOn) rt.noStartFrom = this.byId(rt.chainedOn).agentTaskId;
