@@ -21,6 +21,8 @@ const RUN_TIMEOUT_MS = 120_000;
 /** Lines 1-5 of every goal below; its tasks start at line 6. */
 const HEAD = '# Bad input\n\nContext every task gets.\n\n## Tasks\n';
 const VALID_GOAL = `${HEAD}- a: write a file\n  !write f.txt hi\n`;
+/** Where the CLI's usage text starts: shown under a bad flag, not under bad input. */
+const USAGE_HEADING = 'Usage:';
 
 interface Fixture {
   root: string;
@@ -98,6 +100,8 @@ function whatStarted(f: Fixture): string[] {
 function assertRejected(f: Fixture, r: CliResult, ...expected: string[]): void {
   assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
   for (const piece of expected) assert.ok(r.stderr.includes(piece), `stderr should contain ${JSON.stringify(piece)}; it is:\n${r.stderr}`);
+  // The usage is shown for a bad flag only: under a goal's or a repository's errors it would bury them.
+  if (!expected.includes(USAGE_HEADING)) assert.ok(!r.stderr.includes(USAGE_HEADING), `no usage under an input error; stderr:\n${r.stderr}`);
   assert.deepEqual(r.events, [], 'no events on stdout');
   const found = whatStarted(f);
   // A bug that left an agent running must not leave it running after the suite too.
@@ -171,27 +175,27 @@ test('a Tasks heading with no tasks under it', async () => {
 
 test('--local 0', async () => {
   const f = await fixture();
-  assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--local', '0']), '--local must be a whole number from 1 to', '"0"', 'Usage:');
+  assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--local', '0']), '--local must be a whole number from 1 to', '"0"', USAGE_HEADING);
 });
 
 test('--local abc', async () => {
   const f = await fixture();
-  assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--local', 'abc']), '--local must be a whole number from 1 to', '"abc"', 'Usage:');
+  assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--local', 'abc']), '--local must be a whole number from 1 to', '"abc"', USAGE_HEADING);
 });
 
 test('an unknown flag --bogus', async () => {
   const f = await fixture();
-  assertRejected(f, await runGoal(f, f.goal, ['--bogus']), "Unknown option '--bogus'", 'Usage:');
+  assertRejected(f, await runGoal(f, f.goal, ['--bogus']), "Unknown option '--bogus'", USAGE_HEADING);
 });
 
 test('--agent that is not a multiaddr', async () => {
   const f = await fixture();
-  assertRejected(f, await runGoal(f, f.goal, ['--agent', 'not-a-multiaddr']), '--agent "not-a-multiaddr" is not a multiaddr', 'Usage:');
+  assertRejected(f, await runGoal(f, f.goal, ['--agent', 'not-a-multiaddr']), '--agent "not-a-multiaddr" is not a multiaddr', USAGE_HEADING);
 });
 
 test('no goal argument', async () => {
   const f = await fixture();
-  assertRejected(f, await run(f, ['--repo', f.repo, '--local', '1']), 'run needs a goal file', 'Usage:');
+  assertRejected(f, await run(f, ['--repo', f.repo, '--local', '1']), 'run needs a goal file', USAGE_HEADING);
 });
 
 test('an unknown front matter key', async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `claudecluster`: run goals over agents; pair with, unpair and list agents; list and clean up past runs; the dashboard. */
-import { EXIT, UsageError } from '../../shared/node/cli-args.js';
+import { EXIT, InputError, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { PAIR_USAGE, pairCommand } from './pair-command.js';
@@ -49,7 +49,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`claudecluster: ${err.message}\n\n${USAGE}\n`);
+      process.stderr.write(`claudecluster: ${err.message}\n${err instanceof InputError ? '' : `\n${USAGE}\n`}`);
       process.exit(EXIT.usage);
     }
     process.stderr.write(`claudecluster: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import { EXIT, UsageError, parseFlags, positiveInt } from '../../shared/node/cli-args.js';
+import { EXIT, InputError, UsageError, parseFlags, positiveInt } from '../../shared/node/cli-args.js';
 import { UserRepo, RepoInputError } from '../driver/user-repo.js';
 import { openDriver } from '../driver/driver-node.js';
 import { AgentPool } from '../driver/pool.js';
@@ -62,7 +62,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     repo = await UserRepo.open(resumed?.record.repo ?? values.repo ?? process.cwd());
   } catch (err) {
-    if (err instanceof RepoInputError) throw new UsageError(err.message);
+    if (err instanceof RepoInputError) throw new InputError(err.message);
     throw err;
   }
   const goalPath = resumed?.record.goalFile ?? positionals[0]!;

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 
 /** A usage error: the message is shown with the command's usage, and the exit code is 2. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
+}
+
+/**
+ * Bad input that is not a flag (a goal file, a repository, a run to resume): exit 2 too, but the
+ * message stands alone, since the usage would only bury what it says.
+ */
+export class InputError extends UsageError {
+  override readonly name = 'InputError';
 }
 
 /** Exit codes; `dataDirInUse`: another agent already runs with that data dir. */
