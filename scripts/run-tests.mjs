@@ -6,6 +6,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/**
+ * Test files run side by side. The integration files mostly wait on processes, sockets and
+ * disks, so two at once keep a 2-core machine busy where node's default (cores − 1) runs one.
+ */
+const CONCURRENCY = Math.max(2, availableParallelism() - 1);
 
 const SUITES = {
   unit: ['dist/shared', 'dist/agent', 'dist/main', 'dist/renderer-logic'],
@@ -38,5 +45,5 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.argv.slice(3);
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...extra, ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', `--test-concurrency=${CONCURRENCY}`, ...extra, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
