@@ -13,6 +13,7 @@ import { bundleSize, onDisk, type BundleSource } from '../shared/node/bundle-sou
 import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
 import { checkDiskSpace } from '../shared/node/disk-space.js';
+import { newestFirst } from './tips-order.js';
 
 /** Refs the cache keeps: commits received from drivers, and each task's branch (its worktree's). */
 const HAVE_PREFIX = 'refs/cc/have/';
@@ -65,8 +66,13 @@ export class RepoCache {
   async tips(repoId: string): Promise<string[]> {
     if (!existsSync(this.paths.repo(repoId))) return [];
     await this.pinning.get(repoId);
-    const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname)', ...PIN_PREFIXES], { cwd: this.paths.repo(repoId) });
-    return [...new Set(out.split('\n').filter(Boolean))];
+    const dir = this.paths.repo(repoId);
+    const out = await gitOut(['for-each-ref', '--sort=-committerdate', `--count=${MAX_TIPS}`, '--format=%(objectname) %(committerdate:unix)', ...PIN_PREFIXES], { cwd: dir });
+    const tips = out.split('\n').filter(Boolean).map((line) => {
+      const [oid, time] = line.split(' ');
+      return { oid: oid!, time: Number(time) };
+    });
+    return newestFirst(dir, tips);
   }
 
   /** Whether the cache holds `commit`, once an apply of it under way (see `apply`) has ended. */
