@@ -4,9 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, gitOut } from '../shared/node/git.js';
-import { newestFirst, type Tip } from './tips-order.js';
+import { ORDERED_TIPS, newestFirst, type Tip } from './tips-order.js';
 
-/** Two seconds of commits: a line of 3 in the first, then a line of 12 and a side commit in the next. */
 const EARLIER = 1_796_680_195;
 const LATER = EARLIER + 1;
 
@@ -18,33 +17,56 @@ async function commitAt(dir: string, name: string, time: number): Promise<string
   return gitOut(['rev-parse', 'HEAD'], { cwd: dir });
 }
 
-test('commits of one second come newest first: each before its ancestors, the later second first', async () => {
+interface History { dir: string; early: string[]; line: string[]; side: string; tips: Tip[] }
+
+/**
+ * Two seconds of commits: a line of 3 in the first; a line of `lineLength` on it and a side commit
+ * off it in the next. The tips are listed as for-each-ref lists a second: by ref name, which is
+ * no order at all (and one commit twice).
+ */
+async function history(lineLength: number, fn: (h: History) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-tips-'));
   try {
     await git(['init', '--quiet', '-b', 'main', dir], { cwd: tmpdir() });
     const early: string[] = [];
     for (let i = 0; i < 3; i++) early.push(await commitAt(dir, `e${i}`, EARLIER));
     const line: string[] = [];
-    for (let i = 0; i < 12; i++) line.push(await commitAt(dir, `l${i}`, LATER));
+    for (let i = 0; i < lineLength; i++) line.push(await commitAt(dir, `l${i}`, LATER));
     await git(['checkout', '--quiet', '-b', 'side', early.at(-1)!], { cwd: dir });
     const side = await commitAt(dir, 'side', LATER);
-    // As for-each-ref lists a tie: by ref name, which is no order at all; one commit twice.
     const byName = (oids: string[]): string[] => [...oids].sort();
     const tips: Tip[] = [
       ...byName([...line, side]).map((oid) => ({ oid, time: LATER })),
       { oid: line[3]!, time: LATER },
       ...byName(early).map((oid) => ({ oid, time: EARLIER })),
     ];
-    const got = await newestFirst(dir, tips);
-    assert.equal(got.length, 16, 'every commit once');
-    const at = (oid: string): number => got.indexOf(oid);
-    for (let i = 1; i < line.length; i++) assert.ok(at(line[i]!) < at(line[i - 1]!), `l${i} before its parent l${i - 1}`);
-    for (let i = 1; i < early.length; i++) assert.ok(at(early[i]!) < at(early[i - 1]!), `e${i} before its parent e${i - 1}`);
-    assert.equal(got[0] === line.at(-1) || got[0] === side, true, 'a commit of the later second with no child comes first');
-    assert.ok(Math.max(...[...line, side].map(at)) < Math.min(...early.map(at)), 'the later second before the earlier one');
+    await fn({ dir, early, line, side, tips });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const beforeParents = (got: string[], chain: string[], name: string): void => {
+  for (let i = 1; i < chain.length; i++) assert.ok(got.indexOf(chain[i]!) < got.indexOf(chain[i - 1]!), `${name}${i} before its parent ${name}${i - 1}`);
+};
+
+test('the newest seconds come newest first: each commit before its ancestors, the later second first', async () => {
+  await history(12, async ({ dir, early, line, side, tips }) => {
+    const got = await newestFirst(dir, tips);
+    assert.equal(got.length, line.length + 1 + early.length, 'every commit once');
+    beforeParents(got, line, 'l');
+    beforeParents(got, early, 'e');
+    assert.ok(got[0] === line.at(-1) || got[0] === side, 'a commit of the later second with no child comes first');
+    assert.ok(Math.max(...[...line, side].map((c) => got.indexOf(c))) < Math.min(...early.map((c) => got.indexOf(c))), 'the later second before the earlier one');
+  });
+});
+
+test(`a second is put in order whole, past the first ${ORDERED_TIPS} tips; the seconds after keep their listed order`, async () => {
+  await history(ORDERED_TIPS + 8, async ({ dir, early, line, tips }) => {
+    const got = await newestFirst(dir, tips);
+    beforeParents(got, line, 'l');
+    assert.deepEqual(got.slice(line.length + 1), [...early].sort(), 'the earlier second as listed');
+  });
 });
 
 test('a second the walk cannot order stays as listed', async () => {

@@ -6,29 +6,32 @@
  */
 import { git } from '../shared/node/git.js';
 
+/**
+ * How many of the newest tips are put in order: a driver names at most 16 as a bundle's
+ * prerequisites (main/driver/sync.ts), the newest it has. One walk covers them; the rest of the
+ * list keeps the order of its seconds only.
+ */
+export const ORDERED_TIPS = 32;
+
 export interface Tip {
   oid: string;
   /** Committer date, seconds since the epoch. */
   time: number;
 }
 
-/** `tips`, given newest second first (as `for-each-ref --sort=-committerdate` lists them), with each second's commits in order too; no repeats. */
+/** `tips`, given newest second first (as `for-each-ref --sort=-committerdate` lists them), with the newest seconds' commits in order too; no repeats. */
 export async function newestFirst(dir: string, tips: readonly Tip[]): Promise<string[]> {
-  const seconds: Tip[][] = [];
-  for (const tip of tips) {
-    const last = seconds.at(-1);
-    if (last && last[0]!.time === tip.time) last.push(tip);
-    else seconds.push([tip]);
-  }
-  const ordered = await Promise.all(seconds.map((s) => (s.length > 1 ? withinSecond(dir, s) : s.map((t) => t.oid))));
-  return [...new Set(ordered.flat())];
-}
-
-/** The commits of one second, descendants first; the walk goes no further back than that second. */
-async function withinSecond(dir: string, tips: readonly Tip[]): Promise<string[]> {
-  const members = new Set(tips.map((t) => t.oid));
-  const r = await git(['rev-list', '--topo-order', `--max-age=${tips[0]!.time}`, ...members], { cwd: dir, allowFail: true });
-  // A walk that fails leaves the second as listed: the order is a help, not a need.
-  const walked = r.code === 0 ? r.stdout.split('\n').filter((c) => members.has(c)) : [];
-  return [...new Set([...walked, ...members])];
+  const unique = [...new Map(tips.map((t) => [t.oid, t])).values()];
+  let end = Math.min(ORDERED_TIPS, unique.length);
+  // A second is ordered whole or not at all.
+  while (end > 0 && end < unique.length && unique[end]!.time === unique[end - 1]!.time) end++;
+  const head = unique.slice(0, end);
+  if (head.every((t, i) => i === 0 || t.time !== head[i - 1]!.time)) return unique.map((t) => t.oid);
+  const r = await git(['rev-list', '--topo-order', `--max-age=${head.at(-1)!.time}`, ...head.map((t) => t.oid)], { cwd: dir, allowFail: true });
+  // A walk that fails leaves the list as it was: the order is a help, not a need.
+  const walked = r.code === 0 ? r.stdout.split('\n') : [];
+  const position = new Map(walked.map((oid, i) => [oid, i]));
+  const at = (t: Tip): number => position.get(t.oid) ?? walked.length;
+  head.sort((a, b) => b.time - a.time || at(a) - at(b));
+  return [...head, ...unique.slice(end)].map((t) => t.oid);
 }
