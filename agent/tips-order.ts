@@ -8,8 +8,8 @@ import { git } from '../shared/node/git.js';
 
 /**
  * How many of the newest tips are put in order: a driver names at most 16 as a bundle's
- * prerequisites (main/driver/sync.ts), the newest it has. One walk covers them; the rest of the
- * list keeps the order of its seconds only.
+ * prerequisites (main/driver/sync.ts), the newest it has. One walk covers them, down to the
+ * oldest second among them that holds two; the rest of the list keeps the order of its seconds only.
  */
 export const ORDERED_TIPS = 32;
 
@@ -25,8 +25,10 @@ export async function newestFirst(dir: string, tips: readonly Tip[]): Promise<st
   let end = Math.min(ORDERED_TIPS, unique.length);
   // A second is ordered whole or not at all.
   while (end > 0 && end < unique.length && unique[end]!.time === unique[end - 1]!.time) end++;
+  // Past the oldest second with two tips in it, the list is in order already: the walk stops there.
+  while (end > 1 && unique[end - 1]!.time !== unique[end - 2]!.time) end--;
+  if (end <= 1) return unique.map((t) => t.oid);
   const head = unique.slice(0, end);
-  if (head.every((t, i) => i === 0 || t.time !== head[i - 1]!.time)) return unique.map((t) => t.oid);
   const r = await git(['rev-list', '--topo-order', `--max-age=${head.at(-1)!.time}`, ...head.map((t) => t.oid)], { cwd: dir, allowFail: true });
   // A walk that fails leaves the list as it was: the order is a help, not a need.
   const walked = r.code === 0 ? r.stdout.split('\n') : [];
