@@ -4,14 +4,15 @@
  * committing) shares one: within a second, git's topological walk puts each commit before its
  * ancestors.
  */
+import { MAX_BUNDLE_PREREQUISITES } from '../shared/constants.js';
 import { git } from '../shared/node/git.js';
 
 /**
- * How many of the newest tips are put in order: a driver names at most 16 as a bundle's
- * prerequisites (main/driver/sync.ts), the newest it has. One walk covers them, down to the
+ * How many of the newest tips are put in order: twice what a driver names as a bundle's
+ * prerequisites, as it names the newest of those it has too. One walk covers them, down to the
  * oldest second among them that holds two; the rest of the list keeps the order of its seconds only.
  */
-export const ORDERED_TIPS = 32;
+export const ORDERED_TIPS = 2 * MAX_BUNDLE_PREREQUISITES;
 
 export interface Tip {
   oid: string;

@@ -36,6 +36,14 @@ export const MAX_BLOB_BYTES = 4 * 1024 * 1024 * 1024;
  */
 export const INLINE_BUNDLE_BYTES = 64 * 1024;
 
+/**
+ * A bundle a driver sends names at most this many of the agent's commits as prerequisites, the
+ * newest the agent listed: git walks from every one of them on both ends (three times the work at
+ * 300 as at 5), and an older one is nearly always in the history of a newer (each head sent holds
+ * those before it).
+ */
+export const MAX_BUNDLE_PREREQUISITES = 16;
+
 /** Pairing: how long a window stays open, how many wrong codes close it. */
 export const PAIRING_WINDOW_MS = 5 * 60_000;
 export const PAIRING_MAX_ATTEMPTS = 5;

@@ -15,14 +15,9 @@ import { putBlob } from './blob-client.js';
 import { readInline } from '../../shared/node/inline-bundle.js';
 import { parseBundleHeader } from '../../shared/node/bundle-header.js';
 import { memoUnlessFailed } from '../../shared/memo.js';
+import { MAX_BUNDLE_PREREQUISITES } from '../../shared/constants.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
-/**
- * A bundle names at most this many of the agent's commits as prerequisites, its newest: git walks
- * from every one of them on both ends (three times the work at 300 as at 5), and an older one is
- * nearly always in the history of a newer (each head sent holds those before it).
- */
-const MAX_PREREQUISITES = 16;
 /** Results kept to pass on, the newest: the tasks that start from a result do so within moments of its report. */
 const OFFERS_KEPT = 32;
 
@@ -182,7 +177,7 @@ export class RepoSync {
     // The bundle's size is known only once written: what must stay free is checked before.
     await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
     try {
-      const prerequisites = [...known].filter((c) => this.here.has(c)).slice(-MAX_PREREQUISITES);
+      const prerequisites = [...known].filter((c) => this.here.has(c)).slice(-MAX_BUNDLE_PREREQUISITES);
       if (await this.repo.bundle(commit, prerequisites, file)) {
         const sha256 = await sha256File(file);
         const { size } = await stat(file);
