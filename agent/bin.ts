@@ -6,6 +6,7 @@ import { dataDir as checkedDataDir } from '../shared/node/data-dir.js';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
 import { EXIT, UsageError, defaultHome, parseFlags, positiveInt, wholeNumber } from '../shared/node/cli-args.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { DEFAULT_NICENESS, MAX_NICENESS } from '../shared/node/niceness.js';
 import { Agent, type AgentConfig } from './agent.js';
 import { printEvent } from './events.js';
@@ -59,6 +60,9 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The words that make `claudecluster-agent WORD` a command on a running agent instead of starting one. */
+const SUBCOMMANDS = ['pair', 'unpair', 'drivers', 'audit'] as const;
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help) {
@@ -77,7 +81,12 @@ async function main(argv: string[]): Promise<number> {
   if (positionals[0] === 'unpair' && positionals.length <= 2) return unpairCommand(dataDir, positionals[1], json);
   if (positionals[0] === 'drivers' && positionals.length === 1) return driversCommand(dataDir, json);
   if (positionals[0] === 'audit' && positionals.length === 1) return auditCommand(dataDir, json);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0) {
+    // A command given one word too many names that word; an unknown command may be a typo of one.
+    const command = (SUBCOMMANDS as readonly string[]).includes(positionals[0]!);
+    const word = command ? positionals.at(-1)! : positionals[0]!;
+    throw new UsageError(`unexpected argument "${word}"${command ? '' : didYouMean(word, SUBCOMMANDS)}`);
+  }
 
   const listen = values.listen ?? [`/ip4/0.0.0.0/tcp/${DEFAULT_AGENT_PORT}`];
   for (const a of listen) {

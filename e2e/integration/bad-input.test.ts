@@ -144,6 +144,14 @@ test('a dependency on a task that does not exist', async () => {
   assertRejected(f, await runGoal(f), `${f.goal}:${lineOf(text, '- b:')}: `, 'task "b" depends on "x"', 'not a task in this goal');
 });
 
+test('a mistyped dependency id, and a mistyped after:, each say what was meant', async () => {
+  const text = `${HEAD}- greet: greet\n  !write g.txt hi\n- cli: cli\n  after: gret\n- bye: bye\n  After: greet\n`;
+  const f = await fixture(text);
+  assertRejected(f, await runGoal(f),
+    `${f.goal}:${lineOf(text, '- cli:')}: task "cli" depends on "gret", which is not a task in this goal; did you mean "greet"?`,
+    `${f.goal}:${lineOf(text, '  After:')}: "After:" is not a task setting, so this line is prompt text of task "bye" and sets nothing; did you mean "after: greet"?`);
+});
+
 test('a dependency cycle a → b → a', async () => {
   const text = `${HEAD}- a: first\n  after: b\n- b: second\n  after: a\n`;
   const f = await fixture(text);
@@ -183,9 +191,19 @@ test('--local abc', async () => {
   assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--local', 'abc']), '--local must be a whole number from 1 to', '"abc"', USAGE_HEADING);
 });
 
-test('an unknown flag --bogus', async () => {
+test('an unknown flag --bogus, and a mistyped one that is near a flag', async () => {
   const f = await fixture();
-  assertRejected(f, await runGoal(f, f.goal, ['--bogus']), "Unknown option '--bogus'", USAGE_HEADING);
+  assertRejected(f, await runGoal(f, f.goal, ['--bogus']), 'unknown option --bogus\n', USAGE_HEADING);
+  assertRejected(f, await run(f, [f.goal, '--repo', f.repo, '--locl', '1']), 'unknown option --locl; did you mean --local?', USAGE_HEADING);
+});
+
+test('--help among the flags shows the command\'s usage and runs nothing', async () => {
+  const f = await fixture();
+  const r = await runGoal(f, f.goal, ['--help']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Usage:\n {2}claudecluster run \(GOAL \| --resume RUN\)/);
+  assert.doesNotMatch(r.stdout, /claudecluster pair/, 'only the usage of run');
+  assert.deepEqual(whatStarted(f), []);
 });
 
 test('--agent that is not a multiaddr', async () => {

@@ -106,9 +106,10 @@ test('bad flags for runs and clean exit 2 with a clear message, removing nothing
     [['clean', '--run', '../x'], /--run "\.\.\/x" is not a run id/],
     [['clean', '--run', '20200101-000000-0000'], /no run "20200101-000000-0000"/],
     [['clean', '--branches'], /--branches deletes branches: add --yes to confirm when not on a terminal/],
-    [['clean', '--bogus'], /Unknown option '--bogus'/],
+    [['clean', '--bogus'], /unknown option --bogus\n/],
+    [['clean', '--older', '7d'], /unknown option --older; did you mean --older-than\?/],
     [['clean', 'extra'], /unexpected argument "extra"/],
-    [['runs', '--bogus'], /Unknown option '--bogus'/],
+    [['runs', '--bogus'], /unknown option --bogus\n/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli([...args, '--data-dir', f.dataDir], { env: { CLAUDECLUSTER_HOME: f.home } });

@@ -2,6 +2,7 @@
 /** `claudecluster`: run goals over agents; pair with, unpair and list agents; list and clean up past runs; the dashboard. */
 import { EXIT, InputError, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
+import { didYouMean } from '../../shared/did-you-mean.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { PAIR_USAGE, pairCommand } from './pair-command.js';
 import { AGENTS_USAGE, agentsCommand } from './agents-command.js';
@@ -10,25 +11,30 @@ import { RUNS_USAGE, runsCommand } from './runs-command.js';
 import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
 import { UI_USAGE, uiCommand } from './ui-command.js';
 
-const USAGE = `Usage:
-  ${RUN_USAGE}
-  ${PAIR_USAGE}
-  ${UNPAIR_USAGE}
-  ${AGENTS_USAGE}
-  ${RUNS_USAGE}
-  ${CLEAN_USAGE}
-  ${UI_USAGE}
-  claudecluster --version`;
+interface Command {
+  usage: string;
+  run: (argv: string[]) => Promise<number>;
+}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  run: runCommand,
-  pair: pairCommand,
-  unpair: unpairCommand,
-  agents: agentsCommand,
-  runs: runsCommand,
-  clean: cleanCommand,
-  ui: uiCommand,
+const COMMANDS: Record<string, Command> = {
+  run: { usage: RUN_USAGE, run: runCommand },
+  pair: { usage: PAIR_USAGE, run: pairCommand },
+  unpair: { usage: UNPAIR_USAGE, run: unpairCommand },
+  agents: { usage: AGENTS_USAGE, run: agentsCommand },
+  runs: { usage: RUNS_USAGE, run: runsCommand },
+  clean: { usage: CLEAN_USAGE, run: cleanCommand },
+  ui: { usage: UI_USAGE, run: uiCommand },
 };
+
+const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}\n`).join('')}  claudecluster --version`;
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** `--help` or `-h` among a command's arguments, before any `--` (past which all are positionals). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => HELP_FLAGS.has(a));
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -36,13 +42,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+  if (cmd === undefined || HELP_FLAGS.has(cmd) || cmd === 'help') {
     process.stdout.write(USAGE + '\n');
     return cmd === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = COMMANDS[cmd];
-  if (!command) throw new UsageError(`unknown command "${cmd}"`);
-  return command(rest);
+  if (!command) throw new UsageError(`unknown command "${cmd}"${didYouMean(cmd, Object.keys(COMMANDS))}`);
+  if (asksForHelp(rest)) {
+    process.stdout.write(`Usage:\n  ${command.usage}\nSee "Commands" in the README for what each flag does.\n`);
+    return EXIT.ok;
+  }
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(

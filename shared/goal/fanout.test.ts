@@ -130,6 +130,12 @@ test('then naming an unknown task, or the task itself, is an error at the then l
   ]);
 });
 
+test('then naming a typo of a task suggests it', () => {
+  assert.deepEqual(errors(doc('## Tasks', '- translate: T {{item}}', '  foreach: [x]', '  then: sumary', '- summary: S')), [
+    ['unknown-dependency', 4, 'task "translate" says then "sumary", which is not a task in this goal; did you mean "summary"?'],
+  ]);
+});
+
 test('an expanded id that another task already has is a duplicate-id error at the foreach line', () => {
   assert.deepEqual(errors(doc('## Tasks', '- a-x: Written', '- a: A {{item}}', '  foreach: [x, y]', '- b: B {{item}}', '  foreach: [z]', '- b-z: Also written')), [
     ['duplicate-id', 4, '"foreach" of task "a" makes task "a-x", which is already the id of the task at line 2'],

@@ -2,6 +2,7 @@
  * Fan-out: a task with `foreach:` becomes one task per item (a file matching a glob, or a value
  * of a literal list), and `then:` names tasks that wait for all of them.
  */
+import { didYouMean } from '../did-you-mean.js';
 import type { ForEach, TaskDraft } from './task-options.js';
 import type { GoalError, GoalTask } from './types.js';
 
@@ -41,7 +42,7 @@ export function linkThen(file: string, drafts: readonly TaskDraft[]): GoalError[
       if (then.id === id) {
         errors.push({ code: 'task-option', file, line: then.line, message: `task "${id}" names itself in "then": name the task that should wait for all its items` });
       } else if (!target) {
-        errors.push({ code: 'unknown-dependency', file, line: then.line, message: `task "${id}" says then "${then.id}", which is not a task in this goal` });
+        errors.push({ code: 'unknown-dependency', file, line: then.line, message: `task "${id}" says then "${then.id}", which is not a task in this goal${didYouMean(then.id, byId.keys())}` });
       } else if (!target.task.after.includes(id)) {
         target.task.after.push(id);
       }

@@ -24,6 +24,13 @@ test('an unknown dependency names the task and the missing id', () => {
   ]);
 });
 
+test('an unknown dependency that is a typo of a task id suggests it', () => {
+  assert.deepEqual(check(graph(['greet', []], ['farewell', []], ['cli', ['gret', 'Farewel']])), [
+    ['unknown-dependency', 3, 'task "cli" depends on "gret", which is not a task in this goal; did you mean "greet"?'],
+    ['unknown-dependency', 3, 'task "cli" depends on "Farewel", which is not a task in this goal; did you mean "farewell"?'],
+  ]);
+});
+
 test('a self-dependency is a cycle of one', () => {
   assert.deepEqual(check(graph(['a', []], ['b', ['b']])), [
     ['cycle', 2, 'dependency cycle: b → b (task "b" waits for itself, so it can never start)'],

@@ -2,6 +2,7 @@
  * Checks on a task graph, whether it came from a goal file or from a planner, and the order
  * tasks can run in.
  */
+import { didYouMean } from '../did-you-mean.js';
 import { findCycles } from './cycles.js';
 import type { GoalError, GoalTask } from './types.js';
 
@@ -27,7 +28,7 @@ export function validateGraph(file: string, tasks: readonly GoalTask[]): GoalErr
     if (!SAYS_SOMETHING.test(task.title)) report('empty-prompt', task, emptyPromptMessage(task));
     for (const dependency of new Set(task.after)) {
       if (byId.has(dependency)) continue;
-      report('unknown-dependency', task, `task "${task.id}" depends on "${dependency}", which is not a task in this goal`);
+      report('unknown-dependency', task, `task "${task.id}" depends on "${dependency}", which is not a task in this goal${didYouMean(dependency, byId.keys())}`);
     }
   }
   const adjacency = new Map([...byId].map(([id, task]) => [id, task.after]));

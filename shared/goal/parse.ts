@@ -3,6 +3,7 @@ import { expandFanOut, linkThen } from './fanout.js';
 import type { FanOutOptions } from './fanout.js';
 import { parseFrontMatter } from './front-matter.js';
 import { validateGraph } from './graph.js';
+import { looseKeyErrors } from './loose-keys.js';
 import { classifyLines, headingOf } from './markdown.js';
 import type { LineKind } from './markdown.js';
 import { parseTaskSection } from './tasks.js';
@@ -61,6 +62,8 @@ export function parseGoal(file: string, text: string, options: ParseOptions = {}
   if (layout.tasks) {
     const section = parseTaskSection(file, { lines, kinds, start: layout.tasks.heading + 1, end: layout.tasks.end });
     errors.push(...section.errors, ...linkThen(file, section.tasks));
+    const ids = new Set(section.tasks.map((d) => d.task.id));
+    for (const d of section.tasks) errors.push(...looseKeyErrors(file, d.task.id, d.loose, ids));
     // The graph is checked as written, foreach tasks as one each: its messages then name what the file says.
     errors.push(...validateGraph(file, section.tasks.map((d) => d.task)));
     const expanded = expandFanOut(file, section.tasks, options);

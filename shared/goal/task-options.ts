@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SESSION_FIELDS, TASK_SESSION_KEYS, estimate, priority, timeout, toSessionOptions } from './settings.js';
+import type { LooseKey } from './loose-keys.js';
 import type { GoalTask, SessionOptions } from './types.js';
 
 /** Every key a task line may set, in the order a formatted goal writes them. */
@@ -46,6 +47,8 @@ export interface TaskDraft {
   then: ThenRef[];
   /** Lines the task set each single-valued key on, to report a key given twice. */
   seen: Map<TaskKey, number>;
+  /** Prompt lines that look like a mistyped `after:`, `then:` or `foreach:`. */
+  loose: LooseKey[];
 }
 
 /** A line of a task's indented block: a setting, or prompt text (unescaped). */

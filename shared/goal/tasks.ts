@@ -3,6 +3,7 @@ import { ID_PATTERN } from '../constants.js';
 import type { LineKind } from './markdown.js';
 import { TASK_KEYS, applyTaskLine, readTaskLine } from './task-options.js';
 import type { TaskDraft } from './task-options.js';
+import { readLooseKey } from './loose-keys.js';
 import { dedent, isBlank, isIndented, trimBlankLines } from './text.js';
 import type { GoalError } from './types.js';
 
@@ -73,7 +74,7 @@ export function parseTaskSection(file: string, section: TaskSection): { tasks: T
         fail(index, item);
         skipping = true;
       } else {
-        draft = { task: { ...item, body: '', after: [], line: index + 1 }, then: [], seen: new Map(), body: [] };
+        draft = { task: { ...item, body: '', after: [], line: index + 1 }, then: [], seen: new Map(), loose: [], body: [] };
         skipping = false;
       }
     }
@@ -106,6 +107,9 @@ function addIndentedLine(draft: Draft, line: string, index: number, kind: LineKi
   const read = kind === 'text' ? readTaskLine(line) : { text: line };
   if ('text' in read) {
     draft.body.push(read.text);
+    // Read as written: an escaped setting (`after\:`) is text on purpose.
+    const loose = kind === 'text' ? readLooseKey(line, index + 1) : undefined;
+    if (loose) draft.loose.push(loose);
     return;
   }
   const problem = applyTaskLine(draft, read.key, read.value, index + 1);

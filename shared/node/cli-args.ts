@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { didYouMean } from '../did-you-mean.js';
 
 /** A usage error: the message is shown with the command's usage, and the exit code is 2. */
 export class UsageError extends Error {
@@ -23,9 +24,16 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    const message = (err as Error).message;
+    // Node adds a hint on positionals that start with '-', which only muddles a mistyped flag.
+    const unknown = UNKNOWN_OPTION.exec(message)?.[1];
+    if (unknown !== undefined) throw new UsageError(`unknown option ${unknown}${didYouMean(unknown.replace(/^-+/, ''), Object.keys(options), (n) => `--${n}`)}`);
+    throw new UsageError(message);
   }
 }
+
+/** The option named in parseArgs's ERR_PARSE_ARGS_UNKNOWN_OPTION message. */
+const UNKNOWN_OPTION = /^Unknown option '([^']+)'/;
 
 export function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
   return wholeNumber(flag, value, 1, max);
