@@ -30,6 +30,13 @@ test('unknown keys are errors naming the key at its line, at the top and under s
   ]);
 });
 
+test('an unknown key near a known one suggests it', () => {
+  assert.deepEqual(where('---\nverfy: npm test\nsession:\n  permision_mode: plan\n---'), [
+    [2, 'unknown front matter key "verfy": did you mean "verify"? The keys are base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session'],
+    [4, 'unknown front matter key "session.permision_mode": did you mean "permission_mode"? The keys under "session" are mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd'],
+  ]);
+});
+
 test('wrong types are errors naming the key at its line', () => {
   assert.deepEqual(where('---\nverify: [npm, test]\nsession:\n  max_turns: 0\n  permission_mode: yolo\n---'), [
     [2, 'front matter key "verify" must be a shell command, as text'],

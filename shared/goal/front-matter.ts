@@ -2,6 +2,7 @@
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { z } from 'zod';
+import { nearestName } from '../did-you-mean.js';
 import { SESSION_FIELDS, dollars, priority, retries, text, timeout, toSessionOptions } from './settings.js';
 import type { Goal, GoalError } from './types.js';
 
@@ -10,8 +11,10 @@ export { PERMISSION_MODES, SESSION_MODES } from './settings.js';
 const DELIMITER = /^---[ \t]*$/;
 /** Front matter needs no YAML aliases; a few are allowed, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
-const ROOT_KEYS = 'base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session';
-const SESSION_KEYS = 'mode, model, permission_mode, allowed_tools, max_turns and max_budget_usd';
+const ROOT_KEYS = ['base', 'verify', 'setup', 'priority', 'timeout', 'retries', 'verify_retries', 'budget_usd', 'session'];
+const SESSION_KEYS = ['mode', 'model', 'permission_mode', 'allowed_tools', 'max_turns', 'max_budget_usd'];
+/** `a, b and c`. */
+const listed = (names: readonly string[]): string => `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const SCHEMA = z.strictObject({
   base: text('must be a branch name or commit, as text (quote it if it looks like a number)').optional(),
@@ -29,7 +32,7 @@ const SCHEMA = z.strictObject({
     max_turns: SESSION_FIELDS.max_turns.optional(),
     max_budget_usd: SESSION_FIELDS.max_budget_usd.optional(),
     allowed_tools: SESSION_FIELDS.allowed_tools.optional(),
-  }, { error: `must be indented "key: value" lines (${SESSION_KEYS})` }).optional(),
+  }, { error: `must be indented "key: value" lines (${listed(SESSION_KEYS)})` }).optional(),
 }, { error: 'must be "key: value" lines' });
 
 /** The settings the front matter provides: the goal's own fields of the same names. */
@@ -102,9 +105,13 @@ function parseYaml(file: string, source: string): { options: FrontMatterOptions;
 }
 
 function unknownKeyMessage(parent: readonly string[], key: string): string {
-  if (parent.length === 0) return `unknown front matter key "${key}": the keys are ${ROOT_KEYS}`;
+  const keys = parent.length === 0 ? ROOT_KEYS : SESSION_KEYS;
   const where = parent.join('.');
-  return `unknown front matter key "${where}.${key}": the keys under "${where}" are ${SESSION_KEYS}`;
+  const name = parent.length === 0 ? key : `${where}.${key}`;
+  const known = parent.length === 0 ? `the keys are ${listed(keys)}` : `the keys under "${where}" are ${listed(keys)}`;
+  const meant = nearestName(key, keys);
+  if (meant === undefined) return `unknown front matter key "${name}": ${known}`;
+  return `unknown front matter key "${name}": did you mean "${meant}"? ${known[0]!.toUpperCase()}${known.slice(1)}`;
 }
 
 function toOptions(data: z.infer<typeof SCHEMA>): FrontMatterOptions {

@@ -152,7 +152,7 @@ test('blank lines inside a body are kept while the next non-blank line is indent
 test('front matter errors carry file line numbers', () => {
   const errors = errorsOf(parseGoal('g.md', doc('---', 'base: main', 'bass: dev', '---', '# T', 'Do it.')));
   assert.deepEqual(errors, [
-    { code: 'front-matter', file: 'g.md', line: 3, message: 'unknown front matter key "bass": the keys are base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session' },
+    { code: 'front-matter', file: 'g.md', line: 3, message: 'unknown front matter key "bass": did you mean "base"? The keys are base, verify, setup, priority, timeout, retries, verify_retries, budget_usd and session' },
   ]);
 });
 
