@@ -33,6 +33,13 @@ test('a valid plan becomes the goal file with a Tasks section, parsed like a han
   ]);
 });
 
+test('prompt lines that read like settings, or like mistyped ones, stay prompt text', () => {
+  const prompt = 'after: the first step\nRequires: a\nmodel: users have posts';
+  const r = goalFromPlan(GOAL, { tasks: [task('a'), task('b', [], prompt)] });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual([r.goal.tasks[1]?.body, r.goal.tasks[1]?.after], [prompt, []]);
+});
+
 test('titles become one line; prompts lose carriage returns and trailing blanks', () => {
   const r = goalFromPlan(GOAL, { tasks: [{ id: 'a', title: ' Two\nlines ', prompt: 'Do it.\r\nNow.  \n\n', after: [] }] });
   assert.ok(r.ok);

@@ -128,6 +128,21 @@ test('round trip: prompt lines that look like settings are escaped, in code they
   assert.match(formatted, /^ {2}priority: high$/m);
 });
 
+test('round trip: prompt lines that look like a mistyped graph setting are escaped too', () => {
+  const { first, formatted } = roundTrip(doc(
+    '## Tasks',
+    '- a: A',
+    '- b: B',
+    '  After\\: a',
+    '  Requires\\\\: a backslash stays',
+    '  Note: a',
+  ));
+  assert.equal(first.tasks[1]?.body, 'After: a\nRequires\\: a backslash stays\nNote: a');
+  assert.deepEqual(first.tasks[1]?.after, []);
+  assert.match(formatted, /^ {2}After\\: a$/m);
+  assert.match(formatted, /^ {2}Note: a$/m);
+});
+
 test('round trip: foreach expansions come back as tasks of their own, with then and after rewired', () => {
   const { second } = roundTrip(doc(
     '# Fan out',

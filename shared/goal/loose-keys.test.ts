@@ -12,7 +12,7 @@ const TASKS = ['## Tasks', '- greet: Add greet', '- farewell: Add farewell'];
 
 test('a mistyped after or then whose every word names a task is an error saying what was meant', () => {
   assert.deepEqual(errors(doc(...TASKS, '- cli: Add a cli', '  After: greet, farewell')), [
-    ['task-option', 5, '"After:" is not a task setting, so this line is prompt text of task "cli" and sets nothing; did you mean "after: greet, farewell"? (To keep it as text, reword it.)'],
+    ['task-option', 5, '"After:" is not a task setting, so this line is prompt text of task "cli" and sets nothing; did you mean "after: greet, farewell"? (To keep it as text, write "After\\:".)'],
   ]);
   assert.deepEqual(errors(doc(...TASKS, '- cli: Add a cli', '  aftr: [greet]')).map(([, line]) => line), [5]);
   assert.deepEqual(errors(doc(...TASKS, '- cli: Add a cli', '  depends_on: greet')).map(([, line]) => line), [5]);
@@ -31,11 +31,14 @@ test('prompt text that only looks alike stays prompt text', () => {
     '  Needs: ', // nothing named
     '  For each: file, say hello', // two words
     '  after\\: greet', // escaped on purpose
+    '  Needs\\: greet', // a look-alike escaped on purpose
     '  Note: greet', // not near a graph setting
     '  ```', '  After: greet', '  ```'); // in code
   const result = parseGoal('g.md', text);
   assert.ok(result.ok, JSON.stringify(result));
-  assert.deepEqual(result.goal.tasks.find((t) => t.id === 'cli')?.after, []);
+  const cli = result.goal.tasks.find((t) => t.id === 'cli');
+  assert.deepEqual(cli?.after, []);
+  assert.match(cli?.body ?? '', /^after: greet\nNeeds: greet$/m, 'an escaped colon loses its backslash');
 });
 
 test('readLooseKey names the setting a line looks like', () => {

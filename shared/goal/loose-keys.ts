@@ -12,8 +12,8 @@ const GRAPH_KEYS = ['after', 'then', 'foreach'] as const;
 type GraphKey = (typeof GRAPH_KEYS)[number];
 /** Other tools' words for `after:`. */
 const AFTER_SYNONYMS = new Set(['depends', 'depends_on', 'dependencies', 'deps', 'needs', 'requires', 'waits_for']);
-/** `<indent><word>:<value>`; a word that is a setting exactly never gets here (it sets it). */
-const WORD_AND_VALUE = /^[ \t]+([A-Za-z][\w-]*)[ \t]*:(.*)$/;
+/** `<indent><word><spaces><backslashes>:<value>`; a word that is a setting exactly never gets here (it sets it). */
+const WORD_LINE = /^([ \t]+([A-Za-z][\w-]*)[ \t]*)(\\*):(.*)$/;
 const ID_LIST = /^\[?([^\]]*)\]?$/;
 const ID_SEPARATOR = /[\s,]+/;
 /** A glob character, or a value that opens a list: what a `foreach:` takes. */
@@ -30,13 +30,35 @@ export interface LooseKey {
   line: number;
 }
 
-/** The graph setting a prompt line looks like, if any. */
+/** The graph setting `word` looks like without being it, if any. */
+function lookalike(word: string): GraphKey | undefined {
+  if (AFTER_SYNONYMS.has(word.toLowerCase().replaceAll('-', '_'))) return 'after';
+  return (GRAPH_KEYS as readonly string[]).includes(word) ? undefined : nearestName(word, GRAPH_KEYS) as GraphKey | undefined;
+}
+
+/** The graph setting a prompt line looks like, if any; a line whose colon is escaped (`After\:`) is text on purpose. */
 export function readLooseKey(text: string, line: number): LooseKey | undefined {
-  const [, word, rest] = WORD_AND_VALUE.exec(text) ?? [];
-  if (word === undefined || rest === undefined) return undefined;
-  const synonym = AFTER_SYNONYMS.has(word.toLowerCase().replaceAll('-', '_'));
-  const key = synonym ? 'after' : (nearestName(word, GRAPH_KEYS) as GraphKey | undefined);
+  const [, , word, backslashes, rest] = WORD_LINE.exec(text) ?? [];
+  if (word === undefined || backslashes !== '' || rest === undefined) return undefined;
+  const key = lookalike(word);
   return key === undefined ? undefined : { word, key, value: rest.trim(), line };
+}
+
+/**
+ * A line whose word looks like a graph setting, with one backslash fewer before its colon, as
+ * `after\:` is read; undefined for any other line. `escapeLooseKey` is its inverse.
+ */
+export function unescapeLooseKey(text: string): string | undefined {
+  const [, prefix, word, backslashes, rest] = WORD_LINE.exec(text) ?? [];
+  if (prefix === undefined || word === undefined || !backslashes || rest === undefined || !lookalike(word)) return undefined;
+  return `${prefix}${backslashes.slice(1)}:${rest}`;
+}
+
+/** A prompt line that would read as a loose key (or as an escaped one) gets one more backslash before its colon. */
+export function escapeLooseKey(text: string): string {
+  const [, prefix, word, backslashes, rest] = WORD_LINE.exec(text) ?? [];
+  if (prefix === undefined || word === undefined || backslashes === undefined || rest === undefined || !lookalike(word)) return text;
+  return `${prefix}\\${backslashes}:${rest}`;
 }
 
 /**
@@ -47,7 +69,7 @@ export function looseKeyErrors(file: string, taskId: string, loose: readonly Loo
   return loose.filter((l) => meantAsSetting(l, ids)).map((l) => ({
     code: 'task-option', file, line: l.line,
     message: `"${l.word}:" is not a task setting, so this line is prompt text of task "${taskId}" and sets nothing;` +
-      ` did you mean "${l.key}: ${l.value}"? (To keep it as text, reword it.)`,
+      ` did you mean "${l.key}: ${l.value}"? (To keep it as text, write "${l.word}\\:".)`,
   }));
 }
 

@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SESSION_FIELDS, TASK_SESSION_KEYS, estimate, priority, timeout, toSessionOptions } from './settings.js';
-import type { LooseKey } from './loose-keys.js';
+import { escapeLooseKey, unescapeLooseKey, type LooseKey } from './loose-keys.js';
 import type { GoalTask, SessionOptions } from './types.js';
 
 /** Every key a task line may set, in the order a formatted goal writes them. */
@@ -54,17 +54,18 @@ export interface TaskDraft {
 /** A line of a task's indented block: a setting, or prompt text (unescaped). */
 export type TaskLine = { key: TaskKey; value: string } | { text: string };
 
-/** Reads one indented line outside code. */
+/** Reads one indented line outside code; a setting's word, or one that looks like a graph setting, escaped before its colon is text with one backslash fewer. */
 export function readTaskLine(line: string): TaskLine {
   const match = KEY_LINE.exec(line);
   const [, prefix, key, backslashes, value] = match ?? [];
-  if (prefix === undefined || key === undefined || backslashes === undefined || value === undefined) return { text: line };
+  if (prefix === undefined || key === undefined || backslashes === undefined || value === undefined) return { text: unescapeLooseKey(line) ?? line };
   if (backslashes !== '') return { text: `${prefix}${backslashes.slice(1)}:${value}` };
   return { key: key as TaskKey, value: value.trim() };
 }
 
-/** The inverse of readTaskLine for prompt text: a line it would read as a setting gets one more backslash. */
+/** The inverse of readTaskLine for prompt text: a line it would read as a setting, or as a loose one, gets one more backslash. */
 export function escapeTaskLine(line: string): string {
+  if (!KEY_LINE.test(line)) return escapeLooseKey(line);
   return line.replace(KEY_LINE, (_all, prefix: string, _key: string, backslashes: string, value: string) => `${prefix}\\${backslashes}:${value}`);
 }
 
