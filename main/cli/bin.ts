@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `claudecluster`: run goals over agents; pair with, unpair and list agents; list and clean up past runs; the dashboard. */
+/** `claudecluster`: run goals over agents, or check them; pair with, unpair and list agents; list and clean up past runs; the dashboard. */
 import { EXIT, InputError, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
@@ -10,6 +10,7 @@ import { UNPAIR_USAGE, unpairCommand } from './unpair-command.js';
 import { RUNS_USAGE, runsCommand } from './runs-command.js';
 import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
 import { UI_USAGE, uiCommand } from './ui-command.js';
+import { CHECK_USAGE, checkCommand } from './check-command.js';
 
 interface Command {
   usage: string;
@@ -18,6 +19,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, run: runCommand },
+  check: { usage: CHECK_USAGE, run: checkCommand },
   pair: { usage: PAIR_USAGE, run: pairCommand },
   unpair: { usage: UNPAIR_USAGE, run: unpairCommand },
   agents: { usage: AGENTS_USAGE, run: agentsCommand },
