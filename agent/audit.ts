@@ -6,6 +6,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AgentEvent } from './events.js';
+import { shortId } from '../shared/short-id.js';
 
 export const AUDIT_ACTIONS = ['pair', 'pair-failed', 'unpair', 'refused', 'task.start', 'task.cancel', 'task.result'] as const;
 
@@ -126,7 +127,7 @@ export function formatAuditEntry(e: AuditEntry): string {
       case 'refused': return `refused ${e.protocol ?? '?'} from ${who}`;
       case 'task.start': return `${who} started ${task}${e.title ? ` "${e.title}"` : ''}`;
       case 'task.cancel': return `${task} of ${who} cancelled`;
-      case 'task.result': return `${task} of ${who} ${e.ok ? 'done' : 'failed'}${e.commit ? ` (commit ${e.commit.slice(0, 12)})` : ''}${e.error ? `: ${e.error}` : ''}`;
+      case 'task.result': return `${task} of ${who} ${e.ok ? 'done' : 'failed'}${e.commit ? ` (commit ${shortId(e.commit)})` : ''}${e.error ? `: ${e.error}` : ''}`;
     }
   })();
   return `${e.time}  ${what}`;

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { Sha256 } from '../shared/protocol/common.js';
 import { sha256File } from '../shared/node/hash.js';
 import { checkDiskSpace, formatBytes } from '../shared/node/disk-space.js';
+import { shortId } from '../shared/short-id.js';
 
 export class BlobError extends Error {
   override readonly name = 'BlobError';
@@ -43,7 +44,7 @@ export class BlobStore {
       await truncate(part, 0);
       have = 0;
     }
-    const space = await checkDiskSpace(this.dir, size - have, `blob ${sha256.slice(0, 12)} (${formatBytes(size)})`);
+    const space = await checkDiskSpace(this.dir, size - have, `blob ${shortId(sha256)} (${formatBytes(size)})`);
     if (!space.ok) throw new BlobError(space.error.message);
     return have;
   }

@@ -14,6 +14,7 @@ import type { AgentPaths } from './paths.js';
 import { lastLines } from '../shared/lines.js';
 import { checkDiskSpace } from '../shared/node/disk-space.js';
 import { newestFirst } from './tips-order.js';
+import { shortId } from '../shared/short-id.js';
 
 /** Refs the cache keeps: commits received from drivers, and each task's branch (its worktree's). */
 const HAVE_PREFIX = 'refs/cc/have/';
@@ -131,7 +132,7 @@ export class RepoCache {
     // Built on commits not here yet: they may be coming in a bundle sent before it, or inside one.
     if (earlier.length > 0 && !(await this.holdsAll(repoId, header.prerequisites))) await Promise.all(earlier);
     // Its objects land in the cache's pack directory: at least the bundle's size again.
-    await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${commit.slice(0, 12)}`);
+    await this.requireSpace(dir, await bundleSize(bundle), `the objects of commit ${shortId(commit)}`);
     if (!(await indexBundlePack(dir, join(dir, 'objects', 'pack'), bundle, header.packAt, commit))) {
       this.remember(repoId, commit);
       // Unpinned, the commit is still here and used; it is only not listed among the tips, so a driver may send it again.
@@ -234,11 +235,11 @@ export class RepoCache {
    */
   async mergeIn(worktree: string, commits: readonly string[]): Promise<string> {
     for (const commit of commits) {
-      const r = await git(['merge', '--quiet', '--no-edit', '--no-ff', '-m', `Merge ${commit.slice(0, 12)}, the result this task starts from`, commit], { cwd: worktree, allowFail: true });
+      const r = await git(['merge', '--quiet', '--no-edit', '--no-ff', '-m', `Merge ${shortId(commit)}, the result this task starts from`, commit], { cwd: worktree, allowFail: true });
       if (r.code === 0) continue;
       const conflicts = (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: worktree })).split('\n').filter(Boolean);
       await git(['merge', '--abort'], { cwd: worktree, allowFail: true });
-      throw new RepoError(`the result it starts from (${commit.slice(0, 12)}) does not merge cleanly into its base: ${conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : lastLines(r.stdout + r.stderr)}`);
+      throw new RepoError(`the result it starts from (${shortId(commit)}) does not merge cleanly into its base: ${conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : lastLines(r.stdout + r.stderr)}`);
     }
     return gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
   }

@@ -15,6 +15,7 @@ import type { RepoCache } from './repo-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { runStep } from './shell-step.js';
 import type { Task } from './task.js';
+import { shortId } from '../shared/short-id.js';
 
 export interface WorktreeDeps {
   paths: AgentPaths;
@@ -34,7 +35,7 @@ export async function prepareWorktree(deps: WorktreeDeps, task: Task, env: NodeJ
   if (spec.mergeIn) task.startedFrom = await deps.repos.mergeIn(worktree, spec.mergeIn);
   if (spec.mergeFrom) {
     const conflicts = await deps.repos.startMerge(worktree, spec.mergeFrom);
-    task.log.append(Buffer.from(`Merging ${spec.mergeFrom.slice(0, 12)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
+    task.log.append(Buffer.from(`Merging ${shortId(spec.mergeFrom)}: ${conflicts.length ? `conflicts in ${conflicts.join(', ')}` : 'no conflicts'}\r\n`, 'utf8'));
   }
   if (spec.setup) {
     const setup = await runStep('setup', spec.setup, worktree, env, task.log, deps.niceness);

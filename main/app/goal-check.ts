@@ -8,9 +8,8 @@ import type { Goal, GoalResult } from '../../shared/goal/index.js';
 import type { GoalCheck, GoalProblem } from '../../shared/bridge/contract.js';
 import { RepoInputError, UserRepo } from '../driver/user-repo.js';
 import { matchFiles, trackedFiles } from '../cli/repo-files.js';
+import { shortId } from '../../shared/short-id.js';
 
-/** Shown with a commit in messages: enough to be unique in any real repository. */
-const SHORT_COMMIT = 12;
 /** The front matter line that names the base, for a problem about it. */
 const BASE_LINE = /^base\s*:/;
 
@@ -71,7 +70,7 @@ export async function checkGoal(input: GoalText, repoDir: string | null): Promis
   }
   if (!usesGlobs) return fromResult(name, text, first, repo, base);
   const files = await trackedFiles(repo.root, base);
-  const filesAt = `${ref ?? 'HEAD'} (${base.slice(0, SHORT_COMMIT)})`;
+  const filesAt = `${ref ?? 'HEAD'} (${shortId(base)})`;
   return fromResult(name, text, parseGoal(name, text, { matchFiles: (glob) => matchFiles(files, glob), filesAt }), repo, base);
 }
 

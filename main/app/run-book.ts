@@ -23,6 +23,7 @@ import { interruptedRuns, readResumable, reopenEnded, takeOver } from '../driver
 import { UserRepo } from '../driver/user-repo.js';
 import { PLAN_TERM_TASK_ID } from '../../shared/bridge/constants.js';
 import { TaskTermOutput } from './term-feed.js';
+import { shortId } from '../../shared/short-id.js';
 
 /** Runs that have ended stay in memory (terminals attachable, views at hand) up to this many; older ones are read from disk. */
 export const MAX_ENDED_RUNS_KEPT = 20;
@@ -93,7 +94,7 @@ export class RunBook {
     if (this.deps.pool.agents.length === 0) return problem(NO_AGENT);
     const runId = newRunId();
     if (await checked.repo.hasUncommittedChanges()) {
-      const message = `${checked.repo.root} has uncommitted changes; they are not included (tasks start from ${checked.goal.base ?? 'HEAD'} at ${checked.base.slice(0, 12)})`;
+      const message = `${checked.repo.root} has uncommitted changes; they are not included (tasks start from ${checked.goal.base ?? 'HEAD'} at ${shortId(checked.base)})`;
       this.deps.emit('notice', { level: 'warning', message: message.slice(0, MAX_NOTICE_CHARS), runId });
     }
     const run = await LiveRun.start({

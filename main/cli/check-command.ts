@@ -12,12 +12,11 @@ import { RepoInputError, UserRepo } from '../driver/user-repo.js';
 import { criticalPath } from '../driver/scheduler.js';
 import { formatDuration } from '../driver/report.js';
 import { loadGoal } from './load-goal.js';
+import { shortId } from '../../shared/short-id.js';
 
 export const CHECK_USAGE = 'claudecluster check GOAL [--repo DIR] [--json]';
 
 const FLAGS = { repo: { type: 'string' }, json: { type: 'boolean' } } as const;
-/** Shown with a commit: enough to be unique in any real repository. */
-const SHORT_COMMIT = 12;
 
 /** What `check --json` prints, one object. */
 export interface GoalSummary {
@@ -74,7 +73,7 @@ export function summarize(file: string, goal: Goal, repo: string, base: string):
 
 /** The summary as a person reads it. */
 export function describe(s: GoalSummary): string {
-  const from = `from ${s.ref} (${s.base.slice(0, SHORT_COMMIT)}) in ${s.repo}`;
+  const from = `from ${s.ref} (${shortId(s.base)}) in ${s.repo}`;
   const settings = [
     s.setup !== undefined ? `Setup, in each new worktree: ${s.setup}` : '',
     s.verify !== undefined ? `Verify, after each task and each merge: ${s.verify}` : '',

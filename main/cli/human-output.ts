@@ -1,6 +1,7 @@
 /** Live progress for people: task states, and each task's terminal output with a task prefix. */
 import type { PullRequestOutcome, RunEnd, RunOutput, RunSummary, TaskReport } from '../driver/run-output.js';
 import { stripAnsi } from '../../shared/ansi.js';
+import { shortId } from '../../shared/short-id.js';
 
 /** Longer lines of terminal output are cut when printed with a prefix (the full log stays on the agent). */
 const MAX_LINE_CHARS = 240;
@@ -15,7 +16,7 @@ export class HumanOutput implements RunOutput {
   constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s), private readonly showOutput = true) {}
 
   runStarted(info: { runId: string; branch: string; base: string; tasks: Array<{ id: string; title: string; after: string[] }> }): void {
-    this.write(`Run ${info.runId}: ${info.tasks.length} task(s) from ${info.base.slice(0, 12)} into branch ${info.branch}\n`);
+    this.write(`Run ${info.runId}: ${info.tasks.length} task(s) from ${shortId(info.base)} into branch ${info.branch}\n`);
     for (const t of info.tasks) this.write(`  ${t.id}: ${t.title}${t.after.length ? `  (after ${t.after.join(', ')})` : ''}\n`);
   }
 

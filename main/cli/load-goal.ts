@@ -7,9 +7,8 @@ import { MAX_GOAL_BYTES, formatGoalError, parseGoal, readBase } from '../../shar
 import type { Goal, GoalResult } from '../../shared/goal/index.js';
 import { RepoInputError, type UserRepo } from '../driver/user-repo.js';
 import { matchFiles, trackedFiles } from './repo-files.js';
+import { shortId } from '../../shared/short-id.js';
 
-/** Shown with a commit in messages: enough to be unique in any real repository. */
-const SHORT_COMMIT = 12;
 
 /** A goal, with the commit its run starts from. */
 export interface LoadedGoal {
@@ -39,7 +38,7 @@ export async function loadGoal(path: string, repo: UserRepo): Promise<LoadedGoal
   const ref = readBase(text);
   const base = await resolveBase(repo, ref);
   const files = await trackedFiles(repo.root, base);
-  const filesAt = `${ref ?? 'HEAD'} (${base.slice(0, SHORT_COMMIT)})`;
+  const filesAt = `${ref ?? 'HEAD'} (${shortId(base)})`;
   return { goal: check(parseGoal(name, text, { matchFiles: (glob) => matchFiles(files, glob), filesAt })), base };
 }
 

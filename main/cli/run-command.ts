@@ -17,6 +17,7 @@ import { finishRun, startRunRecord } from '../driver/after-run.js';
 import { checkPlanFlags, planStep } from './plan-step.js';
 import { loadResume } from './resume-step.js';
 import { DriverStore } from '../driver/store.js';
+import { shortId } from '../../shared/short-id.js';
 
 export const RUN_USAGE = 'claudecluster run (GOAL | --resume RUN) [--repo DIR] [--agent MULTIADDR]... [--local N] [--yes] [--json] [--data-dir DIR] [--no-mdns] [--pr] [--plan-only FILE] [--no-reuse] [--agent-timeout SECONDS]';
 
@@ -74,7 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   await checkPlanFlags(goal, goalPath, planFlags, interactive);
   const out: RunOutput = values.json ? new JsonOutput() : new HumanOutput();
   if (await repo.hasUncommittedChanges()) {
-    out.warning(`${repo.root} has uncommitted changes; they are not included (tasks start from ${goal.base ?? 'HEAD'} at ${base.slice(0, 12)})`);
+    out.warning(`${repo.root} has uncommitted changes; they are not included (tasks start from ${goal.base ?? 'HEAD'} at ${shortId(base)})`);
   }
 
   const mdns = !values['no-mdns'];

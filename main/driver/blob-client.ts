@@ -10,6 +10,7 @@ import { consume, sendAll } from '../../shared/node/stream-io.js';
 import { sha256File } from '../../shared/node/hash.js';
 import { checkDiskSpace, formatBytes } from '../../shared/node/disk-space.js';
 import type { AgentClient } from './agent-client.js';
+import { shortId } from '../../shared/short-id.js';
 
 export class BlobTransferError extends Error {
   override readonly name = 'BlobTransferError';
@@ -48,7 +49,7 @@ export async function getBlob(agent: AgentClient, sha256: string, dest: string):
   if (!reply.ok) throw new BlobTransferError(`agent ${agent.name}: ${reply.error}`);
   if (!('size' in reply)) throw new BlobTransferError('agent answered a get with a put reply');
   // Refused before a byte is written: a full disk never leaves a half-fetched bundle behind.
-  const space = await checkDiskSpace(dirname(part), reply.size - offset, `result bundle ${sha256.slice(0, 12)} (${formatBytes(reply.size)})`);
+  const space = await checkDiskSpace(dirname(part), reply.size - offset, `result bundle ${shortId(sha256)} (${formatBytes(reply.size)})`);
   if (!space.ok) {
     stream.abort(space.error); // The agent is about to send: reset rather than drain.
     throw space.error;

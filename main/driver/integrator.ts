@@ -9,6 +9,7 @@ import { git } from '../../shared/node/git.js';
 import { RUN_BRANCH_PREFIX } from '../../shared/constants.js';
 import type { UserRepo } from './user-repo.js';
 import { hasWriteTree, mergeCommit } from './merge-commit.js';
+import { shortId } from '../../shared/short-id.js';
 
 export type MergeOutcome =
   | { ok: true; head: string }
@@ -165,7 +166,7 @@ export class Integrator {
   async settled(): Promise<void> {
     await this.draining;
     await this.moves;
-    if (this.moveFailed) throw new Error(`${this.branch} was not moved to the run's merges (the last is ${this._head.slice(0, 12)}): ${this.moveFailed.message}`);
+    if (this.moveFailed) throw new Error(`${this.branch} was not moved to the run's merges (the last is ${shortId(this._head)}): ${this.moveFailed.message}`);
   }
 
   private setupDone = false;

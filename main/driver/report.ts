@@ -7,6 +7,7 @@ import { git } from '../../shared/node/git.js';
 import { knownCommits } from './user-repo.js';
 import type { RunSummary, TaskReport } from './run-output.js';
 import { criticalPath } from './scheduler.js';
+import { shortId } from '../../shared/short-id.js';
 
 /** A task's changed files are listed up to this many; the rest are counted. */
 export const MAX_FILES_LISTED = 10;
@@ -25,7 +26,7 @@ export function renderReport({ goal, summary }: ReportInput): string {
     `# ${oneLine(goal.title)}`,
     '',
     `Run \`${summary.runId}\` of \`${oneLine(goal.file)}\`: ${summary.ok ? 'every task merged' : 'finished with problems'}. ` +
-      `Branch \`${summary.branch}\`, from \`${summary.base.slice(0, 12)}\`.`,
+      `Branch \`${summary.branch}\`, from \`${shortId(summary.base)}\`.`,
     '',
     '## Tasks',
     '',

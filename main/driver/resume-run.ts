@@ -10,6 +10,7 @@ import { RunRecords, runState, type RunRecord, type RunState } from './run-recor
 import { RunJournal, readJournal } from './run-journal.js';
 import { foldJournal, type ResumeState } from './run-resume.js';
 import { tasksToRetry } from './scheduler.js';
+import { shortId } from '../../shared/short-id.js';
 
 export type Resumable =
   | { ok: true; record: RunRecord; resume: ResumeState }
@@ -78,7 +79,7 @@ export async function reopenEnded(store: DriverStore, runId: string, taskId: str
   if (!again) return no(`task ${taskId} of run ${runId} has not failed and is not blocked: only those can be run again`);
   const at = (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${ended.branch}^{commit}`], { cwd: record.repo, allowFail: true })).stdout.trim();
   if (!at) return no(`the run's branch ${ended.branch} is no longer in ${record.repo}: its tasks cannot be run again`);
-  if (at !== ended.head) return no(`${ended.branch} has moved since run ${runId} ended (it is at ${at.slice(0, 12)}, the run left it at ${ended.head.slice(0, 12)}): running tasks again would undo that, so the branch is left as it is`);
+  if (at !== ended.head) return no(`${ended.branch} has moved since run ${runId} ended (it is at ${shortId(at)}, the run left it at ${shortId(ended.head)}): running tasks again would undo that, so the branch is left as it is`);
 
   const journal = await RunJournal.open(dir);
   try {

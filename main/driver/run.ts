@@ -17,6 +17,7 @@ import type { RunSummary } from './run-output.js';
 import { RunJournal } from './run-journal.js';
 import type { ResumeState } from './run-resume.js';
 import { RunEngine } from './run-engine.js';
+import { shortId } from '../../shared/short-id.js';
 
 export { DEFAULT_RETRIES, DEFAULT_VERIFY_RETRIES, NO_AGENT_GRACE_MS, type RunOptions } from './run-options.js';
 
@@ -38,7 +39,7 @@ export class Run extends RunEngine {
     if (!this.opts.noReuse) this.reuse = await ResultReuse.open(repo, base);
     out.runStarted({ runId, branch: this.integrator.branch, base, tasks: this.opts.goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after })) });
     if (resume) this.resumeFrom(resume);
-    if (this.integrator.undone) out.warning(`${this.integrator.branch} was at ${this.integrator.undone.slice(0, 12)}, past the last merge the run recorded: that merge was undone and is done again`);
+    if (this.integrator.undone) out.warning(`${this.integrator.branch} was at ${shortId(this.integrator.undone)}, past the last merge the run recorded: that merge was undone and is done again`);
 
     const done = new Promise<void>((resolve) => { this.finished = () => { this.over = true; resolve(); }; });
     const onAgent = (client: AgentClient): void => {

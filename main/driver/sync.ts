@@ -16,6 +16,7 @@ import { readInline } from '../../shared/node/inline-bundle.js';
 import { parseBundleHeader } from '../../shared/node/bundle-header.js';
 import { memoUnlessFailed } from '../../shared/memo.js';
 import { MAX_BUNDLE_PREREQUISITES } from '../../shared/constants.js';
+import { shortId } from '../../shared/short-id.js';
 
 const NOTHING: ReadonlySet<string> = new Set();
 /** Results kept to pass on, the newest: the tasks that start from a result do so within moments of its report. */
@@ -173,9 +174,9 @@ export class RepoSync {
         if (!this.here.has(commit) || !agent.connected) throw err;
       }
     }
-    const file = join(this.workDir, `sync-${id.slice(-8)}-${commit.slice(0, 12)}.bundle`);
+    const file = join(this.workDir, `sync-${id.slice(-8)}-${shortId(commit)}.bundle`);
     // The bundle's size is known only once written: what must stay free is checked before.
-    await requireDiskSpace(this.workDir, 0, `the bundle of ${commit.slice(0, 12)} for agent ${agent.name}`);
+    await requireDiskSpace(this.workDir, 0, `the bundle of ${shortId(commit)} for agent ${agent.name}`);
     try {
       const prerequisites = [...known].filter((c) => this.here.has(c)).slice(-MAX_BUNDLE_PREREQUISITES);
       if (await this.repo.bundle(commit, prerequisites, file)) {

@@ -1,6 +1,7 @@
 /** Everything about one task: facts, actions, and its changes, prompt, transcript and verify output. */
 import { useEffect, useState } from 'react';
 import type { TaskView } from '../../../shared/bridge/views.js';
+import { shortId } from '../../../shared/short-id.js';
 import { useApp } from '../../app/contexts.js';
 import { formatCost, formatDuration } from '../../logic/format.js';
 import { canCancel, canRetry, isActive } from '../../logic/task-status.js';
@@ -78,8 +79,8 @@ function Facts({ task, statusDetail }: { task: TaskView; statusDetail?: string |
   if (task.durationMs !== undefined) facts.push(['Time', formatDuration(task.durationMs)]);
   if (task.verify) facts.push(['Verify', task.verify]);
   if (task.after?.length) facts.push(['After', task.after.join(', ')]);
-  if (task.base) facts.push(['Base', task.base.slice(0, 12)]);
-  if (task.commit) facts.push(['Commit', task.commit.slice(0, 12)]);
+  if (task.base) facts.push(['Base', shortId(task.base)]);
+  if (task.commit) facts.push(['Commit', shortId(task.commit)]);
   if (task.conflicts?.length) facts.push(['Conflicts', task.conflicts.join(', ')]);
   return (
     <>
