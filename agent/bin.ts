@@ -8,12 +8,11 @@ import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
 import { EXIT, UsageError, defaultHome, parseFlags, positiveInt, wholeNumber } from '../shared/node/cli-args.js';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { DEFAULT_NICENESS, MAX_NICENESS } from '../shared/node/niceness.js';
-import { Agent, type AgentConfig } from './agent.js';
+import type { AgentConfig } from './agent.js';
 import { printEvent } from './events.js';
 import { DataDirInUseError, requestPairing } from './local-control.js';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { AgentPaths } from './paths.js';
-import { auditCommand, driversCommand, unpairCommand } from './owner-commands.js';
 
 const USAGE = `Usage:
   claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
@@ -78,9 +77,10 @@ async function main(argv: string[]): Promise<number> {
     printEvent({ type: 'pairing', ...opened }, json);
     return EXIT.ok;
   }
-  if (positionals[0] === 'unpair' && positionals.length <= 2) return unpairCommand(dataDir, positionals[1], json);
-  if (positionals[0] === 'drivers' && positionals.length === 1) return driversCommand(dataDir, json);
-  if (positionals[0] === 'audit' && positionals.length === 1) return auditCommand(dataDir, json);
+  const owner = (): Promise<typeof import('./owner-commands.js')> => import('./owner-commands.js');
+  if (positionals[0] === 'unpair' && positionals.length <= 2) return (await owner()).unpairCommand(dataDir, positionals[1], json);
+  if (positionals[0] === 'drivers' && positionals.length === 1) return (await owner()).driversCommand(dataDir, json);
+  if (positionals[0] === 'audit' && positionals.length === 1) return (await owner()).auditCommand(dataDir, json);
   if (positionals.length > 0) {
     // A command given one word too many names that word; an unknown command may be a typo of one.
     const command = (SUBCOMMANDS as readonly string[]).includes(positionals[0]!);
@@ -117,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--trust "${id}" is not a PeerId`);
     }
   }
+  // Loaded here: the owner's commands and --help need neither libp2p nor the agent's code.
+  const { Agent } = await import('./agent.js');
   const agent = await Agent.start(cfg, (e) => printEvent(e, json)).catch((err: NodeJS.ErrnoException) => {
     if (err instanceof DataDirInUseError) throw new DataDirBusy(`${err.message} (${dataDir})`);
     if (err.code === 'EADDRINUSE') throw new UsageError(`cannot listen on ${listen.join(', ')}: the port is in use (another agent?). Choose another with --listen.`);

@@ -14,7 +14,7 @@ import type { DriverStore } from '../driver/store.js';
 import { planGoal } from '../driver/planner.js';
 import { openPullRequest } from '../driver/pull-request.js';
 import { RunRecords } from '../driver/run-records.js';
-import { newRunId } from '../cli/run-command.js';
+import { newRunId } from '../cli/run-session.js';
 import { checkGoal, goalProblems, type GoalText } from './goal-check.js';
 import { LiveRun } from './live-run.js';
 import { MAX_NOTICE_CHARS, type Emit } from './app-run-output.js';

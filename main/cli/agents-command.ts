@@ -5,8 +5,6 @@ import { openDriver } from '../driver/driver-node.js';
 import { AgentClient } from '../driver/agent-client.js';
 import { driverDataDir } from './common.js';
 
-export const AGENTS_USAGE = 'claudecluster agents [--json] [--data-dir DIR] [--no-mdns]';
-
 const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'no-mdns': { type: 'boolean' } } as const;
 /** How long to listen for agents announcing themselves by mDNS. */
 const LISTEN_MS = 3_000;

@@ -3,30 +3,7 @@
 import { EXIT, InputError, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
-import { RUN_USAGE, runCommand } from './run-command.js';
-import { PAIR_USAGE, pairCommand } from './pair-command.js';
-import { AGENTS_USAGE, agentsCommand } from './agents-command.js';
-import { UNPAIR_USAGE, unpairCommand } from './unpair-command.js';
-import { RUNS_USAGE, runsCommand } from './runs-command.js';
-import { CLEAN_USAGE, cleanCommand } from './clean-command.js';
-import { UI_USAGE, uiCommand } from './ui-command.js';
-import { CHECK_USAGE, checkCommand } from './check-command.js';
-
-interface Command {
-  usage: string;
-  run: (argv: string[]) => Promise<number>;
-}
-
-const COMMANDS: Record<string, Command> = {
-  run: { usage: RUN_USAGE, run: runCommand },
-  check: { usage: CHECK_USAGE, run: checkCommand },
-  pair: { usage: PAIR_USAGE, run: pairCommand },
-  unpair: { usage: UNPAIR_USAGE, run: unpairCommand },
-  agents: { usage: AGENTS_USAGE, run: agentsCommand },
-  runs: { usage: RUNS_USAGE, run: runsCommand },
-  clean: { usage: CLEAN_USAGE, run: cleanCommand },
-  ui: { usage: UI_USAGE, run: uiCommand },
-};
+import { COMMANDS } from './commands.js';
 
 const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}\n`).join('')}  claudecluster --version`;
 
@@ -54,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Usage:\n  ${command.usage}\nSee "Commands" in the README for what each flag does.\n`);
     return EXIT.ok;
   }
-  return command.run(rest);
+  return (await command.load())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -14,8 +14,6 @@ import { formatDuration } from '../driver/report.js';
 import { loadGoal } from './load-goal.js';
 import { shortId } from '../../shared/short-id.js';
 
-export const CHECK_USAGE = 'claudecluster check GOAL [--repo DIR] [--json]';
-
 const FLAGS = { repo: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** What `check --json` prints, one object. */

@@ -13,8 +13,6 @@ import { RunRecords, runState, type RunRecord } from '../driver/run-records.js';
 import { deleteBranch, deleteRefs, removeWorktreesUnder, runRefs } from '../driver/run-cleanup.js';
 import { driverDataDir } from './common.js';
 
-export const CLEAN_USAGE = 'claudecluster clean [--older-than DURATION] [--run ID] [--branches] [--yes] [--data-dir DIR]';
-
 const FLAGS = {
   'older-than': { type: 'string' },
   run: { type: 'string' },

@@ -12,8 +12,6 @@ import { openDriver } from '../driver/driver-node.js';
 import { CONNECT_TIMEOUT_MS } from '../driver/agent-client.js';
 import { driverDataDir } from './common.js';
 
-export const PAIR_USAGE = 'claudecluster pair CODE --agent MULTIADDR|PEERID [--data-dir DIR] [--no-mdns] [--json]';
-
 const FLAGS = {
   agent: { type: 'string' },
   'data-dir': { type: 'string' },

@@ -3,34 +3,16 @@
  * a goal file, and then it is run (`--yes`, or a yes on a terminal) or written out
  * (`--plan-only FILE`). Every plan is also kept in the driver's data dir, `plans/<run>.md`.
  */
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { EXIT, UsageError } from '../../shared/node/cli-args.js';
+import { EXIT } from '../../shared/node/cli-args.js';
 import type { Goal } from '../../shared/goal/types.js';
 import type { AgentPool } from '../driver/pool.js';
 import type { DriverStore } from '../driver/store.js';
 import type { UserRepo } from '../driver/user-repo.js';
+import type { PlanFlags } from './plan-flags.js';
 import { planGoal, type PlanOutcome } from '../driver/planner.js';
-
-export interface PlanFlags {
-  yes: boolean;
-  /** `--plan-only FILE`: write the plan there and stop. */
-  planOnly: string | undefined;
-  json: boolean;
-}
-
-/** The checks that need no agent, made before anything starts: a problem is a usage error (exit 2). */
-export async function checkPlanFlags(goal: Goal, goalPath: string, flags: PlanFlags, interactive: boolean): Promise<void> {
-  if (flags.planOnly !== undefined) {
-    if (goal.hasTaskList) throw new UsageError(`--plan-only: ${goalPath} already has a task list, so there is nothing to plan`);
-    if (await exists(flags.planOnly)) throw new UsageError(`--plan-only: ${flags.planOnly} already exists; the plan is never written over a file, so name a new one`);
-    return;
-  }
-  if (!goal.hasTaskList && !flags.yes && !interactive) {
-    throw new UsageError(`${goalPath} has no task list, so it is planned first, and nobody is here to approve the plan: pass --yes to plan and run it, or --plan-only FILE to write the plan for review`);
-  }
-}
 
 export interface PlanStep {
   runId: string;
@@ -138,13 +120,4 @@ function printer(json: boolean): PlanPrinter {
     declined: (kept) => out(`Not run. The plan is kept in ${kept}; run it with: claudecluster run ${kept}\n`),
     failed: (error) => process.stderr.write(`claudecluster: ${error}\n`),
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false; // ENOENT (or unreadable parent): the write with 'wx' reports anything else.
-  }
 }

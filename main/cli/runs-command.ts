@@ -5,8 +5,6 @@ import { RunRecords, runState, type RunRecord, type RunState } from '../driver/r
 import { formatCost } from '../driver/report.js';
 import { driverDataDir } from './common.js';
 
-export const RUNS_USAGE = 'claudecluster runs [--json] [--data-dir DIR]';
-
 const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
 
 export async function runsCommand(argv: string[]): Promise<number> {

@@ -10,8 +10,6 @@ import { JsonSettingsStore, withOverrides, type SettingsStore } from '../app/set
 import { defaultRendererDir, startUiServer } from '../ui/server.js';
 import { driverDataDir } from './common.js';
 
-export const UI_USAGE = 'claudecluster ui [--port P] [--repo DIR] [--data-dir DIR] [--local N] [--no-mdns] [--no-open] [--json]';
-
 const FLAGS = {
   port: { type: 'string' },
   repo: { type: 'string' },

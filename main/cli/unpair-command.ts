@@ -7,8 +7,6 @@ import { openDriver } from '../driver/driver-node.js';
 import { unpairOnAgent } from '../app/pairing.js';
 import { driverDataDir } from './common.js';
 
-export const UNPAIR_USAGE = 'claudecluster unpair PEERID [--data-dir DIR] [--json]';
-
 const FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 export async function unpairCommand(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 /** The driver's libp2p node and data dir, shared by every CLI command. */
 import { createHost, type Host } from '../../shared/node/host.js';
 import { loadOrCreateKey } from '../../shared/node/identity.js';
+import type { PrivateKey } from '@libp2p/interface';
 import { DriverStore } from './store.js';
 
 export interface DriverNode {
@@ -9,10 +10,11 @@ export interface DriverNode {
   stop(): Promise<void>;
 }
 
-export async function openDriver(opts: { dataDir: string; mdns: boolean }): Promise<DriverNode> {
+/** `privateKey`: the driver's key when the caller has loaded it already (see loadOrCreateKey). */
+export async function openDriver(opts: { dataDir: string; mdns: boolean; privateKey?: PrivateKey }): Promise<DriverNode> {
   const store = new DriverStore(opts.dataDir);
   await store.init();
-  const privateKey = await loadOrCreateKey(store.key);
+  const privateKey = opts.privateKey ?? await loadOrCreateKey(store.key);
   const host = await createHost({
     privateKey,
     // A driver only dials out; it never needs to be reachable.
