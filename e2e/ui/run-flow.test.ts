@@ -79,6 +79,9 @@ test('a dropped goal runs on two agents: live panes, typing, a task needing inpu
     await dash.dropGoal('cluster-smoke.md', goal());
     await dash.goalReview().and(dash.page.locator('[data-phase="review"]')).waitFor();
     assert.deepEqual(await dash.page.locator('[data-testid="goal-tasks"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task-id'))), ['hello', 'ask', 'perm', 'summary']);
+    // Without estimates the critical path counts tasks; of two as long, the first in the goal.
+    assert.equal(await dash.page.getByTestId('goal-critical-path').textContent(), 'Critical path: hello → summary (2 tasks)');
+    assert.deepEqual(await dash.page.locator('[data-testid="task-node"][data-critical="true"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-task-id'))), ['hello', 'summary']);
     await dash.screenshot('goal-review');
     await dash.startRun();
     const runId = await dash.runId();
@@ -198,8 +201,8 @@ test('a goal without tasks is planned on an agent: the planner\'s terminal shows
   try {
     await dash.show('run');
     const plan = { tasks: [
-      { id: 'one', title: 'First file', prompt: 'Create one.txt.', after: [] },
-      { id: 'two', title: 'Second file', prompt: 'Create two.txt.', after: ['one'] },
+      { id: 'one', title: 'First file', prompt: 'Create one.txt.', after: [], minutes: 5 },
+      { id: 'two', title: 'Second file', prompt: 'Create two.txt.', after: ['one'], minutes: 2 },
     ] };
     const release = join(tmp, 'release-plan');
     await dash.dropGoal('plan-me.md', `# Plan me\n\nMake two files.\n\n!say reading the repository to plan\n!wait-for ${release}\n!structured ${JSON.stringify(plan)}\n`);
@@ -212,6 +215,9 @@ test('a goal without tasks is planned on an agent: the planner\'s terminal shows
     await writeFile(release, 'go');
     await dash.goalReview().and(dash.page.locator('[data-phase="review"]')).waitFor({ timeout: RUN_MS });
     assert.deepEqual(await dash.page.locator('[data-testid="goal-tasks"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task-id'))), ['one', 'two']);
+    // The planner's estimates show per task, and weigh the critical path.
+    assert.deepEqual(await dash.page.locator('[data-testid="goal-tasks"] tbody tr td:last-child').allTextContents(), ['5m 00s', '2m 00s']);
+    assert.equal(await dash.page.getByTestId('goal-critical-path').textContent(), 'Critical path: one → two (2 tasks, about 7m 00s) · work in all about 7m 00s');
     await pane.waitFor({ state: 'detached' });
     assert.deepEqual(dash.problems.unexpected(), [], 'the page logged no errors');
   } finally {

@@ -63,3 +63,16 @@ test('a task without text of its own is prompted by its title', async () => {
   assert.ok(r.ok);
   assert.deepEqual(r.check.tasks.map((t) => t.prompt), ['Do the thing', 'With words.']);
 });
+
+test('the check carries each task\'s estimate, the critical path and the work in all', async () => {
+  const text = '# G\n\n## Tasks\n- a: A\n  estimate: 10m\n- b: B\n  estimate: 2m\n- c: C\n  after: a, b\n';
+  const r = await checkGoal({ name: 'g.md', text }, null);
+  assert.ok(r.ok);
+  assert.deepEqual(r.check.tasks.map((t) => t.estimateMs), [600_000, 120_000, undefined]);
+  // c has no estimate: it counts as the median of the others' (6 min).
+  assert.deepEqual(r.check.criticalPath, { ids: ['a', 'c'], estimateMs: 960_000 });
+  assert.equal(r.check.workMs, 1_080_000);
+  const plain = await checkGoal({ name: 'g.md', text: '# G\n\n## Tasks\n- a: A\n- b: B\n  after: a\n- c: C\n' }, null);
+  assert.ok(plain.ok);
+  assert.deepEqual([plain.check.criticalPath, plain.check.workMs], [{ ids: ['a', 'b'] }, undefined]);
+});

@@ -8,6 +8,7 @@ import type { Goal, GoalResult } from '../../shared/goal/index.js';
 import type { GoalCheck, GoalProblem } from '../../shared/bridge/contract.js';
 import { RepoInputError, UserRepo } from '../driver/user-repo.js';
 import { matchFiles, trackedFiles } from '../cli/repo-files.js';
+import { outlineGraph } from '../driver/graph-outline.js';
 import { shortId } from '../../shared/short-id.js';
 
 /** The front matter line that names the base, for a problem about it. */
@@ -88,7 +89,11 @@ function fromResult(name: string, text: string, result: GoalResult, repo?: UserR
       ...(goal.verify !== undefined ? { verify: goal.verify } : {}),
       ...(goal.budgetUsd !== undefined ? { budgetUsd: goal.budgetUsd } : {}),
       // A task without text of its own is prompted by its title.
-      tasks: goal.tasks.map((t) => ({ id: t.id, title: t.title, after: t.after, prompt: t.body === '' ? t.title : t.body })),
+      tasks: goal.tasks.map((t) => ({
+        id: t.id, title: t.title, after: t.after, prompt: t.body === '' ? t.title : t.body,
+        ...(t.estimateMs !== undefined ? { estimateMs: t.estimateMs } : {}),
+      })),
+      ...outlineGraph(goal.tasks),
     },
   };
 }

@@ -6,18 +6,17 @@
  */
 import { basename } from 'node:path';
 import { EXIT, InputError, UsageError, parseFlags } from '../../shared/node/cli-args.js';
-import { taskEstimates } from '../../shared/goal/task-settings.js';
 import type { Goal } from '../../shared/goal/index.js';
 import { RepoInputError, UserRepo } from '../driver/user-repo.js';
-import { criticalPath } from '../driver/scheduler.js';
+import { outlineGraph, type GraphOutline } from '../driver/graph-outline.js';
 import { formatDuration } from '../driver/report.js';
 import { loadGoal } from './load-goal.js';
 import { shortId } from '../../shared/short-id.js';
 
 const FLAGS = { repo: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-/** What `check --json` prints, one object. */
-export interface GoalSummary {
+/** What `check --json` prints, one object; `criticalPath` and `workMs` as outlineGraph gives them. */
+export interface GoalSummary extends GraphOutline {
   type: 'goal';
   file: string;
   title: string;
@@ -32,10 +31,6 @@ export interface GoalSummary {
   /** False for a goal without a task list: `run` has it planned first. */
   hasTaskList: boolean;
   tasks: Array<{ id: string; title: string; after: string[]; estimateMs?: number }>;
-  /** The longest chain of `after:`, weighed by the tasks' estimates when the goal gives any, else counted in tasks. */
-  criticalPath: { ids: string[]; estimateMs?: number };
-  /** Every task's estimate added up (a task without one counts as the median of the others'), when the goal gives any. */
-  workMs?: number;
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -56,16 +51,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 export function summarize(file: string, goal: Goal, repo: string, base: string): GoalSummary {
-  const estimates = taskEstimates(goal);
-  const path = criticalPath(goal.tasks.map((t) => ({ id: t.id, after: t.after, status: 'waiting' })), estimates);
   return {
     type: 'goal', file, title: goal.title, repo, ref: goal.base ?? 'HEAD', base, hasTaskList: goal.hasTaskList,
     ...(goal.setup !== undefined ? { setup: goal.setup } : {}),
     ...(goal.verify !== undefined ? { verify: goal.verify } : {}),
     ...(goal.budgetUsd !== undefined ? { budgetUsd: goal.budgetUsd } : {}),
     tasks: goal.tasks.map((t) => ({ id: t.id, title: t.title, after: [...t.after], ...(t.estimateMs !== undefined ? { estimateMs: t.estimateMs } : {}) })),
-    criticalPath: { ids: path.ids, ...(estimates ? { estimateMs: path.length } : {}) },
-    ...(estimates ? { workMs: [...estimates.values()].reduce((a, b) => a + b, 0) } : {}),
+    ...outlineGraph(goal.tasks),
   };
 }
 

@@ -43,6 +43,7 @@ const agent = (peerId: string, extra: Partial<AgentView> = {}): AgentView => ({
 });
 const okCheck = (hasTaskList: boolean, text: string): GoalCheck => ({
   ok: true, name: 'g.md', text, title: 'G', hasTaskList, tasks: hasTaskList ? [{ id: 'a', title: 'A', after: [], prompt: 'do a' }] : [],
+  criticalPath: { ids: hasTaskList ? ['a'] : [] },
 });
 
 test('task.status updates the live run by id and gives an active task a pane', () => {

@@ -47,7 +47,11 @@ export const GoalCheck = z.discriminatedUnion('ok', [
     base: z.string().optional(),
     verify: z.string().optional(),
     budgetUsd: z.number().optional(),
-    tasks: z.array(z.object({ id: z.string(), title: z.string(), after: z.array(z.string()), prompt: z.string() }).strict()),
+    tasks: z.array(z.object({ id: z.string(), title: z.string(), after: z.array(z.string()), prompt: z.string(), estimateMs: z.number().optional() }).strict()),
+    /** The longest chain of `after:`, first to last, weighed by the tasks' estimates when the goal gives any (`estimateMs`), else counted in tasks. */
+    criticalPath: z.object({ ids: z.array(z.string()), estimateMs: z.number().optional() }).strict(),
+    /** Every task's estimate added up (one without counts as the median of the others'), when the goal gives any. */
+    workMs: z.number().optional(),
   }).strict(),
   z.object({ ok: z.literal(false), name: z.string(), problems: z.array(GoalProblem).min(1) }).strict(),
 ]);

@@ -5,7 +5,8 @@
 import { useRef } from 'react';
 import type { GoalProblem } from '../../../shared/bridge/contract.js';
 import { useApp } from '../../app/contexts.js';
-import type { GoalPhase } from '../../store/goal-slice.js';
+import type { CheckedGoal, GoalPhase } from '../../store/goal-slice.js';
+import { formatDuration } from '../../logic/format.js';
 import { TaskGraph } from '../run/TaskGraph.js';
 import { PlanTerminal } from './PlanTerminal.js';
 
@@ -26,6 +27,7 @@ export function GoalReview() {
   const busy = BUSY_TEXT[goal.phase];
   const checked = goal.checked;
   const canStart = goal.phase === 'review' && checked?.hasTaskList === true;
+  const estimated = checked?.tasks.some((t) => t.estimateMs !== undefined) ?? false;
   const showLine = (line: number): void => selectLine(textRef.current, goal.text, line);
   return (
     <div className="goal-page" data-testid="goal-review" data-phase={goal.phase}>
@@ -58,12 +60,16 @@ export function GoalReview() {
           <h2>Tasks{checked ? ` (${checked.tasks.length})` : ''}</h2>
           {checked && checked.tasks.length > 0 ? (
             <>
-              <TaskGraph tasks={checked.tasks.map((t) => ({ ...t, status: 'waiting' as const }))} selectedId={null} onSelect={() => undefined} />
+              <TaskGraph tasks={checked.tasks.map((t) => ({ ...t, status: 'waiting' as const }))} selectedId={null} onSelect={() => undefined} critical={checked.criticalPath.ids} />
+              <CriticalPath checked={checked} />
               <table className="table" data-testid="goal-tasks">
-                <thead><tr><th>Id</th><th>Title</th><th>After</th></tr></thead>
+                <thead><tr><th>Id</th><th>Title</th><th>After</th>{estimated ? <th>Estimate</th> : null}</tr></thead>
                 <tbody>
                   {checked.tasks.map((t) => (
-                    <tr key={t.id} data-task-id={t.id}><td><code>{t.id}</code></td><td>{t.title}</td><td>{t.after.join(', ') || '—'}</td></tr>
+                    <tr key={t.id} data-task-id={t.id}>
+                      <td><code>{t.id}</code></td><td>{t.title}</td><td>{t.after.join(', ') || '—'}</td>
+                      {estimated ? <td>{t.estimateMs !== undefined ? formatDuration(t.estimateMs) : '—'}</td> : null}
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -78,6 +84,18 @@ export function GoalReview() {
         </section>
       </div>
     </div>
+  );
+}
+
+/** The longest chain of tasks, drawn heavier in the graph: with enough slots, the run takes about its length. */
+function CriticalPath({ checked }: { checked: CheckedGoal }) {
+  const { ids, estimateMs } = checked.criticalPath;
+  if (ids.length < 2) return null;
+  return (
+    <p className="muted" data-testid="goal-critical-path">
+      Critical path: {ids.join(' → ')} ({ids.length} tasks{estimateMs !== undefined ? `, about ${formatDuration(estimateMs)}` : ''})
+      {checked.workMs !== undefined ? ` · work in all about ${formatDuration(checked.workMs)}` : ''}
+    </p>
   );
 }
 

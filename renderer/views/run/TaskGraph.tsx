@@ -19,17 +19,20 @@ const TEXT_INSET = 10;
 const TITLE_BASELINE = 20;
 const SUBTITLE_BASELINE = 37;
 
-export function TaskGraph({ tasks, selectedId, onSelect }: { tasks: readonly GraphNodeTask[]; selectedId: string | null; onSelect(id: string): void }) {
+/** `critical`: the ids of a critical path, whose boxes and the edges between them are drawn heavier. */
+export function TaskGraph({ tasks, selectedId, onSelect, critical }: { tasks: readonly GraphNodeTask[]; selectedId: string | null; onSelect(id: string): void; critical?: readonly string[] }) {
   // Lay out again only when the shape (ids and dependencies) changes, not on every status update.
   const shapeKey = tasks.map((t) => `${t.id}<${(t.after ?? []).join(',')}`).join(';');
   const layout = useMemo(() => layoutGraph(parseShape(shapeKey)), [shapeKey]);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const onPath = new Set(critical ?? []);
+  const pathEdges = new Set((critical ?? []).slice(1).map((id, i) => `${critical![i]}>${id}`));
   return (
     <div className="graph-scroll">
       <svg className="graph" data-testid="task-graph" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="group" aria-label="Task graph">
         <g className="edges">
           {layout.edges.map((e) => (
-            <path key={`${e.from}>${e.to}`} d={e.path} className={`edge edge-from-${byId.get(e.from)?.status ?? 'waiting'}`} />
+            <path key={`${e.from}>${e.to}`} d={e.path} className={`edge edge-from-${byId.get(e.from)?.status ?? 'waiting'}${pathEdges.has(`${e.from}>${e.to}`) ? ' edge-critical' : ''}`} />
           ))}
         </g>
         {layout.nodes.map((n) => {
@@ -39,7 +42,8 @@ export function TaskGraph({ tasks, selectedId, onSelect }: { tasks: readonly Gra
           return (
             <g
               key={n.id}
-              className={n.id === selectedId ? 'node node-selected' : 'node'}
+              className={`node${n.id === selectedId ? ' node-selected' : ''}${onPath.has(n.id) ? ' node-critical' : ''}`}
+              data-critical={onPath.has(n.id) || undefined}
               transform={`translate(${n.x},${n.y})`}
               data-testid="task-node"
               data-task-id={t.id}
