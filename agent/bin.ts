@@ -7,6 +7,8 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_AGENT_PORT } from '../shared/constants.js';
 import { EXIT, UsageError, defaultHome, parseFlags, positiveInt, wholeNumber } from '../shared/node/cli-args.js';
 import { didYouMean } from '../shared/did-you-mean.js';
+import { helpText } from '../shared/node/help.js';
+import { ABOUT, DEFAULT_IDLE_SECONDS, FLAGS, FLAGS_HELP, MAX_IDLE_SECONDS, MAX_SLOTS, USAGE, USAGE_LINES } from './cli-options.js';
 import { DEFAULT_NICENESS, MAX_NICENESS } from '../shared/node/niceness.js';
 import type { AgentConfig } from './agent.js';
 import { printEvent } from './events.js';
@@ -14,25 +16,9 @@ import { DataDirInUseError, requestPairing } from './local-control.js';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { AgentPaths } from './paths.js';
 
-const USAGE = `Usage:
-  claudecluster-agent [--data-dir DIR] [--listen MULTIADDR]... [--slots N] [--name NAME]
-                      [--claude-bin PATH] [--no-mdns] [--pair] [--trust PEERID]... [--json]
-                      [--session-mode tui|headless] [--idle-timeout SECONDS] [--allow-bypass]
-                      [--nice N] [--stop-with-stdin]
-  claudecluster-agent pair [--data-dir DIR] [--json]   open a pairing window on the running agent
-  claudecluster-agent unpair PEERID [--data-dir DIR] [--json]
-                                       revoke a driver now: its connections close, its tasks are cancelled
-  claudecluster-agent drivers [--data-dir DIR] [--json]   the paired drivers
-  claudecluster-agent audit [--data-dir DIR] [--json]     the audit log: who did what, when`;
-
 // Started by the desktop app, this is Electron's binary run as plain Node: nothing it starts
 // (Claude Code, git, shells) may inherit that.
 delete process.env['ELECTRON_RUN_AS_NODE'];
-
-const MAX_SLOTS = 64;
-/** Sessions that delivered their result close after this long without activity. */
-const DEFAULT_IDLE_SECONDS = 30 * 60;
-const MAX_IDLE_SECONDS = 7 * 24 * 3600;
 
 function sessionMode(value: string | undefined): 'tui' | 'headless' {
   if (value === undefined || value === 'tui' || value === 'headless') return value ?? 'tui';
@@ -41,31 +27,13 @@ function sessionMode(value: string | undefined): 'tui' | 'headless' {
 
 class DataDirBusy extends Error {}
 
-const FLAGS = {
-  'data-dir': { type: 'string' },
-  listen: { type: 'string', multiple: true },
-  slots: { type: 'string' },
-  name: { type: 'string' },
-  'claude-bin': { type: 'string' },
-  'no-mdns': { type: 'boolean' },
-  pair: { type: 'boolean' },
-  trust: { type: 'string', multiple: true },
-  'session-mode': { type: 'string' },
-  'idle-timeout': { type: 'string' },
-  'allow-bypass': { type: 'boolean' },
-  nice: { type: 'string' },
-  'stop-with-stdin': { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 /** The words that make `claudecluster-agent WORD` a command on a running agent instead of starting one. */
 const SUBCOMMANDS = ['pair', 'unpair', 'drivers', 'audit'] as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(helpText(USAGE_LINES, ABOUT, FLAGS_HELP));
     return EXIT.ok;
   }
   const dataDir = checkedDataDir('--data-dir', values['data-dir'], join(defaultHome(), 'agent'));

@@ -5,7 +5,7 @@ import { openDriver } from '../driver/driver-node.js';
 import { AgentClient } from '../driver/agent-client.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'no-mdns': { type: 'boolean' } } as const;
+export const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'no-mdns': { type: 'boolean' } } as const;
 /** How long to listen for agents announcing themselves by mDNS. */
 const LISTEN_MS = 3_000;
 

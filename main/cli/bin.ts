@@ -3,6 +3,7 @@
 import { EXIT, InputError, UsageError } from '../../shared/node/cli-args.js';
 import { VERSION } from '../../shared/version.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
+import { helpText } from '../../shared/node/help.js';
 import { COMMANDS } from './commands.js';
 
 const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}\n`).join('')}  claudecluster --version`;
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[cmd];
   if (!command) throw new UsageError(`unknown command "${cmd}"${didYouMean(cmd, Object.keys(COMMANDS))}`);
   if (asksForHelp(rest)) {
-    process.stdout.write(`Usage:\n  ${command.usage}\nSee "Commands" in the README for what each flag does.\n`);
+    process.stdout.write(helpText(command.usage, command.about, command.flags));
     return EXIT.ok;
   }
   return (await command.load())(rest);

@@ -13,7 +13,7 @@ import { formatDuration } from '../driver/report.js';
 import { loadGoal } from './load-goal.js';
 import { shortId } from '../../shared/short-id.js';
 
-const FLAGS = { repo: { type: 'string' }, json: { type: 'boolean' } } as const;
+export const FLAGS = { repo: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** What `check --json` prints, one object; `criticalPath` and `workMs` as outlineGraph gives them. */
 export interface GoalSummary extends GraphOutline {

@@ -13,7 +13,7 @@ import { RunRecords, runState, type RunRecord } from '../driver/run-records.js';
 import { deleteBranch, deleteRefs, removeWorktreesUnder, runRefs } from '../driver/run-cleanup.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = {
+export const FLAGS = {
   'older-than': { type: 'string' },
   run: { type: 'string' },
   branches: { type: 'boolean' },

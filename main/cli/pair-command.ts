@@ -12,7 +12,7 @@ import { openDriver } from '../driver/driver-node.js';
 import { CONNECT_TIMEOUT_MS } from '../driver/agent-client.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = {
+export const FLAGS = {
   agent: { type: 'string' },
   'data-dir': { type: 'string' },
   'no-mdns': { type: 'boolean' },

@@ -23,7 +23,7 @@ const MAX_LOCAL_SLOTS = 64;
 /** Longest `--agent-timeout`: a day. */
 const MAX_AGENT_TIMEOUT_S = 24 * 3600;
 
-const FLAGS = {
+export const FLAGS = {
   repo: { type: 'string' },
   agent: { type: 'string', multiple: true },
   local: { type: 'string' },

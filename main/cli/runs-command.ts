@@ -5,7 +5,7 @@ import { RunRecords, runState, type RunRecord, type RunState } from '../driver/r
 import { formatCost } from '../driver/report.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
+export const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' } } as const;
 
 export async function runsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);

@@ -10,7 +10,7 @@ import { JsonSettingsStore, withOverrides, type SettingsStore } from '../app/set
 import { defaultRendererDir, startUiServer } from '../ui/server.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = {
+export const FLAGS = {
   port: { type: 'string' },
   repo: { type: 'string' },
   'data-dir': { type: 'string' },

@@ -7,7 +7,7 @@ import { openDriver } from '../driver/driver-node.js';
 import { unpairOnAgent } from '../app/pairing.js';
 import { driverDataDir } from './common.js';
 
-const FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+export const FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 export async function unpairCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
