@@ -12,10 +12,14 @@ const MARK: Record<string, string> = {
 
 export class HumanOutput implements RunOutput {
   private readonly partial = new Map<string, string>();
+  /** Tasks of the run, and those merged so far: each merge says how far the run has come. */
+  private total = 0;
+  private readonly merged = new Set<string>();
 
   constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s), private readonly showOutput = true) {}
 
   runStarted(info: { runId: string; branch: string; base: string; tasks: Array<{ id: string; title: string; after: string[] }> }): void {
+    this.total = info.tasks.length;
     this.write(`Run ${info.runId}: ${info.tasks.length} task(s) from ${shortId(info.base)} into branch ${info.branch}\n`);
     for (const t of info.tasks) this.write(`  ${t.id}: ${t.title}${t.after.length ? `  (after ${t.after.join(', ')})` : ''}\n`);
   }
@@ -32,7 +36,9 @@ export class HumanOutput implements RunOutput {
     const where = t.agent ? ` on ${t.agent}` : '';
     const extra = t.status === 'failed' ? `: ${t.error}` : detail ? ` (${detail})` : '';
     const figures = t.status === 'merged' && t.durationMs !== undefined ? ` in ${(t.durationMs / 1000).toFixed(1)}s, $${(t.costUsd ?? 0).toFixed(4)}` : '';
-    this.write(`${MARK[t.status] ?? '?'} ${t.id} ${t.status}${where}${figures}${extra}\n`);
+    if (t.status === 'merged') this.merged.add(t.id);
+    const progress = t.status === 'merged' && this.total > 0 ? `  [${this.merged.size}/${this.total} merged]` : '';
+    this.write(`${MARK[t.status] ?? '?'} ${t.id} ${t.status}${where}${figures}${extra}${progress}\n`);
   }
 
   taskOutput(taskId: string, chunk: Uint8Array): void {
