@@ -3,16 +3,14 @@
  * `claudecluster run` reads a goal file: its base resolved in the repository and its `foreach:`
  * globs fanned out over the files tracked there. Every problem is a value with its line.
  */
-import { parseGoal, readBase } from '../../shared/goal/index.js';
-import type { Goal, GoalResult } from '../../shared/goal/index.js';
+import type { Goal } from '../../shared/goal/index.js';
 import type { GoalCheck, GoalProblem } from '../../shared/bridge/contract.js';
 import { RepoInputError, UserRepo } from '../driver/user-repo.js';
-import { matchFiles, trackedFiles } from '../cli/repo-files.js';
+import { readGoalIn } from '../driver/goal-in-repo.js';
 import { outlineGraph } from '../driver/graph-outline.js';
-import { shortId } from '../../shared/short-id.js';
 
-/** The front matter line that names the base, for a problem about it. */
-const BASE_LINE = /^base\s*:/;
+/** What a goal with `foreach:` globs needs here when no repository is set. */
+const NO_REPO = 'foreach: needs a repository to match files in: start with --repo DIR or choose one in the settings';
 
 export interface GoalText {
   name: string;
@@ -44,10 +42,6 @@ export function goalProblems(name: string, problems: GoalProblem[]): GoalBad {
  */
 export async function checkGoal(input: GoalText, repoDir: string | null): Promise<GoalOk | GoalBad> {
   const { name, text } = input;
-  // Listing the repository is only worth it for a goal with globs; the first pass finds them.
-  let usesGlobs = false;
-  const first = parseGoal(name, text, { matchFiles: () => { usesGlobs = true; return []; } });
-  if (!usesGlobs && !first.ok) return fromResult(name, text, first);
   let repo: UserRepo | undefined;
   if (repoDir !== null) {
     try {
@@ -57,27 +51,9 @@ export async function checkGoal(input: GoalText, repoDir: string | null): Promis
       return goalProblems(name, [{ line: 0, message: err.message }]);
     }
   }
-  if (!repo) {
-    if (usesGlobs) return goalProblems(name, [{ line: 0, message: 'foreach: needs a repository to match files in: start with --repo DIR or choose one in the settings' }]);
-    return fromResult(name, text, first);
-  }
-  const ref = readBase(text);
-  let base: string;
-  try {
-    base = await repo.resolveCommit(ref ?? 'HEAD');
-  } catch (err) {
-    if (!(err instanceof RepoInputError)) throw err;
-    return goalProblems(name, [{ line: lineOf(text, BASE_LINE), message: err.message }]);
-  }
-  if (!usesGlobs) return fromResult(name, text, first, repo, base);
-  const files = await trackedFiles(repo.root, base);
-  const filesAt = `${ref ?? 'HEAD'} (${shortId(base)})`;
-  return fromResult(name, text, parseGoal(name, text, { matchFiles: (glob) => matchFiles(files, glob), filesAt }), repo, base);
-}
-
-function fromResult(name: string, text: string, result: GoalResult, repo?: UserRepo, base?: string): GoalOk | GoalBad {
-  if (!result.ok) return goalProblems(name, result.errors.map((e) => ({ line: e.line, message: e.message })));
-  const goal = result.goal;
+  const read = await readGoalIn(name, text, repo, NO_REPO);
+  if (!read.ok) return goalProblems(name, read.errors.map((e) => ({ line: e.line, message: e.message })));
+  const { goal, base } = read;
   return {
     ok: true,
     goal,
@@ -96,10 +72,4 @@ function fromResult(name: string, text: string, result: GoalResult, repo?: UserR
       ...outlineGraph(goal.tasks),
     },
   };
-}
-
-/** The 1-based line of the first line matching `pattern`, else 0 (the whole file). */
-function lineOf(text: string, pattern: RegExp): number {
-  const index = text.split(/\r\n|\r|\n/).findIndex((l) => pattern.test(l));
-  return index + 1;
 }

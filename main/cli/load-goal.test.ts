@@ -7,7 +7,7 @@ import { git, gitOut } from '../../shared/node/git.js';
 import { UsageError } from '../../shared/node/cli-args.js';
 import { UserRepo } from '../driver/user-repo.js';
 import { loadGoal } from './load-goal.js';
-import { matchFiles, trackedFiles } from './repo-files.js';
+import { matchFiles, trackedFiles } from '../driver/repo-files.js';
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

@@ -3,12 +3,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/node/cli-args.js';
 import { formatBytes } from '../../shared/node/disk-space.js';
-import { MAX_GOAL_BYTES, formatGoalError, parseGoal, readBase } from '../../shared/goal/index.js';
-import type { Goal, GoalResult } from '../../shared/goal/index.js';
-import { RepoInputError, type UserRepo } from '../driver/user-repo.js';
-import { matchFiles, trackedFiles } from './repo-files.js';
-import { shortId } from '../../shared/short-id.js';
-
+import { MAX_GOAL_BYTES, formatGoalError } from '../../shared/goal/index.js';
+import type { Goal } from '../../shared/goal/index.js';
+import type { UserRepo } from '../driver/user-repo.js';
+import { readGoalIn } from '../driver/goal-in-repo.js';
 
 /** A goal, with the commit its run starts from. */
 export interface LoadedGoal {
@@ -22,24 +20,10 @@ export interface LoadedGoal {
  * globs over the files tracked at that base.
  */
 export async function loadGoal(path: string, repo: UserRepo): Promise<LoadedGoal> {
-  const text = await readGoalText(path);
-  const name = basename(path);
-  const check = (parsed: GoalResult): Goal => {
-    if (!parsed.ok) throw new InputError(parsed.errors.map((e) => formatGoalError({ ...e, file: path })).join('\n'));
-    return parsed.goal;
-  };
-  // Listing the repository is only worth it for a goal with globs; the first pass finds them.
-  let usesGlobs = false;
-  const first = parseGoal(name, text, { matchFiles: () => { usesGlobs = true; return []; } });
-  if (!usesGlobs) {
-    const goal = check(first);
-    return { goal, base: await resolveBase(repo, goal.base) };
-  }
-  const ref = readBase(text);
-  const base = await resolveBase(repo, ref);
-  const files = await trackedFiles(repo.root, base);
-  const filesAt = `${ref ?? 'HEAD'} (${shortId(base)})`;
-  return { goal: check(parseGoal(name, text, { matchFiles: (glob) => matchFiles(files, glob), filesAt })), base };
+  const read = await readGoalIn(basename(path), await readGoalText(path), repo);
+  if (!read.ok) throw new InputError(read.errors.map((e) => formatGoalError({ ...e, file: path })).join('\n'));
+  // With a repository given, a goal that reads has a base.
+  return { goal: read.goal, base: read.base! };
 }
 
 async function readGoalText(path: string): Promise<string> {
@@ -54,15 +38,5 @@ async function readGoalText(path: string): Promise<string> {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new InputError(`cannot read goal file ${path}: ${why}`);
-  }
-}
-
-/** The goal's base (HEAD when it names none) as a commit; an InputError when the repo has no such thing. */
-async function resolveBase(repo: UserRepo, ref: string | undefined): Promise<string> {
-  try {
-    return await repo.resolveCommit(ref ?? 'HEAD');
-  } catch (err) {
-    if (err instanceof RepoInputError) throw new InputError(err.message);
-    throw err;
   }
 }
