@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Scope, git, makeRepo, runCli } from '../harness.js';
 
@@ -58,6 +58,18 @@ test('runs lists past runs newest first; clean --run ID --branches --yes removes
   assert.match(lines[0]!, /^ID +WHEN +STATUS +TASKS +COST +BRANCH +GOAL$/);
   assert.match(lines[1]!, new RegExp(`^${second} .* ok +2/2 merged +\\$0\\.\\d{4} +claudecluster/${second} +Listed goal \\(${f.goal}\\)$`));
   assert.match(lines[2]!, new RegExp(`^${first} `));
+
+  // One run: its report as saved; a mistyped id names the nearest.
+  const shown = await runCli(['runs', first, '--data-dir', f.dataDir]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(shown.stdout, await readFile(row.report, 'utf8'));
+  assert.match(shown.stdout, /^# Listed goal\n/);
+  const shownJson = await runCli(['runs', first, '--json', '--data-dir', f.dataDir]);
+  assert.deepEqual(shownJson.events.map((e) => [e['id'], e['reportMarkdown']]), [[first, shown.stdout]]);
+  const typo = `${first.slice(0, -1)}${first.endsWith('0') ? '1' : '0'}`;
+  const missing = await runCli(['runs', typo, '--data-dir', f.dataDir]);
+  assert.equal(missing.code, 2);
+  assert.ok(missing.stderr.startsWith(`claudecluster: no run "${typo}"; did you mean "${first}"?`), missing.stderr);
 
   // What a crash could leave: a result ref and a worktree in the run's dir.
   const head = git(f.repo, 'rev-parse', 'HEAD');

@@ -63,8 +63,8 @@ export const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./agents-command.js')).agentsCommand,
   },
   runs: {
-    usage: 'claudecluster runs [--json] [--data-dir DIR]',
-    about: 'Lists past runs, newest first: when, status, tasks, cost, branch and goal.',
+    usage: 'claudecluster runs [RUN] [--json] [--data-dir DIR]',
+    about: 'Lists past runs, newest first: when, status, tasks, cost, branch and goal. Given a RUN id, prints that run\'s report.',
     flags: [JSON_OUT, DATA_DIR],
     load: async () => (await import('./runs-command.js')).runsCommand,
   },

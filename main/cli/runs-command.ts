@@ -1,5 +1,7 @@
-/** `claudecluster runs`: past runs, newest first, from their records in the driver's data dir. */
-import { EXIT, UsageError, parseFlags } from '../../shared/node/cli-args.js';
+/** `claudecluster runs [RUN]`: past runs, newest first, from their records in the driver's data dir; or one run's report. */
+import { readFile } from 'node:fs/promises';
+import { EXIT, InputError, UsageError, parseFlags } from '../../shared/node/cli-args.js';
+import { didYouMean } from '../../shared/did-you-mean.js';
 import { DriverStore } from '../driver/store.js';
 import { RunRecords, runState, type RunRecord, type RunState } from '../driver/run-records.js';
 import { formatCost } from '../driver/report.js';
@@ -9,9 +11,10 @@ export const FLAGS = { json: { type: 'boolean' }, 'data-dir': { type: 'string' }
 
 export async function runsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const rows = await new RunRecords(new DriverStore(driverDataDir(values['data-dir']))).list();
-  const write = (s: string): boolean => process.stdout.write(s);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const records = new RunRecords(new DriverStore(driverDataDir(values['data-dir'])));
+  if (positionals[0] !== undefined) return showRun(records, positionals[0], !!values.json);
+  const rows = await records.list();
   if (values.json) {
     for (const r of rows) write(JSON.stringify(r.record ? { type: 'run', ...publicRecord(r.record) } : { type: 'run', id: r.id, status: 'unknown', problem: r.problem }) + '\n');
     return EXIT.ok;
@@ -27,6 +30,24 @@ export async function runsCommand(argv: string[]): Promise<number> {
       continue;
     }
     write(`${r.id.padEnd(22)} ${when(r.startedAt).padEnd(16)} ${runState(r).padEnd(11)} ${tasks(r).padEnd(22)} ${formatCost(r.costUsd).padEnd(9)} ${r.branch.padEnd(36)} ${r.goalTitle} (${r.goalFile})\n`);
+  }
+  return EXIT.ok;
+}
+
+const write = (s: string): boolean => process.stdout.write(s);
+
+/** One run: its report as it was saved, or, while it has none, what its record says. */
+async function showRun(records: RunRecords, id: string, json: boolean): Promise<number> {
+  const record = await records.read(id);
+  if (!record) {
+    const known = (await records.list()).map((r) => r.id);
+    throw new InputError(`no run "${id}"${didYouMean(id, known)} (claudecluster runs lists them)`);
+  }
+  const report = record.report === undefined ? undefined : await readFile(records.reportFile(id), 'utf8').catch(() => undefined);
+  if (json) {
+    write(JSON.stringify({ type: 'run', ...publicRecord(record), ...(report !== undefined ? { reportMarkdown: report } : {}) }) + '\n');
+  } else {
+    write(report ?? `Run ${id} (${record.goalTitle}) is ${runState(record)}: ${tasks(record)}, ${formatCost(record.costUsd)}; it has no report yet.\n`);
   }
   return EXIT.ok;
 }
