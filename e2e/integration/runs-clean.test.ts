@@ -70,6 +70,9 @@ test('runs lists past runs newest first; clean --run ID --branches --yes removes
   const missing = await runCli(['runs', typo, '--data-dir', f.dataDir]);
   assert.equal(missing.code, 2);
   assert.ok(missing.stderr.startsWith(`claudecluster: no run "${typo}"; did you mean "${first}"?`), missing.stderr);
+  const cleanTypo = await runCli(['clean', '--run', typo, '--data-dir', f.dataDir]);
+  assert.equal(cleanTypo.code, 2);
+  assert.ok(cleanTypo.stderr.startsWith(`claudecluster: no run "${typo}"; did you mean "${first}"?`), cleanTypo.stderr);
 
   // What a crash could leave: a result ref and a worktree in the run's dir.
   const head = git(f.repo, 'rev-parse', 'HEAD');

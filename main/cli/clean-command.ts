@@ -43,7 +43,7 @@ export async function cleanCommand(argv: string[]): Promise<number> {
   let rows = await records.list();
   if (values.run !== undefined) {
     rows = rows.filter((r) => r.id === values.run);
-    if (rows.length === 0) throw new UsageError(`no run "${values.run}" (see claudecluster runs)`);
+    if (rows.length === 0) throw new UsageError(`no run "${values.run}"${await records.suggest(values.run)} (see claudecluster runs)`);
   }
   if (olderThan !== undefined) rows = rows.filter((r) => now - age(r) >= olderThan);
   const running = rows.filter((r) => r.record && runState(r.record) === 'running');

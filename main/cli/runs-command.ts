@@ -1,7 +1,6 @@
 /** `claudecluster runs [RUN]`: past runs, newest first, from their records in the driver's data dir; or one run's report. */
 import { readFile } from 'node:fs/promises';
 import { EXIT, InputError, UsageError, parseFlags } from '../../shared/node/cli-args.js';
-import { didYouMean } from '../../shared/did-you-mean.js';
 import { DriverStore } from '../driver/store.js';
 import { RunRecords, runState, type RunRecord, type RunState } from '../driver/run-records.js';
 import { formatCost } from '../driver/report.js';
@@ -40,8 +39,7 @@ const write = (s: string): boolean => process.stdout.write(s);
 async function showRun(records: RunRecords, id: string, json: boolean): Promise<number> {
   const record = await records.read(id);
   if (!record) {
-    const known = (await records.list()).map((r) => r.id);
-    throw new InputError(`no run "${id}"${didYouMean(id, known)} (claudecluster runs lists them)`);
+    throw new InputError(`no run "${id}"${await records.suggest(id)} (claudecluster runs lists them)`);
   }
   const report = record.report === undefined ? undefined : await readFile(records.reportFile(id), 'utf8').catch(() => undefined);
   if (json) {

@@ -24,7 +24,7 @@ async function readStopped(store: DriverStore, runId: string, notRunning: (state
   if (!ID_PATTERN.test(runId)) return no(`"${runId}" is not a run id (see claudecluster runs)`);
   const records = new RunRecords(store);
   const record = await records.read(runId).catch((err: Error) => { throw new Error(`run ${runId}: ${err.message}`); });
-  if (!record) return no(`there is no run ${runId} in ${store.runsDir} (see claudecluster runs)`);
+  if (!record) return no(`there is no run ${runId} in ${store.runsDir}${await records.suggest(runId)} (see claudecluster runs)`);
   const state = runState(record);
   if (state === 'running') return no(`run ${runId} is still running (driver pid ${record.pid})`);
   const refused = notRunning(state);

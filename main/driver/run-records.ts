@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from '../../shared/node/json-file.js';
 import { ID_PATTERN } from '../../shared/constants.js';
 import type { DriverStore } from './store.js';
+import { didYouMean } from '../../shared/did-you-mean.js';
 
 export const RUN_RECORD_FILE = 'run.json';
 export const REPORT_FILE = 'report.md';
@@ -88,6 +89,11 @@ export class RunRecords {
     }));
     const when = (r: { record?: RunRecord; mtimeMs: number }): number => (r.record ? Date.parse(r.record.startedAt) : r.mtimeMs);
     return rows.filter((r) => r !== undefined).sort((a, b) => when(b) - when(a) || b.id.localeCompare(a.id));
+  }
+
+  /** `; did you mean "…"?` naming the run nearest to `id`, for a run that is not there; '' when none is near. */
+  async suggest(id: string): Promise<string> {
+    return didYouMean(id, (await this.list()).map((r) => r.id));
   }
 
   /** Removes the run's dir: its record, report and anything else in it. */
