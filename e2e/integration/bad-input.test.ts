@@ -152,6 +152,11 @@ test('a mistyped dependency id, and a mistyped after:, each say what was meant',
     `${f.goal}:${lineOf(text, '  After:')}: "After:" is not a task setting, so this line is prompt text of task "bye" and sets nothing; did you mean "after: greet"?`);
 });
 
+test('--resume of a run that is not there', async () => {
+  const f = await fixture();
+  assertRejected(f, await run(f, ['--resume', '20200101-000000-0000', '--local', '1']), 'there is no run 20200101-000000-0000', '(see claudecluster runs)');
+});
+
 test('a dependency cycle a → b → a', async () => {
   const text = `${HEAD}- a: first\n  after: b\n- b: second\n  after: a\n`;
   const f = await fixture(text);
