@@ -51,7 +51,7 @@ test('claudecluster: a mistyped command says what was meant; --help after a comm
     assert.equal(r.stdout.match(/claudecluster /g)?.length, 1, `only the usage of ${cmd}: ${r.stdout}`);
   }
   // Past "--" every word is a positional, so --help there is an argument like any other.
-  const positional = cli(CLI_BIN, ['runs', '--', '--help'], home);
+  const positional = cli(CLI_BIN, ['agents', '--no-mdns', '--', '--help'], home);
   assert.equal(positional.code, 2);
   assert.ok(positional.stderr.startsWith('claudecluster: unexpected argument "--help"'), positional.stderr);
   assert.equal(existsSync(join(home, 'runs')), false, 'nothing was run');

@@ -1,6 +1,6 @@
 /** `claudecluster agents`: paired agents (online or not) and unpaired ones seen on the LAN. */
 import { multiaddr } from '@multiformats/multiaddr';
-import { parseFlags, EXIT } from '../../shared/node/cli-args.js';
+import { EXIT, UsageError, parseFlags } from '../../shared/node/cli-args.js';
 import { openDriver } from '../driver/driver-node.js';
 import { AgentClient } from '../driver/agent-client.js';
 import { driverDataDir } from './common.js';
@@ -12,7 +12,8 @@ const LISTEN_MS = 3_000;
 interface Row { peerId: string; name: string; paired: boolean; online: boolean; fingerprint?: string; slots?: number; running?: number; addrs: string[] }
 
 export async function agentsCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, FLAGS);
+  const { values, positionals } = parseFlags(argv, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const mdns = !values['no-mdns'];
   const driver = await openDriver({ dataDir: driverDataDir(values['data-dir']), mdns });
   try {
