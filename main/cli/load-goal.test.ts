@@ -7,7 +7,6 @@ import { git, gitOut } from '../../shared/node/git.js';
 import { UsageError } from '../../shared/node/cli-args.js';
 import { UserRepo } from '../driver/user-repo.js';
 import { loadGoal } from './load-goal.js';
-import { matchFiles, trackedFiles } from '../driver/repo-files.js';
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -39,21 +38,6 @@ async function goalFile(dir: string, text: string): Promise<string> {
 }
 
 const usageError = (pattern: RegExp) => (e: unknown) => e instanceof UsageError && pattern.test(e.message);
-
-test('trackedFiles lists every file committed at a commit, names as stored', async () => {
-  const { root } = await repoWith({ 'a.txt': '1', 'src/b c.ts': '2', 'src/ü.ts': '3', '.hidden/x.ts': '4' });
-  assert.deepEqual(await trackedFiles(root, 'HEAD'), ['.hidden/x.ts', 'a.txt', 'src/b c.ts', 'src/ü.ts']);
-});
-
-test('matchFiles: * stays in a folder, ** spans folders, dot files only when spelled out, ./ is the root', () => {
-  const files = ['a.ts', 'src/b.ts', 'src/deep/c.ts', 'src/d.js', '.github/e.ts'];
-  assert.deepEqual(matchFiles(files, 'src/*.ts'), ['src/b.ts']);
-  assert.deepEqual(matchFiles(files, 'src/**/*.ts'), ['src/b.ts', 'src/deep/c.ts']);
-  assert.deepEqual(matchFiles(files, '**/*.ts'), ['a.ts', 'src/b.ts', 'src/deep/c.ts']);
-  assert.deepEqual(matchFiles(files, '.github/*.ts'), ['.github/e.ts']);
-  assert.deepEqual(matchFiles(files, './src/*.{ts,js}'), ['src/b.ts', 'src/d.js']);
-  assert.deepEqual(matchFiles(files, 'src/*.rs'), []);
-});
 
 test('a foreach glob fans out over the files tracked at the goal\'s base, not the working tree', async () => {
   const { root, goalDir } = await repoWith({ 'src/a.ts': '', 'src/b.ts': '' }, { 'src/later.ts': '' });
