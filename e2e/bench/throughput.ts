@@ -1,15 +1,20 @@
 /**
- * (a) Term-protocol throughput agent → driver: replaying a finished task's 64 MiB log from
+ * (a) Term-protocol throughput agent → driver: replaying a finished task's 48 MiB log from
  * offset 0, against reading the same byte count from a raw TCP socket between the same two
  * processes. Runs alternate so machine noise hits both alike.
  */
 import { attachTerm } from '../../main/driver/term-client.js';
+import { TERM_LOG_CAP_BYTES } from '../../agent/term-log.js';
 import type { AgentLink } from './agent-link.js';
 import type { ChildStats } from './agent-child.js';
-import { MIB, mibPerSec, now, sample, type Sample } from './stats.js';
+import { mibPerSec, now, sample, type Sample } from './stats.js';
 
-/** Bytes the flood task writes; its log is this plus a few JSON lines. */
-export const REPLAY_FLOOD_BYTES = 64 * MIB;
+/**
+ * Bytes the flood task writes. Its log holds them with a CR before each LF (the PTY adds it) and a
+ * few JSON lines, and must stay under the agent's cap (TERM_LOG_CAP_BYTES): past it only the
+ * newest output is kept, and a replay from 0 would not get it all.
+ */
+export const REPLAY_FLOOD_BYTES = Math.floor(TERM_LOG_CAP_BYTES * 0.75);
 
 export interface ThroughputResult {
   logBytes: number;
