@@ -3,7 +3,6 @@
  * already starting), the goal planned if it must be, run, integrated and reported. Loaded only
  * once the goal has checked out, while the local agent boots.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import type { PrivateKey } from '@libp2p/interface';
@@ -15,7 +14,7 @@ import { AgentPool } from '../driver/pool.js';
 import type { LocalAgent } from '../driver/local-agent.js';
 import { Run } from '../driver/run.js';
 import type { RunOutput } from '../driver/run-output.js';
-import type { RunRecord } from '../driver/run-records.js';
+import { newRunId, type RunRecord } from '../driver/run-records.js';
 import type { ResumeState } from '../driver/run-resume.js';
 import { finishRun, startRunRecord } from '../driver/after-run.js';
 import { planStep } from './plan-step.js';
@@ -111,12 +110,4 @@ function waitForAgent(pool: AgentPool, ms: number): Promise<void> {
     const t = setTimeout(done, ms);
     pool.on('agent', done);
   });
-}
-
-/** `20261122-143005-a1b2`: sortable, unique enough, valid in branch and file names. */
-export function newRunId(now = new Date()): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const date = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
-  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-  return `${date}-${time}-${randomBytes(2).toString('hex')}`;
 }

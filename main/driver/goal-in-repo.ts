@@ -25,7 +25,10 @@ export async function readGoalIn(file: string, text: string, repo: UserRepo | un
   let usesGlobs = false;
   const first = parseGoal(file, text, { matchFiles: () => { usesGlobs = true; return []; } });
   if (!usesGlobs && !first.ok) return { ok: false, errors: first.errors };
-  if (!repo) return usesGlobs ? { ok: false, errors: [{ code: 'foreach', file, line: 0, message: noRepo }] } : { ...first };
+  if (!repo) {
+    if (usesGlobs) return { ok: false, errors: [{ code: 'foreach', file, line: 0, message: noRepo }] };
+    return first.ok ? { ok: true, goal: first.goal } : { ok: false, errors: first.errors };
+  }
   const ref = readBase(text);
   let base: string;
   try {

@@ -3,6 +3,7 @@
  * written when the run starts (status `running`, with the driver's pid) and again when it ends.
  * `claudecluster runs` lists them; `claudecluster clean` uses them to find what a run left behind.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -116,4 +117,12 @@ function alive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** `20261122-143005-a1b2`: sortable, unique enough, valid in branch and file names. */
+export function newRunId(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const date = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${date}-${time}-${randomBytes(2).toString('hex')}`;
 }
